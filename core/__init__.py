@@ -1,0 +1,1 @@
+"""PetPixel domain logic: the photo-to-game pipeline and the order lifecycle."""

@@ -1,0 +1,158 @@
+"""One Settings object, read from PETPIXEL_* environment variables once per entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Every knob of the product; the defaults are the embedded, no-setup configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="PETPIXEL_", env_file=None, extra="ignore")
+
+    # Where embedded data lives: SQLite file, local storage, installed models.
+    data_dir: Path = Path("petpixel-data")
+    public_url: str | None = None
+
+    # Image intake limits.
+    max_upload_bytes: int = 10 * MB
+    min_image_side: int = 256
+    max_image_pixels: int = 50_000_000
+
+    # Background removal: "auto" tries rembg (when its model file is installed) then classical.
+    cutout_backend: Literal["auto", "rembg", "classical"] = "auto"
+    rembg_model: str = "u2netp"
+    models_dir: Path | None = Field(default=None, description="U2NET_HOME; default DATA_DIR/models")
+
+    # Diffusion stylizer (GPU workers): a local diffusers img2img directory enables it.
+    model_path: Path | None = None
+
+    # Services (unset = embedded defaults).
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    # --- Web app and `petpixel serve` (owned by the web engineer) -------------------------------
+    # Token buckets per client IP: sustained requests a minute and the burst allowed on top.
+    # Uploads are tighter because each one can start a pipeline run.
+    rate_limit_enabled: bool = True
+    rate_limit_per_minute: int = 300
+    rate_limit_burst: int = 120
+    upload_rate_limit_per_minute: int = 10
+    upload_rate_limit_burst: int = 5
+    # Browser origins allowed to call the JSON API cross-site (JSON list; empty = same origin only).
+    cors_origins: list[str] = Field(default_factory=list)
+    # Take the client IP from X-Forwarded-For: only behind a reverse proxy that sets it.
+    trust_proxy_headers: bool = False
+    # Largest JSON body accepted by the API (photo uploads use max_upload_bytes instead).
+    max_json_bytes: int = 64 * 1024
+
+    # --- Orders, jobs, storage, payments (owned by the orders engineer) -------------------------
+    # Packages: "preview" is always free; the paid ones are priced in the smallest currency unit.
+    currency: str = "usd"
+    price_classic: int = 499
+    price_deluxe: int = 999
+    # "free" labels every package free (embedded default); "stripe" arrives in a later issue.
+    payments_backend: Literal["free", "stripe"] = "free"
+    # Storage: "local" keeps files under DATA_DIR/storage, served by the web app at /files/.
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = "petpixel"
+    s3_endpoint_url: str | None = None  # MinIO or another S3-compatible server
+    s3_region: str = "us-east-1"
+    s3_public_url: str | None = None  # CDN / public bucket base; unset = presigned URLs
+    presign_expiry_s: int = 3600
+    # Jobs: Celery over Redis when redis_url is set, else an in-process broker and worker thread.
+    default_queue: str = "petpixel"
+    gpu_queue: str = "gpu"  # reserved for diffusion work, served only by GPU workers
+    task_time_limit_s: int = 900
+    task_soft_time_limit_s: int = 840
+    task_max_retries: int = 5
+    task_retry_backoff_s: int = 2
+    # With acks_late, Redis hands an unacknowledged task (its worker died) to another worker after
+    # this long; it must exceed task_time_limit_s or a slow task would run twice.
+    broker_visibility_timeout_s: int = 1800
+    # Sweeper: orders stuck in paid/building this long are re-queued, up to max_build_attempts.
+    sweeper_interval_s: int = 60
+    stuck_after_s: int = 900
+    max_build_attempts: int = 3
+    # Progress is written to the order row at most this often (final and first updates always).
+    progress_interval_s: float = 1.0
+    # "module:function" returning a core.orders.builds.Steps; unset = the real pipeline. Lets a
+    # worker process run instrumented steps (the crash-recovery tests use it).
+    build_steps: str | None = None
+    # Sprite size for previews (None = the style's default) and how long games stay online.
+    preview_sprite_size: int | None = None
+    game_ttl_days: int | None = None
+
+    # --- Stylizer before the pixelizer (owned by the stylizer engineer; docs/diffusion.md) -------
+    # "auto": diffusion only when model_path holds a diffusers pipeline AND a CUDA GPU is present
+    # (on CPU one 512 px photo takes minutes, far too slow for users); "diffusion" forces it,
+    # CPU included; "classical" never imports torch.
+    stylizer: Literal["auto", "classical", "diffusion"] = "auto"
+    # img2img: diffusers' num_inference_steps (about steps * strength actually run), how far to
+    # move from the photo (0 = keep it, 1 = ignore it), and the long side in pixels, snapped to a
+    # multiple of 8 (SD 1.x was trained at 512).
+    diffusion_steps: int = Field(default=30, ge=1, le=200)
+    diffusion_strength: float = Field(default=0.55, gt=0.0, le=1.0)
+    diffusion_resolution: int = Field(default=512, ge=64, le=2048)
+
+    # --- Telegram bot, `petpixel bot telegram` (owned by the Telegram engineer) ------------------
+    # Token from @BotFather. API URL: a self-hosted Bot API server ("http://127.0.0.1:8081/bot");
+    # unset = api.telegram.org. WEBHOOK_URL: the web app's public base URL; set = webhook mode
+    # (updates arrive at a secret path checked with WEBHOOK_SECRET), unset = long polling.
+    telegram_token: str | None = None
+    telegram_api_url: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    # How a Telegram user pays for a game: Telegram Stars inside the chat, a Stripe link, or free.
+    telegram_checkout: Literal["stars", "stripe", "free"] = "free"
+    # Stars (XTR) per package; Stars are whole units, no cents.
+    telegram_stars_classic: int = 250
+    telegram_stars_deluxe: int = 500
+    # Per-user limits: orders still being made at once, and photos accepted per hour.
+    telegram_max_active_orders: int = 2
+    telegram_uploads_per_hour: int = 10
+    # The Bot API lets bots download files up to 20 MB; intake then applies max_upload_bytes.
+    telegram_max_download_bytes: int = 20 * MB
+    # How often the bot polls an order's status, and the least time between two progress edits.
+    telegram_poll_interval_s: float = 0.5
+    telegram_edit_interval_s: float = 1.0
+    # Flood-control pacing (PTB's AIORateLimiter); tests turn it off, production keeps it on.
+    telegram_rate_limiter: bool = True
+
+    # --- Stripe Checkout (owned by the payments engineer; core/stripe_payments.py) ---------------
+    # A secret key switches payments to Stripe Checkout (else free mode). The webhook secret
+    # ("whsec_...") verifies POST /webhooks/stripe; events older than the tolerance are refused.
+    # API_BASE points the real client at another server (a local fake in tests); unset = Stripe.
+    # Price ids per package are optional: unset = price_data from price_classic/price_deluxe.
+    # Stripe needs absolute return URLs, so PETPIXEL_PUBLIC_URL must be set with a secret key.
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_webhook_tolerance_s: int = 300
+    stripe_api_base: str | None = None
+    stripe_price_classic: str | None = None
+    stripe_price_deluxe: str | None = None
+    # Network retries inside the stripe library (safe: every create carries an Idempotency-Key).
+    stripe_max_network_retries: int = 2
+    # Refund through Stripe when a paid build finally fails (False: only mark it refund-due).
+    stripe_auto_refund: bool = True
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir if self.models_dir is not None else self.data_dir / "models"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'petpixel.db').resolve()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings from the environment, with explicit overrides winning (for tests and CLIs)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

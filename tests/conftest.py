@@ -1,0 +1,167 @@
+"""Shared fixtures: real services (skip locally when absent, fail under CI=true), browser,
+photos."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.config import Settings
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PG_HOST, PG_PORT = "127.0.0.1", 5432
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+CHROMIUM = os.environ.get("PETPIXEL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def need(available: bool, what: str) -> None:
+    """Skip when a service is missing on a laptop; fail loudly in CI, where it must exist."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI=true but is not available")
+    pytest.skip(f"{what} not available")
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Embedded-default settings isolated in a temporary data dir (no models installed)."""
+    return Settings(data_dir=tmp_path / "data", models_dir=tmp_path / "models")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    need(port_open(PG_HOST, PG_PORT), "PostgreSQL on 127.0.0.1:5432")
+    import psycopg
+
+    name = f"petpixel_test_{uuid.uuid4().hex[:12]}"
+    admin = f"host={PG_HOST} port={PG_PORT} user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A Redis database number for one test, flushed before and after."""
+    need(port_open(REDIS_HOST, REDIS_PORT), "Redis on 127.0.0.1:6379")
+    import redis
+
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{7 + (os.getpid() % 8)}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    need(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    """One headless Debian Chromium for the session, driven by Playwright (never downloaded)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def encode(image: Image.Image, fmt: str = "JPEG", **params: object) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format=fmt, **params)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="session")
+def cat_image() -> Image.Image:
+    """A real cat photo (scikit-image's Chelsea, 451x300), offline."""
+    from skimage import data
+
+    return Image.fromarray(np.asarray(data.chelsea()))
+
+
+@pytest.fixture(scope="session")
+def cat_jpeg(cat_image: Image.Image) -> bytes:
+    return encode(cat_image, "JPEG", quality=92)
+
+
+@pytest.fixture(scope="session")
+def synthetic_pet() -> Image.Image:
+    """A cartoon 'pet' on a textured background with a known mask: for IoU checks."""
+    return make_synthetic_pet()
+
+
+def make_synthetic_pet(size: tuple[int, int] = (640, 480), seed: int = 3) -> Image.Image:
+    """Brown blob with ears and dark eyes on a noisy green lawn."""
+    from PIL import ImageDraw
+
+    rng = np.random.default_rng(seed)
+    w, h = size
+    bg = np.zeros((h, w, 3), dtype=np.uint8)
+    bg[..., 0] = 70
+    bg[..., 1] = 150
+    bg[..., 2] = 60
+    bg = np.clip(bg + rng.normal(0, 18, bg.shape), 0, 255).astype(np.uint8)
+    img = Image.fromarray(bg)
+    draw = ImageDraw.Draw(img)
+    cx, cy = w // 2, h // 2 + 20
+    draw.ellipse([cx - 150, cy - 90, cx + 150, cy + 120], fill=(150, 95, 50))
+    draw.ellipse([cx - 90, cy - 170, cx + 90, cy - 20], fill=(160, 105, 55))
+    draw.polygon(
+        [(cx - 85, cy - 140), (cx - 60, cy - 210), (cx - 30, cy - 150)], fill=(120, 70, 35)
+    )
+    draw.polygon(
+        [(cx + 85, cy - 140), (cx + 60, cy - 210), (cx + 30, cy - 150)], fill=(120, 70, 35)
+    )
+    draw.ellipse([cx - 45, cy - 115, cx - 20, cy - 90], fill=(20, 15, 10))
+    draw.ellipse([cx + 20, cy - 115, cx + 45, cy - 90], fill=(20, 15, 10))
+    draw.ellipse([cx - 12, cy - 75, cx + 12, cy - 60], fill=(40, 20, 20))
+    return img
