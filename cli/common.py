@@ -26,3 +26,8 @@ def user_errors() -> Iterator[None]:
     except PetPixelError as exc:
         print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def print_progress(percent: int, label: str) -> None:
+    """Progress on stdout, so stderr carries nothing but the one-line error of a failed run."""
+    print(f"[{percent:3d}%] {label}", flush=True)
