@@ -1,0 +1,189 @@
+"""Game benchmark: gzipped bundle size, time to first frame in headless Chromium, frames per second.
+
+Packages a 3-level park game (hand-drawn 40 px pet sheet from tests/game, real generated levels),
+serves it from a local static server and loads it in Debian's Chromium via Playwright: time to the
+game's first rendered frame (performance mark `petpixel:first-frame`) on the local network and under
+emulated 3G (400 kbps, 400 ms RTT), then 5 s of play (level 1's bot trace, driven in real time)
+counting requestAnimationFrame callbacks and simulation steps. Writes bench/results/game.json.
+
+    .venv/bin/python bench/game_bench.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.game.conftest import package  # noqa: E402
+from tests.game.play import bot_trace  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "game.json"
+SLOW_3G = {
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 50_000,
+    "uploadThroughput": 50_000,
+}
+# Plays the bot's trace for level 1 in real time: before each display frame, synthetic key events
+# match the run that covers the sim's current frame. Counts display frames and sim steps for 5 s.
+FPS_SCRIPT = """(runs) => new Promise((done) => {
+  const KEY = {L: 'ArrowLeft', R: 'ArrowRight', J: 'Space', S: 'KeyX'};
+  const send = (type, code) => window.dispatchEvent(new KeyboardEvent(type, {code}));
+  let held = new Set(), frames = 0;
+  const keysAt = (f) => {
+    for (const [n, keys] of runs) { if (f < n) return keys; f -= n; }
+    return '';
+  };
+  const t0 = performance.now(), f0 = window.PETPIXEL.frame;
+  const tick = (now) => {
+    frames += 1;
+    const want = new Set([...keysAt(window.PETPIXEL.frame)].map((k) => KEY[k]));
+    for (const k of held) if (!want.has(k)) send('keyup', k);
+    for (const k of want) if (!held.has(k)) send('keydown', k);
+    held = want;
+    if (now - t0 < 5000) requestAnimationFrame(tick);
+    else done({frames, seconds: (now - t0) / 1000, steps: window.PETPIXEL.frame - f0,
+               status: window.PETPIXEL.status});
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    """A static host as real ones behave: keep-alive and gzip for text files."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        gzip_ok = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (gzip_ok and path.is_file() and path.suffix in {".html", ".js", ".css", ".json"}):
+            super().do_GET()
+            return
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """No request log."""
+
+
+def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/game/"
+
+
+def bundle_size(folder: Path) -> dict[str, Any]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    raw = sum(p.stat().st_size for p in files)
+    code = [p for p in files if p.suffix in {".js", ".css", ".html"}]
+    return {
+        "files": len(files),
+        "raw_bytes": raw,
+        "gzip_bytes": sum(len(gzip.compress(p.read_bytes(), 9)) for p in files),
+        "engine_gzip_bytes": sum(len(gzip.compress(p.read_bytes(), 9)) for p in code),
+    }
+
+
+def first_frame_ms(browser: Any, url: str, network: dict[str, Any] | None) -> float:
+    context = browser.new_context(viewport={"width": 960, "height": 540})
+    page = context.new_page()
+    if network:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", network)
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(
+        "() => performance.getEntriesByName('petpixel:first-frame').length > 0", timeout=60_000
+    )
+    value = float(
+        page.evaluate("performance.getEntriesByName('petpixel:first-frame')[0].startTime")
+    )
+    context.close()
+    return round(value, 1)
+
+
+def play_fps(browser: Any, url: str, runs: list[list[Any]]) -> dict[str, Any]:
+    context = browser.new_context(viewport={"width": 960, "height": 540})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function("() => window.PETPIXEL && window.PETPIXEL.status === 'title'")
+    page.wait_for_timeout(500)
+    page.keyboard.press("Enter")
+    result = dict(page.evaluate(FPS_SCRIPT, runs))
+    context.close()
+    return {
+        "fps": round(result["frames"] / result["seconds"], 1),
+        "sim_steps_per_s": round(result["steps"] / result["seconds"], 1),
+        "status_after": result["status"],
+    }
+
+
+def trace(folder: Path, workdir: Path) -> list[list[Any]]:
+    game = json.loads(next(folder.glob("game.*.json")).read_text())
+    return [list(run) for run in bot_trace(game["levels"][0], workdir)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = package(Path(tmp) / "game", name="Biscuit", count=3)
+        server, url = serve(Path(tmp))
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            local = [first_frame_ms(browser, url, None) for _ in range(args.runs)]
+            slow = [first_frame_ms(browser, url, SLOW_3G) for _ in range(args.runs)]
+            runs = trace(folder, Path(tmp))
+            fps = [play_fps(browser, url, runs) for _ in range(args.runs)]
+            version = browser.version
+            browser.close()
+        server.shutdown()
+        report = {
+            "bundle": bundle_size(folder),
+            "first_frame_ms": {"local_median": statistics.median(local), "local_runs": local},
+            "first_frame_3g_ms": {
+                "median": statistics.median(slow),
+                "runs": slow,
+                "network": SLOW_3G,
+            },
+            "play_5s": fps,
+            "chromium": version,
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+            "note": "shared 2-core machine with other engineers' jobs running; headless, no GPU",
+            "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

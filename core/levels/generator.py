@@ -1,0 +1,170 @@
+"""generate_levels: seeded level JSON v1, each level proven completable before it is returned."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import InvalidRequest
+from core.levels.physics import Constants, derive, load_physics, novice
+from core.levels.reach import Proof, prove
+from core.levels.terrain import HEIGHT, Knobs, Layout, build_layout, knobs_for
+from core.levels.themes import Theme, get_theme
+
+ATTEMPTS = 12
+ARENA = 22
+
+
+def generate_levels(*, seed: int, theme: str, difficulty: int, count: int) -> list[dict[str, Any]]:
+    """`count` levels, the last one a boss arena; the same arguments always give the same levels."""
+    return [
+        p.level for p in generate_proven(seed=seed, theme=theme, difficulty=difficulty, count=count)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Proven:
+    """A generated level with its certificates: novice input traces from the start (and from the
+    checkpoint, when the level has one) to the goal, which anyone can replay to check them."""
+
+    level: dict[str, Any]
+    proof: Proof
+    checkpoint_proof: Proof | None
+
+
+def generate_proven(*, seed: int, theme: str, difficulty: int, count: int) -> list[Proven]:
+    """generate_levels, keeping the proofs (for tests and tools that check the levels)."""
+    th = get_theme(theme)
+    if not 1 <= difficulty <= 5:
+        raise InvalidRequest(
+            "Difficulty goes from 1 (relaxed) to 5 (tough); pick a number in that range."
+        )
+    if not 1 <= count <= 10:
+        raise InvalidRequest("A game has between 1 and 10 levels; pick a count in that range.")
+    ph = load_physics()
+    k = novice(derive(ph), ph)
+    return [
+        make_level(seed=seed, theme=th, difficulty=difficulty, index=i, boss=i == count - 1, k=k)
+        for i in range(count)
+    ]
+
+
+FLAT = Knobs(24, 1, 1, 1, 0.0, (1.0, 0.0, 0.0, 0.0, 0.0))
+
+
+def make_level(
+    *, seed: int, theme: Theme, difficulty: int, index: int, boss: bool, k: Constants
+) -> Proven:
+    """Regenerate from derived seeds until the novice proof holds; easier knobs as a last resort."""
+    tries = [(d, a) for d in range(difficulty, 0, -1) for a in range(ATTEMPTS)] + [(0, 0)]
+    for d, attempt in tries:
+        rng = random.Random(f"{seed}:{theme.name}:{d}:{index}:{attempt}")
+        knobs = knobs_for(d, rng) if d else FLAT  # all flat: the fallback that always passes
+        level, lay = _draft(rng, theme, knobs, index, boss)
+        if boss:
+            _arena(level, lay, difficulty)
+        proof = prove(level, k)
+        if proof is not None:
+            level["difficulty"], level["seed"] = difficulty, seed
+            checkpoint_proof = _populate(level, lay, proof, rng, knobs, theme, k)
+            return Proven(level, proof, checkpoint_proof)
+    raise AssertionError("an all-flat level must always be completable")
+
+
+def _draft(
+    rng: random.Random, theme: Theme, k: Knobs, index: int, boss: bool
+) -> tuple[dict[str, Any], Layout]:
+    if boss:
+        k = Knobs(24, k.gap_max, k.step_up_max, k.spike_run, 0.0, k.weights)
+    lay = build_layout(k, rng, arena=ARENA if boss else 0)
+    start_row, end_row = lay.surface[0], lay.last_row()
+    assert start_row is not None
+    goal_x = lay.x - ARENA + 1 if boss else lay.x - 3
+    level: dict[str, Any] = {
+        "version": 1, "index": index, "theme": theme.name, "width": lay.x, "height": HEIGHT,
+        "tiles": lay.grid(), "start": {"x": 2, "y": start_row - 1},
+        "goal": {"x": goal_x, "y": end_row - 1}, "entities": [], "boss": boss,
+        "name": f"{theme.title} {index + 1}",
+    }  # fmt: skip
+    return level, lay
+
+
+def _arena(level: dict[str, Any], lay: Layout, difficulty: int) -> None:
+    """One-way ledges to dodge charges, and the boss pacing the arena floor."""
+    row, x0 = lay.last_row(), lay.x - ARENA
+    tiles = [list(r) for r in level["tiles"]]
+    for px in (x0 + 5, x0 + 14):
+        for x in range(px, px + 3):
+            tiles[row - 3][x] = "="
+    level["tiles"] = ["".join(r) for r in tiles]
+    hp = load_physics()["boss"]["base_hp"] + (difficulty + 1) // 2
+    level["entities"].append(
+        {"type": "boss", "x": lay.x - 5, "y": row - 1, "hp": hp, "arena": [x0 + 3, lay.x - 1]}
+    )
+
+
+def _populate(
+    level: dict[str, Any],
+    lay: Layout,
+    proof: Proof,
+    rng: random.Random,
+    k: Knobs,
+    theme: Theme,
+    c: Constants,
+) -> Proof | None:
+    checkpoint_proof = _checkpoint(level, proof, c)
+    _treats(level, proof, rng, 6 + 2 * level["difficulty"])
+    if not level["boss"]:
+        _enemies(level, lay, rng, k, theme)
+    return checkpoint_proof
+
+
+def _checkpoint(level: dict[str, Any], proof: Proof, c: Constants) -> Proof | None:
+    """Midway checkpoint on a resting tile of the proof, kept if the goal is provable from there."""
+    w = level["width"]
+    spots = [
+        r for r in proof.rests if w // 3 <= r[0] <= w - 12 and level["tiles"][r[1]][r[0]] == "."
+    ]
+    if not spots:
+        return None
+    spot = min(spots, key=lambda r: abs(r[0] - w // 2))
+    found = prove(level, c, spot)
+    if found is not None:
+        level["entities"].append({"type": "checkpoint", "x": spot[0], "y": spot[1]})
+    return found
+
+
+def _treats(level: dict[str, Any], proof: Proof, rng: random.Random, count: int) -> None:
+    """Treats only on tiles the proof's player passed through: reachable by construction."""
+    used = {(e["x"], e["y"]) for e in level["entities"]} | {
+        (level["goal"]["x"], level["goal"]["y"])
+    }
+    free = [t for t in proof.tiles if t[0] > 4 and t not in used and _empty(level, t)]
+    picks = sorted(rng.sample(free, min(count, len(free))))
+    level["entities"] += [{"type": "treat", "x": x, "y": y} for x, y in picks]
+
+
+def _empty(level: dict[str, Any], t: tuple[int, int]) -> bool:
+    x, y = t
+    return 0 <= y < level["height"] and bool(level["tiles"][y][x] == ".")
+
+
+def _enemies(
+    level: dict[str, Any], lay: Layout, rng: random.Random, k: Knobs, theme: Theme
+) -> None:
+    spans = [f for f in lay.flats if f[0] > 9 and f[1] < lay.x - 6]
+    n = round(k.enemy_density * level["width"] / 10)
+    for x0, x1, row in rng.sample(spans, min(n, len(spans))):
+        if rng.random() < theme.flyer_bias:
+            dx = min(3, x1 - x0)
+            level["entities"].append({"type": "flyer", "x": x0, "y": row - 4, "dx": dx, "dy": 0})
+        elif x1 - x0 >= 3 and rng.random() < 0.7:
+            level["entities"].append(
+                {"type": "walker", "x": x0 + 1, "y": row - 1, "range": [x0, x1]}
+            )
+        else:
+            mid = (x0 + x1) // 2
+            level["entities"].append(
+                {"type": "jumper", "x": mid, "y": row - 1, "phase": rng.randrange(96)}
+            )

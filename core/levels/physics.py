@@ -1,0 +1,90 @@
+"""The one physics.json, read and derived exactly as sim.js's `derive` does (integer sub-pixels)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PHYSICS_PATH = Path(__file__).resolve().parents[2] / "game_template" / "physics.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Constants:
+    """Player physics in 1/subpixel px units; field names follow sim.js `derive`."""
+
+    SP: int
+    T: int
+    tile: int
+    gravity: int
+    fall_gravity: int
+    jump_v: int
+    jump_cut: float
+    max_fall: int
+    run: int
+    g_acc: int
+    g_fric: int
+    a_acc: int
+    a_fric: int
+    coyote: int
+    buffer: int
+    pw: int
+    ph: int
+    hp: int
+    lives: int
+    invuln: int
+    stun: int
+    knock_x: int
+    knock_y: int
+    spike_inset: int
+
+
+@cache
+def _load_default() -> str:
+    return PHYSICS_PATH.read_text(encoding="utf-8")
+
+
+def load_physics(path: Path | None = None) -> dict[str, Any]:
+    """physics.json as a dict (the shipped one unless a path is given)."""
+    text = path.read_text(encoding="utf-8") if path else _load_default()
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _half_up(value: float) -> int:
+    return math.floor(value + 0.5)
+
+
+def derive(ph: dict[str, Any]) -> Constants:
+    """Same formulas, same order of float operations as sim.js so both round identically."""
+    sp: int = ph["subpixel"]
+
+    def sub(v: float) -> int:
+        return _half_up(v * sp)
+
+    height = sub(ph["jump_height_tiles"] * ph["tile"])
+    t: int = ph["frames_to_apex"]
+    gravity = (4 * height + t * t) // (2 * t * t)
+    hurt = ph["hurt"]
+    return Constants(
+        SP=sp, T=ph["tile"] * sp, tile=ph["tile"], gravity=gravity,
+        fall_gravity=_half_up(gravity * ph["fall_gravity_mult"]),
+        jump_v=(4 * height + t) // (2 * t), jump_cut=ph["jump_cut"], max_fall=sub(ph["max_fall"]),
+        run=sub(ph["run_speed"]), g_acc=sub(ph["ground_accel"]), g_fric=sub(ph["ground_friction"]),
+        a_acc=sub(ph["air_accel"]), a_fric=sub(ph["air_friction"]),
+        coyote=ph["coyote_frames"], buffer=ph["jump_buffer_frames"],
+        pw=ph["player"]["w"] * sp, ph=ph["player"]["h"] * sp, hp=ph["hp"], lives=ph["lives"],
+        invuln=hurt["invuln_frames"], stun=hurt["stun_frames"],
+        knock_x=sub(hurt["knock_x"]), knock_y=sub(hurt["knock_y"]),
+        spike_inset=ph["spike_inset"] * sp,
+    )  # fmt: skip
+
+
+def novice(k: Constants, ph: dict[str, Any]) -> Constants:
+    """The handicapped player levels must suit: lower jump (same gravity), no coyote time."""
+    nv = ph["novice"]
+    jump_v = _half_up(k.jump_v * math.sqrt(nv["jump_height_scale"]))
+    return replace(k, jump_v=jump_v, coyote=nv["coyote_frames"])

@@ -1,0 +1,132 @@
+"""Build the static game bundle (path -> bytes) from game_template/ and one pet's assets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from core.errors import InvalidRequest
+from core.levels import get_theme
+from core.packaging.cards import icon, idle_frame, share_card
+from core.packaging.hashing import hash_modules, hashed_name, reachable, rewrite_imports
+from core.packaging.page import PageInfo, render_page
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "game_template"
+MAX_NAME_CHARS = 40
+ENTRY = "js/main.js"
+# Only what a player's browser needs: tools/, tests/ and modules main.js never imports stay out.
+_SHIPPED = ("js/*.js", "css/*.css")
+
+
+def build_bundle(
+    *,
+    sheet_png: bytes,
+    atlas: dict[str, Any],
+    levels: list[dict[str, Any]],
+    pet_name: str,
+    style: str,
+    theme: str,
+    seed: int,
+    palette: list[str],
+    preview_png: bytes | None = None,
+    preview_gif: bytes | None = None,
+    physics: dict[str, Any] | None = None,
+    template_dir: Path = TEMPLATE_DIR,
+) -> dict[str, bytes]:
+    """Every file of one playable game; only index.html keeps its name, the rest are hashed."""
+    name = _check_inputs(pet_name, theme, levels)
+    bundle: dict[str, bytes] = {}
+    names = _add_code(bundle, template_dir)
+    sheet = _add(bundle, "sheet.png", sheet_png)
+    atlas_name = _add(bundle, "sheet.json", _json({**atlas, "image": sheet}))
+    sprite = idle_frame(sheet_png, atlas)
+    image = _add(bundle, "card.png", preview_png or share_card(sprite, theme))
+    animated = _add(bundle, "preview.gif", preview_gif) if preview_gif else ""
+    game = {
+        "version": 1,
+        "pet_name": name,
+        "style": style,
+        "theme": theme,
+        "seed": seed,
+        "palette": palette,
+        "physics": physics if physics is not None else _physics(template_dir),
+        "levels": levels,
+        "atlas": atlas_name,
+        "sheet": sheet,
+    }
+    game_name = _add(bundle, "game.json", _json(game))
+    info = PageInfo(
+        pet_name=name,
+        theme=get_theme(theme).title,
+        level_count=len(levels),
+        game_json=game_name,
+        image=image,
+        animated=animated,
+        icon=_add(bundle, "icon.png", icon(sprite)),
+        modules=tuple(sorted(new for old, new in names.items() if old.endswith(".js"))),
+        data=(game_name, atlas_name),
+        sheet=sheet,
+    )
+    template = (template_dir / "index.html").read_text(encoding="utf-8")
+    bundle["index.html"] = render_page(template, info, names).encode()
+    return bundle
+
+
+def write_bundle(bundle: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Write every file under out_dir; refuses paths that would escape it."""
+    written = []
+    for rel, data in sorted(bundle.items()):
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts:
+            raise InvalidRequest(f"Refusing to write {rel!r} outside the bundle folder")
+        path = out_dir.joinpath(*pure.parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def _check_inputs(pet_name: str, theme: str, levels: list[dict[str, Any]]) -> str:
+    name = " ".join(pet_name.split())
+    if not name:
+        raise InvalidRequest("Give your pet a name so the game can show it.", code="bad_name")
+    if len(name) > MAX_NAME_CHARS:
+        raise InvalidRequest(f"Keep the pet's name to {MAX_NAME_CHARS} characters or fewer.")
+    get_theme(theme)  # raises InvalidRequest naming the choices
+    if not levels:
+        raise InvalidRequest("A game needs at least one level.")
+    return name
+
+
+def _add_code(bundle: dict[str, bytes], template_dir: Path) -> dict[str, str]:
+    """Copy JS and CSS under hashed names with imports rewritten; returns old -> new names."""
+    files = {
+        path.relative_to(template_dir).as_posix(): path.read_bytes()
+        for pattern in _SHIPPED
+        for path in sorted(template_dir.glob(pattern))
+    }
+    modules = reachable(ENTRY, {p: d for p, d in files.items() if p.endswith(".js")})
+    names = hash_modules(modules)
+    for path, new in names.items():
+        bundle[new] = rewrite_imports(modules[path].decode(), path, names).encode()
+    for path, data in files.items():
+        if path.endswith(".css"):
+            names[path] = _add(bundle, path, data)
+    return names
+
+
+def _add(bundle: dict[str, bytes], path: str, data: bytes) -> str:
+    name = hashed_name(path, data)
+    bundle[name] = data
+    return name
+
+
+def _physics(template_dir: Path) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads((template_dir / "physics.json").read_text(encoding="utf-8"))
+    return result
+
+
+def _json(value: Any) -> bytes:
+    # ensure_ascii: every non-ASCII or special character in user text becomes a \u escape.
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode()

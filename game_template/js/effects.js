@@ -1,0 +1,84 @@
+// Game feel that lives outside the simulation: screen shake, hit-stop, particles and score pop-ups.
+// The main loop pauses sim steps during hit-stop; the sim itself never knows these exist.
+
+import { rng } from './themes.js';
+
+const HIT_STOP_FRAMES = 4;
+
+export class Effects {
+  constructor(seed, scores) {
+    this.scores = scores || {};
+    this.trauma = 0;
+    this.hitStop = 0;
+    this.parts = [];
+    this.texts = [];
+    this.flash = 0;
+    this.rand = rng(seed ^ 0xf00d);
+  }
+
+  clear() { this.parts = []; this.texts = []; this.trauma = 0; this.hitStop = 0; }
+
+  // React to one sim event: world coordinates come from the event or the player.
+  event(e, p) {
+    const cx = p.x + p.w / 2, foot = p.y + p.h;
+    if (e.type === 'jump') this.burst(cx, foot, 5, '#f4f4f4', 0.8, -0.2);
+    if (e.type === 'land') this.burst(cx, foot, 6, '#e3e3e3', 1.0, -0.1);
+    if (e.type === 'collect') { this.burst(e.x + 8, e.y + 8, 10, '#ffcd75', 1.4, -0.6); this.pop(e.x + 4, e.y, this.scores.treat); }
+    if (e.type === 'stomp') { this.hit(2, 0.35); this.burst(e.x + 7, e.y + 6, 14, '#f4f4f4', 1.6, -0.5); this.pop(e.x + 2, e.y - 4, this.scores.stomp); }
+    if (e.type === 'hurt') { this.hit(HIT_STOP_FRAMES, 0.6); this.flash = 6; }
+    if (e.type === 'death') this.trauma = Math.min(1, this.trauma + 0.8);
+    if (e.type === 'boss_hit') { this.hit(HIT_STOP_FRAMES + 2, 0.8); this.burst(cx, p.y, 16, '#b13e53', 2, -0.8); }
+    if (e.type === 'special') this.ring(e.x, e.y);
+    if (e.type === 'checkpoint') this.burst(e.x * 16 + 8, e.y * 16, 12, '#38b764', 1.2, -1);
+    if (e.type === 'goal' || e.type === 'won') this.burst(cx, p.y, 40, '#ffcd75', 2.4, -1.5);
+  }
+
+  hit(frames, trauma) {
+    this.hitStop = Math.max(this.hitStop, frames);
+    this.trauma = Math.min(1, this.trauma + trauma);
+  }
+
+  burst(x, y, n, colour, speed, lift) {
+    for (let i = 0; i < n; i++) {
+      const a = this.rand() * Math.PI * 2, s = speed * (0.4 + this.rand() * 0.6);
+      this.parts.push({ x, y, vx: Math.cos(a) * s, vy: Math.sin(a) * s + lift, life: 18 + this.rand() * 14, colour });
+    }
+  }
+
+  ring(x, y) { this.parts.push({ x, y, vx: 0, vy: 0, life: 16, ring: true, colour: '#ffcd75' }); }
+
+  pop(x, y, value) { if (value) this.texts.push({ x, y, life: 40, value }); }
+
+  // One presentation frame: age everything, decay shake.
+  tick() {
+    this.trauma = Math.max(0, this.trauma - 0.04);
+    if (this.flash > 0) this.flash--;
+    for (const q of this.parts) { q.x += q.vx; q.y += q.vy; q.vy += q.ring ? 0 : 0.08; q.life--; }
+    this.parts = this.parts.filter((q) => q.life > 0);
+    for (const t of this.texts) { t.y -= 0.4; t.life--; }
+    this.texts = this.texts.filter((t) => t.life > 0);
+  }
+
+  // Shake offset in whole pixels; squared trauma makes small hits subtle and big ones punchy.
+  shake() {
+    const amount = this.trauma * this.trauma * 6;
+    return [Math.round((this.rand() * 2 - 1) * amount), Math.round((this.rand() * 2 - 1) * amount)];
+  }
+
+  draw(ctx, cam, sprites) {
+    for (const q of this.parts) {
+      ctx.fillStyle = q.colour;
+      if (q.ring) this.drawRing(ctx, q, cam);
+      else ctx.fillRect(Math.round(q.x - cam.x), Math.round(q.y - cam.y), q.life > 10 ? 2 : 1, q.life > 10 ? 2 : 1);
+    }
+    for (const t of this.texts) sprites.number(ctx, t.value, Math.round(t.x - cam.x), Math.round(t.y - cam.y), '#ffcd75');
+  }
+
+  drawRing(ctx, q, cam) {
+    const r = Math.round((16 - q.life) * 3);
+    for (let i = 0; i < 24; i++) {
+      const a = (i / 24) * Math.PI * 2;
+      ctx.fillRect(Math.round(q.x - cam.x + Math.cos(a) * r), Math.round(q.y - cam.y + Math.sin(a) * r), 2, 2);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// Entry point: load the game files, wire input, sound, screens and renderer, start the frame loop,
+// and publish the read-only window.PETPIXEL snapshot for tests and embedding pages.
+
+import { Audio } from './audio.js';
+import { loadGame } from './assets.js';
+import { Game } from './game.js';
+import { Input, attachTouch, isTouchDevice } from './input.js';
+import { Renderer } from './render.js';
+import { UI } from './ui.js';
+
+function installHook(game) {
+  const hook = Object.freeze({
+    get status() { return game.status; },
+    get level() { return game.levelIndex; },
+    get x() { return game.world.player.x; },
+    get y() { return game.world.player.y; },
+    get lives() { return game.world.lives; },
+    get score() { return game.world.score; },
+    get seed() { return game.data.seed; },
+    get frame() { return game.world.frame; },
+  });
+  Object.defineProperty(window, 'PETPIXEL', { value: hook, enumerable: true });
+}
+
+function wireButtons(game, audio) {
+  const mute = document.getElementById('mute-button');
+  mute.setAttribute('aria-pressed', String(audio.muted));
+  mute.addEventListener('click', () => { audio.unlock(); mute.setAttribute('aria-pressed', String(audio.toggle())); });
+  document.getElementById('pause-button').addEventListener('click', () => game.togglePause());
+  document.addEventListener('visibilitychange', () => { if (document.hidden && game.status === 'playing') game.togglePause(); });
+}
+
+async function boot() {
+  const touch = isTouchDevice();
+  const stage = document.getElementById('stage');
+  document.getElementById('touch').hidden = !touch;
+  const input = new Input();
+  input.attach(window);
+  if (touch) attachTouch(input, document.getElementById('touch'));
+  const audio = new Audio();
+  for (const kind of ['pointerdown', 'keydown']) window.addEventListener(kind, () => audio.unlock(), { once: true });
+  let ui = null;
+  try {
+    const { game: data, atlas, sheet } = await loadGame();
+    ui = new UI({ petName: data.pet_name, touch, levelCount: data.levels.length });
+    const renderer = new Renderer(document.getElementById('screen'), stage);
+    const game = new Game({ data, atlas, sheet, renderer, input, audio, ui });
+    installHook(game);
+    wireButtons(game, audio);
+    window.addEventListener('resize', () => { renderer.resize(); game.camera.snap(game.world, renderer.view); });
+    let first = true;
+    const loop = (now) => {
+      game.frame(now);
+      // A named mark lets benchmarks read time to first frame without touching game state.
+      if (first) { performance.mark('petpixel:first-frame'); first = false; }
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  } catch (err) {
+    (ui || new UI({ petName: '', touch, levelCount: 0 })).error(err.message || String(err));
+  }
+}
+
+boot();

@@ -1,0 +1,406 @@
+// sim.js — the deterministic game simulation: every game rule, no DOM, no clock, no Math.random.
+// Integer sub-pixel arithmetic so core/levels/sim.py can mirror the player physics bit for bit.
+
+const ENEMY_TYPES = new Set(['walker', 'flyer', 'jumper']);
+const STOMP_MARGIN_PX = 6;
+
+const fdiv = (a, b) => Math.floor(a / b);
+const clamp = (v, lo, hi) => (v < lo ? lo : v > hi ? hi : v);
+
+// Velocity moves towards target by at most step (integers in, integers out).
+function approach(v, target, step) {
+  if (v < target) return Math.min(v + step, target);
+  if (v > target) return Math.max(v - step, target);
+  return v;
+}
+
+// Physics constants in sub-pixel integers; the formulas are repeated exactly in core/levels/physics.py.
+export function derive(ph) {
+  const SP = ph.subpixel;
+  const sub = (v) => Math.floor(v * SP + 0.5);
+  const H = sub(ph.jump_height_tiles * ph.tile);
+  const t = ph.frames_to_apex;
+  const gravity = fdiv(4 * H + t * t, 2 * t * t);
+  return {
+    SP, T: ph.tile * SP, tile: ph.tile, gravity,
+    fallGravity: Math.floor(gravity * ph.fall_gravity_mult + 0.5),
+    jumpV: fdiv(4 * H + t, 2 * t), jumpCut: ph.jump_cut, maxFall: sub(ph.max_fall),
+    run: sub(ph.run_speed), gAcc: sub(ph.ground_accel), gFric: sub(ph.ground_friction),
+    aAcc: sub(ph.air_accel), aFric: sub(ph.air_friction),
+    coyote: ph.coyote_frames, buffer: ph.jump_buffer_frames,
+    pw: ph.player.w * SP, ph: ph.player.h * SP, hp: ph.hp, lives: ph.lives,
+    invuln: ph.hurt.invuln_frames, stun: ph.hurt.stun_frames,
+    knockX: sub(ph.hurt.knock_x), knockY: sub(ph.hurt.knock_y),
+    spikeInset: ph.spike_inset * SP, stompBounce: sub(ph.stomp_bounce),
+  };
+}
+
+export function tileAt(world, tx, ty) {
+  if (tx < 0 || tx >= world.width) return '#';
+  if (ty < 0 || ty >= world.height) return '.';
+  return world.tiles[ty][tx];
+}
+
+function anyTile(world, x0, x1, ty, chars) {
+  for (let tx = x0; tx <= x1; tx++) if (chars.includes(tileAt(world, tx, ty))) return true;
+  return false;
+}
+
+function spawnPlayer(world, k, spot) {
+  const p = world.player;
+  p.sx = spot.x * k.T + fdiv(k.T - k.pw, 2);
+  p.sy = (spot.y + 1) * k.T - k.ph;
+  Object.assign(p, { svx: 0, svy: 0, onGround: false, rising: false, coyote: 0, jumpBuffer: 0 });
+  Object.assign(p, { stun: 0, hp: k.hp, invuln: k.invuln });
+}
+
+function makeEnemy(e, i, physics) {
+  const spec = physics.enemies[e.type];
+  return { id: i, type: e.type, x: 0, y: 0, w: spec.w, h: spec.h, alive: true, facing: 1, spawn: { ...e } };
+}
+
+function makeBoss(e, physics, k) {
+  const b = physics.boss;
+  const maxHp = e.hp ?? b.base_hp;
+  const arena = e.arena ?? [e.x, e.x];
+  return {
+    x: 0, y: 0, w: b.w, h: b.h, sx: e.x * k.T, sy: (e.y + 1) * k.T - b.h * k.SP, groundY: (e.y + 1) * k.T - b.h * k.SP,
+    hp: maxHp, maxHp, phase: 1, mode: 'walk', invuln: 0, dir: -1, alive: true,
+    arena: [arena[0] * k.T, (arena[1] + 1) * k.T - b.w * k.SP],
+  };
+}
+
+export function createWorld(level, physics, seed = 0) {
+  const k = derive(physics);
+  const world = {
+    version: 1, seed, frame: 0, status: 'playing', score: 0, lives: k.lives,
+    index: level.index ?? 0, theme: level.theme, isBoss: !!level.boss,
+    width: level.width, height: level.height, tiles: level.tiles.slice(), tileSize: k.tile,
+    goal: { ...level.goal }, checkpoint: { ...level.start },
+    player: { x: 0, y: 0, w: physics.player.w, h: physics.player.h, vx: 0, vy: 0, facing: 1, state: 'idle',
+      maxHp: k.hp, jumpHeld: false, specialHeld: false, specialCooldown: 0, specialTimer: 0 },
+    enemies: [], items: [], boss: null, projectiles: [], physics,
+  };
+  spawnPlayer(world, k, level.start);
+  world.player.invuln = 0;
+  level.entities.forEach((e, i) => {
+    if (ENEMY_TYPES.has(e.type)) world.enemies.push(makeEnemy(e, i, physics));
+    else if (e.type === 'boss') world.boss = makeBoss(e, physics, k);
+    else world.items.push({ type: e.type, x: e.x * k.tile, y: e.y * k.tile, w: k.tile, h: k.tile, tx: e.x, ty: e.y, taken: false });
+  });
+  placeEnemies(world, k);
+  sync(world, k);
+  return world;
+}
+
+// ---- player (mirrored by core/levels/sim.py) ----
+
+function moveX(world, k) {
+  const p = world.player;
+  p.sx += p.svx;
+  const maxX = world.width * k.T - k.pw;
+  if (p.sx < 0 || p.sx > maxX) { p.sx = clamp(p.sx, 0, maxX); p.svx = 0; }
+  const top = fdiv(p.sy, k.T), bot = fdiv(p.sy + k.ph - 1, k.T);
+  if (p.svx > 0) {
+    const tx = fdiv(p.sx + k.pw - 1, k.T);
+    for (let ty = top; ty <= bot; ty++) if (tileAt(world, tx, ty) === '#') { p.sx = tx * k.T - k.pw; p.svx = 0; break; }
+  } else if (p.svx < 0) {
+    const tx = fdiv(p.sx, k.T);
+    for (let ty = top; ty <= bot; ty++) if (tileAt(world, tx, ty) === '#') { p.sx = (tx + 1) * k.T; p.svx = 0; break; }
+  }
+}
+
+function moveY(world, k, ev) {
+  const p = world.player;
+  const wasOnGround = p.onGround;
+  const oldBottom = p.sy + k.ph;
+  p.sy += p.svy;
+  p.onGround = false;
+  const x0 = fdiv(p.sx, k.T), x1 = fdiv(p.sx + k.pw - 1, k.T);
+  if (p.svy > 0) {
+    const ty = fdiv(p.sy + k.ph - 1, k.T);
+    const floor = anyTile(world, x0, x1, ty, '#') || (oldBottom <= ty * k.T && anyTile(world, x0, x1, ty, '='));
+    if (floor) {
+      p.sy = ty * k.T - k.ph; p.svy = 0; p.onGround = true;
+      if (!wasOnGround) ev.push({ type: 'land' });
+    }
+  } else if (p.svy < 0) {
+    const ty = fdiv(p.sy, k.T);
+    if (anyTile(world, x0, x1, ty, '#')) { p.sy = (ty + 1) * k.T; p.svy = 0; }
+  }
+}
+
+function steerAndJump(world, k, input, ev) {
+  const p = world.player;
+  if (input.jump && !p.jumpHeld) p.jumpBuffer = k.buffer;
+  else if (p.jumpBuffer > 0) p.jumpBuffer--;
+  const dir = p.stun > 0 ? 0 : (input.right ? 1 : 0) - (input.left ? 1 : 0);
+  if (dir !== 0) p.facing = dir;
+  const rate = dir !== 0 ? (p.onGround ? k.gAcc : k.aAcc) : (p.onGround ? k.gFric : k.aFric);
+  p.svx = approach(p.svx, dir * k.run, rate);
+  if (p.jumpBuffer > 0 && p.stun === 0 && (p.onGround || p.coyote > 0)) {
+    p.svy = -k.jumpV; p.jumpBuffer = 0; p.coyote = 0; p.onGround = false; p.rising = true;
+    ev.push({ type: 'jump' });
+  }
+  // Releasing jump while rising cuts the ascent once: short taps give short hops.
+  if (p.rising && !input.jump && p.svy < 0) { p.svy = -Math.floor(-p.svy * k.jumpCut); p.rising = false; }
+  if (p.svy >= 0) p.rising = false;
+  p.svy = Math.min(p.svy + (p.svy < 0 ? k.gravity : k.fallGravity), k.maxFall);
+  p.jumpHeld = !!input.jump;
+}
+
+function hurt(world, k, dir, ev) {
+  const p = world.player;
+  if (p.invuln > 0 || world.status !== 'playing') return;
+  p.hp -= 1; p.invuln = k.invuln; p.stun = k.stun;
+  p.svx = dir * k.knockX; p.svy = -k.knockY; p.onGround = false; p.rising = false;
+  ev.push({ type: 'hurt', hp: p.hp });
+  if (p.hp <= 0) die(world, k, ev);
+}
+
+function die(world, k, ev) {
+  world.lives -= 1;
+  ev.push({ type: 'death', lives: world.lives });
+  if (world.lives <= 0) { world.status = 'dead'; return; }
+  spawnPlayer(world, k, world.checkpoint);
+}
+
+const overlaps = (ax, ay, aw, ah, bx, by, bw, bh) => ax < bx + bw && bx < ax + aw && ay < by + bh && by < ay + ah;
+
+function touchTiles(world, k, ev) {
+  const p = world.player;
+  if (p.sy >= world.height * k.T) { die(world, k, ev); return; }
+  const x0 = fdiv(p.sx, k.T), x1 = fdiv(p.sx + k.pw - 1, k.T);
+  const y0 = fdiv(p.sy, k.T), y1 = fdiv(p.sy + k.ph - 1, k.T);
+  for (let ty = y0; ty <= y1; ty++) for (let tx = x0; tx <= x1; tx++) {
+    if (tileAt(world, tx, ty) !== '^') continue;
+    const top = ty * k.T + k.spikeInset;
+    if (overlaps(p.sx, p.sy, k.pw, k.ph, tx * k.T, top, k.T, k.T - k.spikeInset)) { hurt(world, k, -p.facing, ev); return; }
+  }
+}
+
+function touchMarkers(world, k, ev) {
+  const p = world.player;
+  for (const it of world.items) {
+    if (it.type !== 'checkpoint' || it.taken) continue;
+    if (overlaps(p.sx, p.sy, k.pw, k.ph, it.tx * k.T, it.ty * k.T, k.T, k.T)) {
+      it.taken = true; world.checkpoint = { x: it.tx, y: it.ty };
+      ev.push({ type: 'checkpoint', x: it.tx, y: it.ty });
+    }
+  }
+  const g = world.goal;
+  if (!world.isBoss && overlaps(p.sx, p.sy, k.pw, k.ph, g.x * k.T, g.y * k.T, k.T, k.T)) {
+    world.status = 'level_complete'; world.score += world.physics.score.goal;
+    ev.push({ type: 'goal' });
+  }
+}
+
+export function stepPlayer(world, k, input, ev) {
+  const p = world.player;
+  if (p.invuln > 0) p.invuln--;
+  if (p.stun > 0) p.stun--;
+  steerAndJump(world, k, input, ev);
+  const fallSpeed = p.svy;
+  const prevBottom = p.sy + k.ph;
+  moveX(world, k);
+  moveY(world, k, ev);
+  if (p.onGround) p.coyote = k.coyote;
+  else if (p.coyote > 0) p.coyote--;
+  touchTiles(world, k, ev);
+  if (world.status === 'playing') touchMarkers(world, k, ev);
+  return { fallSpeed, prevBottom };
+}
+
+// ---- enemies, special, boss (JS only; pure functions of frame + spawn data where possible) ----
+
+function triangle(t, span) {
+  const m = t % (2 * span);
+  return m <= span ? m : 2 * span - m;
+}
+
+function placeEnemy(e, frame, ph, k) {
+  const s = e.spawn, spec = ph.enemies[e.type], SP = k.SP;
+  const baseX = s.x * k.T + fdiv(k.T - e.w * SP, 2);
+  const groundY = (s.y + 1) * k.T - e.h * SP;
+  if (e.type === 'walker') {
+    const [a, b] = s.range ?? [s.x, s.x];
+    const span = Math.max(1, (b - a + 1) * k.T - e.w * SP);
+    const speed = Math.floor(spec.speed * SP + 0.5);
+    const t = frame * speed + (baseX - a * k.T);
+    e.sx = a * k.T + triangle(t, span); e.sy = groundY;
+    e.facing = t % (2 * span) < span ? 1 : -1;
+  } else if (e.type === 'flyer') {
+    const period = s.period ?? spec.period, half = fdiv(period, 2);
+    const u = triangle(frame, half);
+    e.sx = baseX + fdiv((s.dx ?? 0) * k.T * u, half);
+    e.sy = s.y * k.T + fdiv(k.T - e.h * SP, 2) + fdiv((s.dy ?? 0) * k.T * u, half);
+    e.facing = (s.dx ?? 0) >= 0 === frame % period < half ? 1 : -1;
+  } else {
+    const period = s.period ?? spec.period, air = spec.air_frames;
+    const t = (frame + (s.phase ?? 0)) % period;
+    const hop = Math.floor(spec.height_tiles * k.T);
+    e.sx = baseX; e.sy = groundY - (t < air ? fdiv(4 * hop * t * (air - t), air * air) : 0);
+  }
+}
+
+function placeEnemies(world, k) {
+  for (const e of world.enemies) placeEnemy(e, world.frame, world.physics, k);
+}
+
+function bark(world, k, input, ev) {
+  const p = world.player, sp = world.physics.special;
+  if (p.specialCooldown > 0) p.specialCooldown--;
+  if (p.specialTimer > 0) p.specialTimer--;
+  const pressed = input.special && !p.specialHeld;
+  p.specialHeld = !!input.special;
+  if (!pressed || p.specialCooldown > 0) return;
+  p.specialCooldown = sp.cooldown_frames; p.specialTimer = sp.active_frames;
+  ev.push({ type: 'special', x: (p.sx + k.pw / 2) / k.SP, y: (p.sy + k.ph / 2) / k.SP });
+  const r2 = (sp.radius * k.SP) ** 2;
+  const near = (o) => {
+    const dx = o.sx + fdiv(o.w * k.SP, 2) - (p.sx + fdiv(k.pw, 2));
+    const dy = o.sy + fdiv(o.h * k.SP, 2) - (p.sy + fdiv(k.ph, 2));
+    return dx * dx + dy * dy <= r2;
+  };
+  for (const e of world.enemies) if (e.alive && near(e)) defeat(world, e, ev, 'special');
+  if (world.boss && world.boss.alive && near(world.boss)) hitBoss(world, k, ev);
+}
+
+function defeat(world, e, ev, by) {
+  e.alive = false; world.score += world.physics.score.stomp;
+  ev.push({ type: 'stomp', by, x: e.sx / world.physics.subpixel, y: e.sy / world.physics.subpixel });
+}
+
+function bounce(world, k, input) {
+  const p = world.player;
+  p.svy = -(input.jump ? k.jumpV : k.stompBounce); p.rising = !!input.jump; p.onGround = false;
+}
+
+function isStomp(k, o, contact) {
+  return contact.fallSpeed > 0 && contact.prevBottom <= o.sy + STOMP_MARGIN_PX * k.SP;
+}
+
+function touchEnemies(world, k, input, contact, ev) {
+  const p = world.player;
+  for (const e of world.enemies) {
+    if (!e.alive || !overlaps(p.sx, p.sy, k.pw, k.ph, e.sx, e.sy, e.w * k.SP, e.h * k.SP)) continue;
+    if (isStomp(k, e, contact)) { defeat(world, e, ev, 'stomp'); bounce(world, k, input); }
+    else hurt(world, k, p.sx + fdiv(k.pw, 2) < e.sx + fdiv(e.w * k.SP, 2) ? -1 : 1, ev);
+  }
+}
+
+function hitBoss(world, k, ev) {
+  const b = world.boss;
+  if (b.invuln > 0) return;
+  b.hp -= 1; b.invuln = world.physics.boss.invuln_frames;
+  ev.push({ type: 'boss_hit', hp: b.hp });
+  if (b.hp * 2 <= b.maxHp) b.phase = 2;
+  if (b.hp > 0) return;
+  b.alive = false; world.projectiles = [];
+  world.score += world.physics.score.boss; world.status = 'won';
+  ev.push({ type: 'won' });
+}
+
+function shoot(world, k) {
+  const b = world.boss, bp = world.physics.boss, p = world.player, SP = k.SP;
+  const dir = p.sx + fdiv(k.pw, 2) < b.sx + fdiv(b.w * SP, 2) ? -1 : 1;
+  const size = bp.shot_size * SP;
+  world.projectiles.push({ x: 0, y: 0, w: bp.shot_size, h: bp.shot_size,
+    sx: dir < 0 ? b.sx - size : b.sx + b.w * SP, sy: b.sy + fdiv(b.h * SP - size, 2),
+    svx: dir * Math.floor(bp.shot_speed * SP + 0.5), life: bp.shot_life });
+}
+
+// Boss cycle by frame number: walk, charge (double speed), hop, then stand and shoot.
+function moveBoss(world, k) {
+  const b = world.boss, bp = world.physics.boss;
+  if (b.invuln > 0) b.invuln--;
+  const cyc = bp.cycle_frames, q = fdiv(cyc, 4), c = world.frame % cyc;
+  b.mode = c < q ? 'walk' : c < 2 * q ? 'charge' : c < 3 * q ? 'hop' : 'shoot';
+  const speed = Math.floor((b.phase === 2 ? bp.speed_phase2 : bp.speed) * k.SP + 0.5);
+  if (b.mode !== 'shoot') b.sx += b.dir * speed * (b.mode === 'charge' ? 2 : 1);
+  if (b.sx < b.arena[0]) { b.sx = b.arena[0]; b.dir = 1; }
+  if (b.sx > b.arena[1]) { b.sx = b.arena[1]; b.dir = -1; }
+  const t = c - 2 * q, hop = Math.floor(bp.hop_height_tiles * k.T);
+  b.sy = b.groundY - (b.mode === 'hop' ? fdiv(4 * hop * t * (q - t), q * q) : 0);
+  const shots = b.phase === 2 ? 4 : 2;
+  if (b.mode === 'shoot' && (c - 3 * q) % fdiv(q, shots) === 0) shoot(world, k);
+}
+
+function touchBoss(world, k, input, contact, ev) {
+  const b = world.boss, p = world.player;
+  if (!overlaps(p.sx, p.sy, k.pw, k.ph, b.sx, b.sy, b.w * k.SP, b.h * k.SP)) return;
+  if (isStomp(k, b, contact)) { bounce(world, k, input); hitBoss(world, k, ev); }
+  else hurt(world, k, p.sx + fdiv(k.pw, 2) < b.sx + fdiv(b.w * k.SP, 2) ? -1 : 1, ev);
+}
+
+function moveShots(world, k, ev) {
+  const p = world.player, SP = k.SP;
+  world.projectiles = world.projectiles.filter((s) => {
+    s.sx += s.svx; s.life -= 1;
+    const cx = fdiv(s.sx + fdiv(s.w * SP, 2), k.T), cy = fdiv(s.sy + fdiv(s.h * SP, 2), k.T);
+    if (s.life <= 0 || tileAt(world, cx, cy) === '#') return false;
+    if (!overlaps(p.sx, p.sy, k.pw, k.ph, s.sx, s.sy, s.w * SP, s.h * SP)) return true;
+    hurt(world, k, s.svx > 0 ? 1 : -1, ev);
+    return false;
+  });
+}
+
+function collectTreats(world, k, ev) {
+  const p = world.player;
+  for (const it of world.items) {
+    if (it.type !== 'treat' || it.taken) continue;
+    if (!overlaps(p.sx, p.sy, k.pw, k.ph, it.tx * k.T, it.ty * k.T, k.T, k.T)) continue;
+    it.taken = true; world.score += world.physics.score.treat;
+    ev.push({ type: 'collect', x: it.x, y: it.y });
+  }
+}
+
+function playerState(p) {
+  if (p.stun > 0) return 'hurt';
+  if (p.specialTimer > 0) return 'special';
+  if (!p.onGround) return p.svy < 0 ? 'jump' : 'fall';
+  return p.svx !== 0 ? 'walk' : 'idle';
+}
+
+// Mirror sub-pixel integers into the pixel fields the renderer reads.
+function sync(world, k) {
+  const p = world.player, SP = k.SP;
+  Object.assign(p, { x: p.sx / SP, y: p.sy / SP, vx: p.svx / SP, vy: p.svy / SP, state: playerState(p) });
+  for (const e of world.enemies) { e.x = e.sx / SP; e.y = e.sy / SP; }
+  for (const s of world.projectiles) { s.x = s.sx / SP; s.y = s.sy / SP; }
+  if (world.boss) { world.boss.x = world.boss.sx / SP; world.boss.y = world.boss.sy / SP; }
+}
+
+const k_cache = new WeakMap();
+function constants(physics) {
+  if (!k_cache.has(physics)) k_cache.set(physics, derive(physics));
+  return k_cache.get(physics);
+}
+
+/** Advance one 1/60 s frame. input: {left, right, jump, special} booleans. Returns events. */
+export function step(world, input) {
+  const ev = [];
+  if (world.status !== 'playing') return ev;
+  const k = constants(world.physics);
+  world.frame += 1;
+  placeEnemies(world, k);
+  const contact = stepPlayer(world, k, input, ev);
+  if (world.status === 'playing') bark(world, k, input, ev);
+  if (world.status === 'playing') touchEnemies(world, k, input, contact, ev);
+  if (world.status === 'playing' && world.boss && world.boss.alive) {
+    moveBoss(world, k);
+    touchBoss(world, k, input, contact, ev);
+    if (world.status === 'playing') moveShots(world, k, ev);
+  }
+  if (world.status === 'playing') collectTreats(world, k, ev);
+  sync(world, k);
+  return ev;
+}
+
+/** A deep copy of a world (plain data), for search and replays. */
+export function cloneWorld(world) {
+  const physics = world.physics;
+  const copy = JSON.parse(JSON.stringify({ ...world, physics: null }));
+  copy.physics = physics;
+  return copy;
+}

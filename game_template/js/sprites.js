@@ -1,0 +1,130 @@
+// Small pixel-art sprites for everything but the pet: enemies, boss, treats, flags, hearts, digits.
+// Drawn from character maps into tiny canvases once; '.' is transparent, other letters index PAL.
+
+import { canvas } from './themes.js';
+
+const PAL = {
+  k: '#1a1c2c', w: '#f4f4f4', r: '#b13e53', R: '#7e2553', o: '#ef7d57', y: '#ffcd75', g: '#38b764',
+  G: '#257179', b: '#41a6f6', B: '#3b5dc9', s: '#94b0c2', S: '#566c86', p: '#ff77a8', c: '#73eff7',
+  t: '#a0703c', T: '#6b4220', l: '#a7f070',
+};
+
+const MAPS = {
+  walker0: ['....kkkkkk....', '..kkrrrrrrkk..', '.krrrrrrrrrrk.', '.krwwrrrrwwrk.', 'krrwkrrrrwkrrk',
+    'krrrrrrrrrrrrk', 'krrrrkkkkrrrrk', 'kRrrrrrrrrrrRk', '.kRRRRRRRRRRk.', '..kkkkkkkkkk..', '.kk..kk..kk...', '..............'],
+  walker1: ['....kkkkkk....', '..kkrrrrrrkk..', '.krrrrrrrrrrk.', '.krwwrrrrwwrk.', 'krrwkrrrrwkrrk',
+    'krrrrrrrrrrrrk', 'krrrrkkkkrrrrk', 'kRrrrrrrrrrrRk', '.kRRRRRRRRRRk.', '..kkkkkkkkkk..', '...kk..kk..kk.', '..............'],
+  flyer0: ['kk..........kk', 'kBk........kBk', 'kBBk.kkkk.kBBk', '.kBBkbbbbkBBk.', '..kkbwkbwkbk..',
+    '....kbbbbk....', '....kbyybk....', '.....kbbk.....', '......kk......', '..............'],
+  flyer1: ['..............', '..............', '.....kkkk.....', '..kkkbbbbkkk..', '.kBBbwkbwkBBk.',
+    'kBBBkbbbbkBBBk', 'kBk.kbyybk.kBk', 'kk...kbbk...kk', '......kk......', '..............'],
+  jumper: ['............', '..kk....kk..', '.kwwk..kwwk.', '.kwkgkkgwkk.', 'kgggggggggk.', 'kgGgggggggGk',
+    'kggkkkkkkggk', 'kgggppppgggk', '.kgggggggGk.', 'kGGkkGGkkGGk', 'kkk..kk..kkk', '............'],
+  treat: ['.kk......kk.', 'kwwk....kwwk', 'kwwwkkkkwwwk', '.kwwwwwwwwk.', '.kwwwwwwwwk.', 'kwwwkkkkwwwk',
+    'kwwk....kwwk', '.kk......kk.'],
+  heart: ['.kk.kk.', 'krrkrrk', 'krwrrrk', 'krrrrrk', '.krrrk.', '..krk..', '...k...'],
+  heartEmpty: ['.kk.kk.', 'kSSkSSk', 'kSSSSSk', 'kSSSSSk', '.kSSSk.', '..kSk..', '...k...'],
+  paw: ['.k.k.k.', 'kykykyk', '.k.k.k.', '.kkkkk.', 'kyyyyyk', 'kyyyyyk', '.kkkkk.'],
+  shot: ['.kkkk.', 'kssssk', 'ksSssk', 'kssSsk', 'kssssk', '.kkkk.'],
+};
+
+const DIGITS = ['111101101101111', '010110010010111', '111001111100111', '111001111001111', '101101111001001',
+  '111100111001111', '111100111101111', '111001001001001', '111101111101111', '111101111001111'];
+
+function fromMap(rows, pal = PAL) {
+  const [c, ctx] = canvas(rows[0].length, rows.length);
+  rows.forEach((row, y) => [...row].forEach((ch, x) => {
+    if (ch === '.') return;
+    ctx.fillStyle = pal[ch];
+    ctx.fillRect(x, y, 1, 1);
+  }));
+  return c;
+}
+
+function flag(colour, h) {
+  const [c, ctx] = canvas(12, h);
+  ctx.fillStyle = '#333c57';
+  ctx.fillRect(1, 0, 2, h);
+  ctx.fillStyle = '#1a1c2c';
+  ctx.fillRect(0, h - 2, 5, 2);
+  ctx.fillStyle = colour;
+  ctx.fillRect(3, 1, 8, 5);
+  ctx.fillRect(3, 6, 5, 1);
+  ctx.fillStyle = '#ffffff55';
+  ctx.fillRect(3, 1, 8, 1);
+  return c;
+}
+
+// The pet's home: the goal of every normal level.
+function house() {
+  const [c, ctx] = canvas(24, 22);
+  ctx.fillStyle = '#1a1c2c';
+  for (let y = 0; y < 9; y++) ctx.fillRect(11 - y - 1, y, (y + 1) * 2 + 2, 1);
+  ctx.fillStyle = '#b13e53';
+  for (let y = 1; y < 9; y++) ctx.fillRect(12 - y, y, y * 2, 1);
+  ctx.fillStyle = '#1a1c2c';
+  ctx.fillRect(2, 9, 20, 13);
+  ctx.fillStyle = '#ef7d57';
+  ctx.fillRect(3, 9, 18, 12);
+  ctx.fillStyle = '#1a1c2c';
+  ctx.fillRect(8, 12, 8, 10);
+  ctx.fillStyle = '#ffcd75';
+  ctx.fillRect(10, 3, 4, 1);
+  return c;
+}
+
+// The boss: an angry robot vacuum cleaner, every pet's sworn enemy. Frames: normal, hit flash.
+function boss(flash) {
+  const [c, ctx] = canvas(28, 24);
+  const body = flash ? '#f4f4f4' : '#5d275d', trim = flash ? '#ffffff' : '#b13e53';
+  ctx.fillStyle = '#1a1c2c';
+  ctx.fillRect(2, 4, 24, 16);
+  ctx.fillRect(4, 2, 20, 2);
+  ctx.fillStyle = body;
+  ctx.fillRect(3, 5, 22, 14);
+  ctx.fillRect(5, 3, 18, 2);
+  ctx.fillStyle = trim;
+  ctx.fillRect(3, 13, 22, 2);
+  ctx.fillStyle = '#f4f4f4';
+  ctx.fillRect(7, 7, 5, 4);
+  ctx.fillRect(16, 7, 5, 4);
+  ctx.fillStyle = '#1a1c2c';
+  ctx.fillRect(9, 8, 2, 3);
+  ctx.fillRect(18, 8, 2, 3);
+  ctx.fillRect(6, 6, 6, 1);
+  ctx.fillRect(16, 6, 6, 1);
+  ctx.fillStyle = '#ffcd75';
+  ctx.fillRect(12, 0, 4, 3);
+  for (const x of [4, 18]) {
+    ctx.fillStyle = '#1a1c2c';
+    ctx.fillRect(x, 19, 6, 5);
+    ctx.fillStyle = '#566c86';
+    ctx.fillRect(x + 1, 20, 4, 3);
+  }
+  return c;
+}
+
+export class Sprites {
+  constructor() {
+    this.img = {};
+    for (const [name, rows] of Object.entries(MAPS)) this.img[name] = fromMap(rows);
+    this.img.flagOff = flag('#94b0c2', 16);
+    this.img.flagOn = flag('#38b764', 16);
+    this.img.house = house();
+    this.img.boss = boss(false);
+    this.img.bossFlash = boss(true);
+  }
+
+  // Whole-pixel text for the HUD: digits only, 3x5, with a dark drop shadow for any background.
+  number(ctx, value, x, y, colour = '#f4f4f4') {
+    const text = String(Math.max(0, Math.floor(value)));
+    for (const [pass, fill] of [[1, '#1a1c2c'], [0, colour]]) {
+      ctx.fillStyle = fill;
+      [...text].forEach((d, i) => {
+        const bits = DIGITS[Number(d)];
+        for (let b = 0; b < 15; b++) if (bits[b] === '1') ctx.fillRect(x + i * 4 + (b % 3) + pass, y + Math.floor(b / 3) + pass, 1, 1);
+      });
+    }
+    return text.length * 4;
+  }
+}

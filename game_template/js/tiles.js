@@ -1,0 +1,113 @@
+// Level tiles drawn per theme: ground with a lit top edge, one-way platforms and spikes.
+// Each variant is painted once into a small canvas; drawing a level is then one blit per visible tile.
+
+import { canvas, theme } from './themes.js';
+
+function paint(size, fn) {
+  const [c, ctx] = canvas(size, size);
+  fn(ctx, size);
+  return c;
+}
+
+function speckle(ctx, s, colour, seed) {
+  ctx.fillStyle = colour;
+  for (let i = 0; i < 5; i++) {
+    const n = (seed * 73 + i * 151) % 997;
+    ctx.fillRect(n % (s - 2) + 1, Math.floor(n / 13) % (s - 6) + 5, 2, 1);
+  }
+}
+
+function solid(t, s, top, seed) {
+  return paint(s, (ctx) => {
+    ctx.fillStyle = t.fill;
+    ctx.fillRect(0, 0, s, s);
+    speckle(ctx, s, t.speck, seed);
+    ctx.fillStyle = t.fillDark;
+    ctx.fillRect(0, s - 1, s, 1);
+    ctx.fillRect(s - 1, 0, 1, s);
+    if (!top) return;
+    ctx.fillStyle = t.top;
+    ctx.fillRect(0, 0, s, 4);
+    ctx.fillStyle = t.topDark;
+    for (let x = 0; x < s; x += 3) ctx.fillRect(x, 4, 2, 1 + ((x + seed) % 3 === 0 ? 1 : 0));
+    ctx.fillStyle = '#ffffff33';
+    ctx.fillRect(0, 0, s, 1);
+  });
+}
+
+function platform(t, s) {
+  return paint(s, (ctx) => {
+    ctx.fillStyle = t.platform;
+    ctx.fillRect(0, 0, s, 5);
+    ctx.fillStyle = t.platformDark;
+    ctx.fillRect(0, 4, s, 1);
+    ctx.fillRect(2, 5, 2, 3);
+    ctx.fillRect(s - 4, 5, 2, 3);
+    ctx.fillStyle = '#ffffff44';
+    ctx.fillRect(0, 0, s, 1);
+  });
+}
+
+function spikes(t, s) {
+  return paint(s, (ctx) => {
+    const n = 3, w = s / n;
+    for (let i = 0; i < n; i++) {
+      for (let y = 0; y < s / 2; y++) {
+        const half = Math.floor((y / (s / 2)) * (w / 2));
+        ctx.fillStyle = y < 2 ? '#ffffff' : t.spike;
+        ctx.fillRect(Math.round(i * w + w / 2 - half), s / 2 + y, Math.max(1, half * 2), 1);
+        ctx.fillStyle = t.ink;
+        ctx.fillRect(Math.round(i * w + w / 2 + half), s / 2 + y, 1, 1);
+      }
+    }
+  });
+}
+
+export class TileSet {
+  constructor(themeName, size) {
+    const t = theme(themeName);
+    this.size = size;
+    this.top = [0, 1, 2].map((v) => solid(t, size, true, v + 1));
+    this.inner = [0, 1, 2].map((v) => solid(t, size, false, v + 7));
+    this.platform = platform(t, size);
+    this.spikes = spikes(t, size);
+  }
+
+  // Only the tiles inside the view: a long level costs the same per frame as a short one.
+  draw(ctx, world, cam, view) {
+    this.pits(ctx, world, cam, view);
+    const s = this.size;
+    const x0 = Math.max(0, Math.floor(cam.x / s)), x1 = Math.min(world.width - 1, Math.floor((cam.x + view.w) / s));
+    const y0 = Math.max(0, Math.floor(cam.y / s)), y1 = Math.min(world.height - 1, Math.floor((cam.y + view.h) / s));
+    for (let ty = y0; ty <= y1; ty++) {
+      const row = world.tiles[ty];
+      for (let tx = x0; tx <= x1; tx++) {
+        const img = this.pick(row[tx], world, tx, ty);
+        if (img) ctx.drawImage(img, tx * s - cam.x, ty * s - cam.y);
+      }
+    }
+  }
+
+  // Bottomless pits get a darkening fade so they never read as more ground behind the level.
+  pits(ctx, world, cam, view) {
+    const s = this.size, bottom = world.height * s - cam.y, last = world.tiles[world.height - 1];
+    const x0 = Math.max(0, Math.floor(cam.x / s)), x1 = Math.min(world.width - 1, Math.floor((cam.x + view.w) / s));
+    for (let tx = x0; tx <= x1; tx++) {
+      if (last[tx] !== '.') continue;
+      for (let band = 1; band <= 4; band++) {
+        ctx.fillStyle = `rgba(10, 8, 20, ${0.12 * band})`;
+        ctx.fillRect(tx * s - cam.x, bottom - (5 - band) * 12, s, 12);
+      }
+      ctx.fillStyle = 'rgba(10, 8, 20, 0.6)';
+      ctx.fillRect(tx * s - cam.x, bottom, s, view.h);
+    }
+  }
+
+  pick(ch, world, tx, ty) {
+    const v = (tx * 7 + ty * 13) % 3;
+    if (ch === '#') return ty > 0 && world.tiles[ty - 1][tx] === '#' ? this.inner[v] : this.top[v];
+    if (ch === '=') return this.platform;
+    if (ch === '^') return this.spikes;
+    return null;
+  }
+}

@@ -1,0 +1,215 @@
+"""core.packaging: hashed, linked, escaped, CSP-safe static bundles that fit the size budget."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.errors import InvalidRequest, PetPixelError
+from core.levels import generate_levels
+from core.levels.physics import load_physics
+from core.levels.schema import validate_level
+from core.packaging import build_bundle, write_bundle
+from core.packaging.bundle import TEMPLATE_DIR
+from core.packaging.hashing import hash_modules, module_imports
+from tests.game.conftest import PALETTE, TRICKY_NAME
+
+HASHED = re.compile(r"\.[0-9a-f]{10}\.[a-z]+$")
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside <script> elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.script_text = ""
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.script_text += data.strip()
+
+    def meta(self, key: str) -> str:
+        for tag, attrs in self.tags:
+            names = (attrs.get("property"), attrs.get("name"), attrs.get("http-equiv"))
+            if tag == "meta" and key in names:
+                return attrs["content"]
+        raise KeyError(key)
+
+
+def make(pet_sheet: tuple[bytes, dict[str, Any]], **overrides: Any) -> dict[str, bytes]:
+    sheet_png, atlas = pet_sheet
+    args: dict[str, Any] = {
+        "sheet_png": sheet_png,
+        "atlas": atlas,
+        "levels": generate_levels(seed=3, theme="beach", difficulty=2, count=2),
+        "pet_name": TRICKY_NAME,
+        "style": "16bit",
+        "theme": "beach",
+        "seed": 3,
+        "palette": PALETTE,
+    }
+    return build_bundle(**{**args, **overrides})
+
+
+@pytest.fixture(scope="module")
+def bundle(pet_sheet: tuple[bytes, dict[str, Any]]) -> dict[str, bytes]:
+    return make(pet_sheet)
+
+
+def page(bundle: dict[str, bytes]) -> Tags:
+    tags = Tags()
+    tags.feed(bundle["index.html"].decode())
+    return tags
+
+
+def test_every_file_but_index_is_content_hashed(bundle: dict[str, bytes]) -> None:
+    assert "index.html" in bundle
+    for path in set(bundle) - {"index.html"}:
+        assert HASHED.search(path), path
+    assert not any(p.startswith(("tools/", "tests/")) or "bot" in p for p in bundle)
+
+
+def test_module_imports_resolve_to_bundled_files(bundle: dict[str, bytes]) -> None:
+    modules = [p for p in bundle if p.endswith(".js")]
+    assert len(modules) >= 10
+    for path in modules:
+        for target in module_imports(bundle[path].decode(), path):
+            assert target in bundle, f"{path} imports missing {target}"
+    entry = [a["src"] for t, a in page(bundle).tags if t == "script"]
+    assert len(entry) == 1
+    assert entry[0] in bundle
+
+
+def test_page_has_no_inline_script_and_a_strict_csp(bundle: dict[str, bytes]) -> None:
+    tags = page(bundle)
+    assert tags.script_text == ""
+    assert all("src" in a for t, a in tags.tags if t == "script")
+    assert not any(k.startswith("on") for _, a in tags.tags for k in a)
+    csp = tags.meta("Content-Security-Policy")
+    assert "script-src 'self';" in csp
+    assert "unsafe" not in csp
+
+
+def test_links_are_relative_and_present(bundle: dict[str, bytes]) -> None:
+    for _, attrs in page(bundle).tags:
+        for key in ("src", "href"):
+            if key in attrs:
+                assert attrs[key] in bundle, attrs[key]
+    game = json.loads(bundle[page(bundle).meta("petpixel-game")])
+    atlas = json.loads(bundle[game["atlas"]])
+    assert atlas["image"] == game["sheet"]
+    assert game["sheet"] in bundle
+
+
+def test_pet_name_is_escaped_in_html_and_exact_in_json(bundle: dict[str, bytes]) -> None:
+    html = bundle["index.html"].decode()
+    assert "<b>Rex" not in html
+    assert '"Bo"' not in html
+    tags = page(bundle)
+    assert tags.meta("og:title") == f"{TRICKY_NAME}'s PetPixel Adventure"
+    assert TRICKY_NAME in tags.meta("twitter:description")
+    assert tags.meta("twitter:card") == "summary_large_image"
+    assert tags.meta("og:image") in bundle
+    game = json.loads(bundle[tags.meta("petpixel-game")])
+    assert game["pet_name"] == TRICKY_NAME
+    assert game["version"] == 1
+    assert game["theme"] == "beach"
+    assert len(game["levels"]) == 2
+
+
+def test_same_inputs_give_the_same_bundle(
+    bundle: dict[str, bytes], pet_sheet: tuple[bytes, dict[str, Any]]
+) -> None:
+    assert make(pet_sheet) == bundle
+    assert make(pet_sheet, seed=4).keys() != bundle.keys()
+
+
+def test_whole_bundle_fits_the_gzip_budget(bundle: dict[str, bytes]) -> None:
+    total = sum(len(gzip.compress(data, 9)) for data in bundle.values())
+    assert total < 150 * 1024
+
+
+def test_given_preview_becomes_the_share_image(pet_sheet: tuple[bytes, dict[str, Any]]) -> None:
+    png = pet_sheet[0]
+    tags = page(made := make(pet_sheet, preview_png=png))
+    assert made[tags.meta("og:image")] == png
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("pet_name", "   "), ("pet_name", "x" * 41), ("theme", "mars"), ("levels", [])],
+)
+def test_bad_inputs_are_refused(
+    pet_sheet: tuple[bytes, dict[str, Any]], field: str, value: Any
+) -> None:
+    with pytest.raises(InvalidRequest):
+        make(pet_sheet, **{field: value})
+
+
+def test_write_bundle_writes_files_and_refuses_escapes(tmp_path: Path) -> None:
+    written = write_bundle({"index.html": b"hi", "js/a.0123456789.js": b"x"}, tmp_path)
+    assert (tmp_path / "js" / "a.0123456789.js").read_bytes() == b"x"
+    assert len(written) == 2
+    with pytest.raises(InvalidRequest):
+        write_bundle({"../evil.html": b"x"}, tmp_path / "sub")
+    assert not (tmp_path / "evil.html").exists()
+
+
+def test_changing_a_leaf_module_renames_its_importers(
+    tmp_path: Path, pet_sheet: tuple[bytes, dict[str, Any]], bundle: dict[str, bytes]
+) -> None:
+    """Hashes cover imports, so a cached main.js can never point at a stale themes.js."""
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE_DIR, template, ignore=shutil.ignore_patterns("tools", "tests"))
+    with (template / "js" / "themes.js").open("a") as f:
+        f.write("\n// changed\n")
+    (template / "js" / "unused.js").write_text("export const x = 1;\n")
+    changed = make(pet_sheet, template_dir=template)
+    stems = {p.split(".")[0] for p in set(changed) ^ set(bundle) if p.endswith(".js")}
+    assert {"js/themes", "js/main", "js/render", "js/tiles"} <= stems
+    assert "js/sim" not in stems
+    assert not any(p.startswith("js/unused") for p in changed)
+
+
+def test_import_cycles_and_missing_modules_are_reported() -> None:
+    with pytest.raises(PetPixelError, match="cycle"):
+        hash_modules({"a.js": b"import './b.js';", "b.js": b"import { x } from './a.js';"})
+    with pytest.raises(PetPixelError, match="not in the game template"):
+        hash_modules({"a.js": b"import './gone.js';"})
+
+
+def test_animated_preview_is_a_second_share_image(pet_sheet: tuple[bytes, dict[str, Any]]) -> None:
+    gif = b"GIF89a-not-decoded-by-the-packager"
+    made = make(pet_sheet, preview_gif=gif)
+    images = [a["content"] for t, a in page(made).tags if a.get("property") == "og:image"]
+    assert len(images) == 2
+    assert made[images[0]].startswith(b"\x89PNG")
+    assert made[images[1]] == gif
+
+
+def test_game_json_is_valid_and_carries_the_shipped_physics(bundle: dict[str, bytes]) -> None:
+    """game.json: every level passes the level schema, the boss is last, physics is physics.json."""
+    game = json.loads(bundle[page(bundle).meta("petpixel-game")])
+    assert {"version", "pet_name", "style", "theme", "seed", "palette", "physics", "levels"} <= set(
+        game
+    )
+    assert [validate_level(lv) for lv in game["levels"]] == [[], []]
+    assert [lv["boss"] for lv in game["levels"]] == [False, True]
+    assert game["physics"] == load_physics()
+    assert game["palette"] == PALETTE
