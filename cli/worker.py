@@ -1,0 +1,65 @@
+"""`petpixel worker` and `petpixel beat`: Celery processes over Redis (production mode)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from cli.common import load_cli_settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command("worker")(worker)
+    app.command("beat")(beat)
+
+
+def worker(
+    queues: Annotated[
+        str | None, typer.Option(help="Comma-separated queues (default: the default queue).")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    pool: Annotated[str, typer.Option(help="prefork, solo or threads.")] = "prefork",
+    loglevel: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING...")] = "INFO",
+    with_beat: Annotated[
+        bool, typer.Option("--beat", help="Also run the periodic sweeper in this process.")
+    ] = False,
+) -> None:
+    """Run a Celery worker; use --queues gpu on machines that hold the diffusion model."""
+    from workers.celery_app import create_celery
+
+    settings = load_cli_settings()
+    if settings.redis_url is None:
+        raise typer.BadParameter(
+            "Set PETPIXEL_REDIS_URL (e.g. redis://localhost:6379/0): without Redis, jobs run "
+            "inside `petpixel serve` and no separate worker is needed."
+        )
+    argv = ["worker", f"--queues={queues or settings.default_queue}",
+            f"--concurrency={concurrency}", f"--pool={pool}", f"--loglevel={loglevel}"]  # fmt: skip
+    app = create_celery(settings)
+    follow_stripe_builds(app)
+    app.worker_main([*argv, *(["--beat"] if with_beat else [])])
+
+
+def follow_stripe_builds(app: Any) -> bool:
+    """With Stripe set up, each build this worker runs is followed up here: the game-ready
+    notice, or a refund and an apology when the build gave up (see core.fulfilment)."""
+    from core.fulfilment import follow_builds
+    from core.orders.service import OrderService
+    from core.payments import new_payments
+    from workers.celery_app import context, jobs_for
+
+    ctx = context(app)
+
+    def orders() -> OrderService:
+        return OrderService(settings=ctx.settings, db=ctx.db, storage=ctx.storage,
+                            payments=new_payments(ctx.settings), jobs=jobs_for(app))  # fmt: skip
+
+    return follow_builds(app, ctx.settings, orders)
+
+
+def beat(loglevel: Annotated[str, typer.Option(help="DEBUG, INFO...")] = "INFO") -> None:
+    """Run celery beat: queues the stuck-order sweeper every PETPIXEL_SWEEPER_INTERVAL_S."""
+    from workers.celery_app import create_celery
+
+    create_celery(load_cli_settings()).start(["beat", f"--loglevel={loglevel}"])

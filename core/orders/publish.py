@@ -1,0 +1,128 @@
+"""Files of previews and games into Storage, and the game row that a short code points at."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import mimetypes
+from datetime import timedelta
+from typing import Any
+
+from PIL import Image
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.db import Database
+from core.orders.games import new_code
+from core.orders.models import Game, Upload, utcnow
+from core.storage import IMMUTABLE, Storage
+
+# index.html keeps its name so it must revalidate; every other bundle file is content-hashed.
+PAGE_CACHE = "public, max-age=60, must-revalidate"
+CODE_ATTEMPTS = 5
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def hashed_key(prefix: str, name: str, data: bytes) -> str:
+    """`<prefix>/<stem>.<hash12><ext>`: new content gets a new key, so URLs cache forever."""
+    stem, dot, ext = name.rpartition(".")
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    return f"{prefix}/{stem}.{digest}{dot}{ext}"
+
+
+def content_type(path: str) -> str:
+    if path.endswith(".js"):
+        return "text/javascript; charset=utf-8"  # mimetypes varies by OS for .js
+    guessed = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+
+
+def store_preview(storage: Storage, order_id: str, result: Any) -> dict[str, str]:
+    """Upload a SpriteResult's files; returns the Upload column -> storage key map."""
+    files = {
+        "sprite_key": ("sprite.png", png_bytes(result.sprite)),
+        "sheet_key": ("sheet.png", png_bytes(result.sheet)),
+        "atlas_key": ("sheet.json", json.dumps(result.atlas, separators=(",", ":")).encode()),
+        "preview_gif_key": ("preview.gif", result.preview_gif),
+        "processed_key": ("mask.png", png_bytes(result.mask)),
+    }
+    keys = {}
+    for column, (name, data) in files.items():
+        key = hashed_key(f"orders/{order_id}/preview", name, data)
+        storage.put(key, data, content_type=content_type(name), cache_control=IMMUTABLE)
+        keys[column] = key
+    return keys
+
+
+def sprite_info(result: Any) -> dict[str, Any]:
+    return {
+        "style": result.style, "size": result.size, "palette": list(result.palette),
+        "cutout_backend": result.cutout_backend, "confidence": round(float(result.confidence), 3),
+        "timings_ms": {k: round(v, 1) for k, v in result.timings_ms.items()},
+    }  # fmt: skip
+
+
+def save_preview_keys(
+    session: Session, order_id: str, keys: dict[str, str], info: dict[str, Any]
+) -> None:
+    session.execute(
+        update(Upload).where(Upload.order_id == order_id).values(sprite_info=info, **keys)
+    )
+
+
+def upload_bundle(storage: Storage, code: str, files: dict[str, bytes]) -> dict[str, str]:
+    """Upload every bundle file under games/<code>/; returns relative path -> storage key."""
+    assets = {}
+    for path, data in sorted(files.items()):
+        key = f"games/{code}/{path}"
+        cache = PAGE_CACHE if path == "index.html" else IMMUTABLE
+        storage.put(key, data, content_type=content_type(path), cache_control=cache)
+        assets[path] = key
+    return assets
+
+
+def reserve_game(db: Database, order_id: str, user_id: str) -> str:
+    """The order's game code, creating its (unpublished) row on the first run.
+
+    A re-run reuses the code, so its uploads overwrite the same keys. The unique order_id makes two
+    concurrent runs agree on one code; a (very unlikely) code collision just draws again.
+    """
+    for _ in range(CODE_ATTEMPTS):
+        existing = _code_for(db, order_id)
+        if existing:
+            return existing
+        try:
+            with db.session() as session:
+                session.add(Game(code=new_code(), order_id=order_id, user_id=user_id))
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not reserve a unique game code")
+
+
+def _code_for(db: Database, order_id: str) -> str | None:
+    with db.session() as session:
+        return session.scalar(select(Game.code).where(Game.order_id == order_id))
+
+
+def finish_game(
+    session: Session,
+    order_id: str,
+    *,
+    assets: dict[str, str],
+    config: dict[str, Any],
+    meta: dict[str, Any],
+    ttl_days: int | None,
+) -> None:
+    expires = utcnow() + timedelta(days=ttl_days) if ttl_days else None
+    session.execute(
+        update(Game)
+        .where(Game.order_id == order_id)
+        .values(assets=assets, config=config, meta=meta, expires_at=expires)
+    )

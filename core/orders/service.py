@@ -1,0 +1,201 @@
+"""OrderService: the one API web, bots and workers use to change orders. Build it once per process.
+
+    svc = OrderService(settings=s, db=Database(url), storage=new_storage(s),
+                       payments=new_payments(s), jobs=CeleryJobs(celery_app, s))
+    user = svc.get_or_create_user(provider="telegram", external_id="42", display_name="Ann")
+    order = svc.create_order(user_id=user.id, photo=jpeg_bytes, choices=OrderChoices(style="16bit"))
+    svc.request_preview(order_id=order.id)            # enqueues the preview job
+    svc.status(order_id=order.id)                     # status, percent, label, links (poll this)
+    checkout = svc.choose_package(order_id=order.id, package="classic")
+    # free mode: already paid, build queued. Stripe (later): send the buyer to checkout.url,
+    # then the webhook calls svc.mark_paid(order_id=..., payment_ref=..., amount=..., currency=...).
+    svc.game_by_code(code="Ab3xK9pQ")                 # None when unknown, unfinished or expired
+
+Every method takes keyword-only arguments and returns dataclasses (core.orders.schemas), never ORM
+rows. User mistakes raise PetPixelError subclasses (`InvalidRequest`, `ImageRejected`, `NotFound`,
+`InvalidTransition`) with a stable code and a message to show. Each method is one transaction; jobs
+are enqueued only after it commits. User, game and analytics methods live in the mixins this class
+combines."""
+
+from __future__ import annotations
+
+import secrets
+
+from pydantic import ValidationError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.errors import InvalidRequest
+from core.orders.base import ServiceBase
+from core.orders.games import GameMethods
+from core.orders.lifecycle import PAID_STATUSES, OrderStatus, check_transition
+from core.orders.models import Order, PaymentEvent, Upload, utcnow
+from core.orders.packages import get_package
+from core.orders.schemas import (
+    CheckoutInfo,
+    OrderChoices,
+    OrderStatusView,
+    OrderView,
+    PaymentResult,
+)
+from core.orders.store import NotFound, compare_and_set, get_order_row, move
+from core.orders.users import UserMethods
+from core.orders.validation import check_choices, intake_photo
+from core.orders.views import order_view
+
+
+class OrderService(UserMethods, GameMethods, ServiceBase):
+    """Orders from photo to paid game; see the module docstring for the flow."""
+
+    def create_order(
+        self, *, user_id: str, photo: bytes, choices: OrderChoices | dict[str, object] | None = None
+    ) -> OrderView:
+        """Validate the photo and choices, store the photo, and create a draft order."""
+        picked = parse_choices(choices)
+        check_choices(picked)
+        ext, content_type = intake_photo(photo, self.settings)  # fails fast on a bad photo
+        order = Order(
+            token=secrets.token_urlsafe(24), user_id=user_id, currency=self.settings.currency,
+            **_choice_columns(picked),
+        )  # fmt: skip
+        with self.db.session() as session:
+            self._user_row(session, user_id)
+            session.add(order)
+            session.flush()
+            key = f"orders/{order.id}/photo{ext}"
+            self.storage.put(key, photo, content_type=content_type)
+            session.add(Upload(order_id=order.id, original_key=key, content_type=content_type,
+                               size_bytes=len(photo)))  # fmt: skip
+            self._event(session, "order.created", order, {"style": picked.style})
+        return order_view(order)
+
+    def request_preview(
+        self, *, order_id: str, choices: OrderChoices | dict[str, object] | None = None
+    ) -> OrderStatusView:
+        """Queue the sprite preview; new choices on a finished preview start a fresh one."""
+        picked = parse_choices(choices) if choices is not None else None
+        if picked is not None:
+            check_choices(picked)
+        with self.db.session() as session:
+            order = get_order_row(session, order_id)
+            status = OrderStatus(order.status)
+            if status == OrderStatus.PREVIEW_READY and picked is None:
+                return self._status(session, order)  # nothing new to draw
+            values = {
+                **(_choice_columns(picked) if picked else {}),
+                "error_code": None, "error_message": None,
+                "progress_percent": 0, "progress_label": "Waiting for an artist",
+            }  # fmt: skip
+            if status == OrderStatus.DRAFT:  # first request, or new choices before it ran
+                session.execute(update(Order).where(Order.id == order_id)
+                                .values(updated_at=utcnow(), **values))  # fmt: skip
+            else:
+                move(session, order_id, OrderStatus.DRAFT, **values)
+        self.jobs.enqueue_preview(order_id)
+        return self.status(order_id=order_id)
+
+    def choose_package(self, *, order_id: str, package: str) -> CheckoutInfo:
+        """Pick a game package and start paying; free mode pays and queues the build at once."""
+        offer = get_package(self.settings, package)
+        with self.db.session() as session:
+            move(session, order_id, OrderStatus.AWAITING_PAYMENT, package=offer.name,
+                 amount=offer.amount, currency=offer.currency)  # fmt: skip
+            view = order_view(get_order_row(session, order_id))
+        checkout = self.payments.create_checkout(order=view, package=offer)
+        if checkout.free:
+            self.mark_paid(order_id=order_id, payment_ref=checkout.reference or f"free:{order_id}",
+                           amount=0, currency=offer.currency)  # fmt: skip
+        return checkout
+
+    def mark_paid(
+        self,
+        *,
+        order_id: str,
+        payment_ref: str,
+        amount: int,
+        currency: str,
+        provider: str | None = None,
+        event_id: str | None = None,
+    ) -> PaymentResult:
+        """Record a payment and queue the build; a repeat (same order or event id) is a no-op."""
+        with self.db.session() as session:
+            if event_id is not None and not self._claim_event(
+                session, provider, event_id, order_id
+            ):
+                return self._payment_result(session, order_id, changed=False)
+            changed = compare_and_set(session, order_id, {OrderStatus.AWAITING_PAYMENT},
+                                      OrderStatus.PAID, payment_ref=payment_ref, amount=amount,
+                                      currency=currency.lower(), paid_at=utcnow(),
+                                      attempts=0)  # fmt: skip
+            # attempts restart at payment: preview runs must not use up the build's retries.
+            order = get_order_row(session, order_id)
+            if not changed and order.paid_at is None:
+                check_transition(OrderStatus(order.status), OrderStatus.PAID)  # unpaid: refuse
+            if changed:
+                self._event(session, "order.paid", order, {"amount": amount, "currency": currency})
+            elif order.payment_ref != payment_ref:
+                # A second, different payment for one order: keep the first, flag this for refund.
+                self._event(session, "payment.duplicate", order, {"payment_ref": payment_ref})
+            result = self._payment_result(session, order_id, changed=changed)
+        if changed:
+            self.jobs.enqueue_build(order_id)
+        return result
+
+    def status(self, *, order_id: str) -> OrderStatusView:
+        """Where the order is: status, progress percent and label, error, links to its files."""
+        with self.db.session() as session:
+            return self._status(session, get_order_row(session, order_id))
+
+    def order_by_token(self, *, token: str) -> OrderView:
+        """The order behind a "my order" link token; NotFound for anything else."""
+        with self.db.session() as session:
+            order = session.scalars(select(Order).where(Order.token == token)).one_or_none()
+            if order is None or not token:
+                raise NotFound("We could not find that order. Check the link you were given.")
+            return order_view(order)
+
+    def get_order(self, *, order_id: str) -> OrderView:
+        with self.db.session() as session:
+            return order_view(get_order_row(session, order_id))
+
+    def _claim_event(
+        self, session: Session, provider: str | None, event_id: str, order_id: str
+    ) -> bool:
+        """Insert the provider event id; False when it was processed before (unique constraint)."""
+        try:
+            with session.begin_nested():
+                session.add(PaymentEvent(provider=provider or self.payments.name,
+                                         event_id=event_id, order_id=order_id))  # fmt: skip
+        except IntegrityError:
+            return False
+        return True
+
+    def _payment_result(self, session: Session, order_id: str, *, changed: bool) -> PaymentResult:
+        order = get_order_row(session, order_id)
+        status = OrderStatus(order.status)
+        if status not in PAID_STATUSES and not order.paid_at:
+            raise InvalidRequest("This order has not been paid.", code="not_paid")
+        return PaymentResult(
+            order_id=order.id, status=status, payment_ref=order.payment_ref or "",
+            amount=order.amount, currency=order.currency, changed=changed,
+        )  # fmt: skip
+
+
+def parse_choices(choices: OrderChoices | dict[str, object] | None) -> OrderChoices:
+    """Accept a model or a plain dict (from a form or chat); bad values -> InvalidRequest."""
+    if isinstance(choices, OrderChoices):
+        return choices
+    try:
+        return OrderChoices.model_validate(choices or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "choices"
+        raise InvalidRequest(f"Please check {field}: {first['msg']}.", code="bad_choice") from None
+
+
+def _choice_columns(c: OrderChoices) -> dict[str, object]:
+    return {
+        "style": c.style, "theme": c.theme, "pet_name": c.pet_name, "difficulty": c.difficulty,
+        "seed": c.seed, "user_crop": list(c.user_crop) if c.user_crop else None,
+    }  # fmt: skip

@@ -1,0 +1,22 @@
+"""`petpixel db upgrade` / `db current` on a fresh embedded database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli.db import db_app
+
+
+def test_db_upgrade_then_current(tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"PETPIXEL_DATA_DIR": str(tmp_path / "data"), "PETPIXEL_DATABASE_URL": ""}
+    before = runner.invoke(db_app, ["current"], env=env)
+    assert before.exit_code == 0, before.output
+    assert "empty" in before.output
+    result = runner.invoke(db_app, ["upgrade"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "revision 0001" in result.output
+    assert (tmp_path / "data" / "petpixel.db").is_file()
+    assert runner.invoke(db_app, ["current"], env=env).output.strip() == "0001"

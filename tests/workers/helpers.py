@@ -1,0 +1,59 @@
+"""Small helpers for worker tests: read an order's row, store a photo for a factory-made order."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from core.config import Settings
+from core.db import Database, migrate
+from core.orders.lifecycle import OrderStatus
+from core.orders.models import Order
+from core.storage import new_storage
+from tests.orders.factories import add_order
+
+
+def order_row(db: Database, order_id: str) -> Order:
+    with db.session() as session:
+        order = session.get(Order, order_id)
+        assert order is not None
+        return order
+
+
+def status_of(db: Database, order_id: str) -> str:
+    return order_row(db, order_id).status
+
+
+def open_db(settings: Settings) -> Database:
+    migrate(settings.resolved_database_url)
+    return Database(settings.resolved_database_url)
+
+
+def order_with_photo(db: Database, settings: Settings, photo: bytes, status: OrderStatus) -> str:
+    order_id = add_order(db, status=status)
+    new_storage(settings).put(f"orders/{order_id}/photo.jpg", photo, content_type="image/jpeg")
+    return order_id
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def worker_process(
+    settings: Settings, log_path: Path, *, steps: str, pool: str = "solo", **env: str
+) -> subprocess.Popen[bytes]:
+    """A real `petpixel worker` process over the settings' Redis, running instrumented `steps`."""
+    environ = {
+        **os.environ,
+        "PETPIXEL_REDIS_URL": str(settings.redis_url),
+        "PETPIXEL_DATABASE_URL": settings.resolved_database_url,
+        "PETPIXEL_DATA_DIR": str(settings.data_dir),
+        "PETPIXEL_BROKER_VISIBILITY_TIMEOUT_S": str(settings.broker_visibility_timeout_s),
+        "PETPIXEL_PROGRESS_INTERVAL_S": str(settings.progress_interval_s),
+        "PETPIXEL_BUILD_STEPS": steps,
+        **env,
+    }
+    cmd = [sys.executable, "-m", "cli.main", "worker", "--pool", pool, "--loglevel", "WARNING"]
+    log = log_path.open("wb")
+    return subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,71 @@
+"""Instrumented build steps for worker tests: real pipeline calls with injected faults.
+
+Worker processes load these through PETPIXEL_BUILD_STEPS ("tests.workers.steps:slow_steps").
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from core.errors import NoSubjectFound
+from core.orders.builds import Steps, default_steps
+
+
+def _with_sprite(make_sprite: Callable[..., Any]) -> Steps:
+    real = default_steps()
+    return Steps(make_sprite, real.generate_levels, real.build_bundle)
+
+
+def flaky_steps(failures: int = 1) -> Steps:
+    """The first `failures` sprite calls lose their 'connection'; later ones run the pipeline."""
+    calls = {"n": 0}
+
+    def make_sprite(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] <= failures:
+            raise ConnectionError("storage connection reset (injected)")
+        return default_steps().make_sprite(*args, **kwargs)
+
+    return _with_sprite(make_sprite)
+
+
+def always_down_steps() -> Steps:
+    def make_sprite(*_: Any, **__: Any) -> Any:
+        raise ConnectionError("database unreachable (injected)")
+
+    return Steps(make_sprite, lambda **_: [], lambda **_: {})
+
+
+def no_pet_steps() -> Steps:
+    def make_sprite(*_: Any, **__: Any) -> Any:
+        raise NoSubjectFound(
+            "We could not find a pet in this photo. Try one where it fills the frame."
+        )
+
+    return Steps(make_sprite, lambda **_: [], lambda **_: {})
+
+
+def slow_steps() -> Steps:
+    """Reports progress, then hangs: the worker running it is killed mid-task by the test."""
+
+    def make_sprite(*_: Any, progress: Callable[[int, str], None], **__: Any) -> Any:
+        progress(50, "Hanging on purpose")
+        time.sleep(600)
+        raise AssertionError("the test should have killed this worker")
+
+    return Steps(make_sprite, lambda **_: [], lambda **_: {})
+
+
+def gated_steps(gate: threading.Event, label: str = "Waiting at the gate") -> Steps:
+    """Real steps whose sprite call reports progress, then waits for the test to open `gate`."""
+
+    def make_sprite(*args: Any, progress: Callable[[int, str], None], **kwargs: Any) -> Any:
+        progress(40, label)
+        if not gate.wait(timeout=60):
+            raise AssertionError("the test never opened the gate")
+        return default_steps().make_sprite(*args, progress=progress, **kwargs)
+
+    return _with_sprite(make_sprite)

@@ -1,0 +1,129 @@
+"""The Celery app, configured from Settings: Redis when PETPIXEL_REDIS_URL is set, else in-process.
+
+`create_celery(settings)` builds a fresh app with our tasks registered (no module-level app: each
+entry point builds its own from its Settings). The worker's resources (database, storage, job
+bodies) hang off the app as `app.petpixel` and are opened lazily on the first task, once per worker
+process."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery
+
+from core.config import Settings
+from core.db import Database
+from core.jobs import TASK_SWEEP, CeleryJobs
+from core.orders.builds import Builds, Steps
+from core.storage import Storage, new_storage
+
+
+@dataclass
+class WorkerContext:
+    """Per-process resources of a worker; built on first use (after fork, never before)."""
+
+    settings: Settings
+    steps: Steps | None = None
+    _db: Database | None = field(default=None, repr=False)
+    _builds: Builds | None = field(default=None, repr=False)
+    _storage: Storage | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.settings.resolved_database_url)
+        return self._db
+
+    @property
+    def storage(self) -> Storage:
+        if self._storage is None:
+            self._storage = new_storage(self.settings)
+        return self._storage
+
+    @property
+    def builds(self) -> Builds:
+        if self._builds is None:
+            steps = self.steps or load_steps(self.settings.build_steps)
+            self._builds = Builds(settings=self.settings, db=self.db, storage=self.storage,
+                                  steps=steps)  # fmt: skip
+        return self._builds
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+def load_steps(path: str | None) -> Steps | None:
+    """Import `module:function` and call it for the build steps; None means the real pipeline."""
+    if not path:
+        return None
+    module, _, func = path.partition(":")
+    steps: Steps = getattr(importlib.import_module(module), func)()
+    return steps
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """Celery settings: JSON only, late acks, one task at a time per process, bounded run time."""
+    embedded = settings.redis_url is None
+    return {
+        "broker_url": settings.redis_url or "memory://localhost/",
+        "result_backend": None if embedded else settings.redis_url,
+        "task_ignore_result": True,  # status lives on the order row, not in Celery results
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        "task_acks_late": True,  # a task is acknowledged only once it finished...
+        "task_reject_on_worker_lost": True,  # ...so a killed worker's task is delivered again
+        "worker_prefetch_multiplier": 1,
+        "task_time_limit": settings.task_time_limit_s,
+        "task_soft_time_limit": settings.task_soft_time_limit_s,
+        "task_default_queue": settings.default_queue,
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": _transport_options(settings),
+        "worker_hijack_root_logger": False,
+        "beat_schedule": {
+            "sweep-stuck-orders": {
+                "task": TASK_SWEEP,
+                "schedule": timedelta(seconds=settings.sweeper_interval_s),
+                "options": {"queue": settings.default_queue},
+            }
+        },
+    }
+
+
+def _transport_options(settings: Settings) -> dict[str, Any]:
+    if settings.redis_url is None:
+        # The in-memory queue is polled, not pushed: a short interval keeps previews snappy and
+        # lets the embedded worker stop quickly; each poll is a dict lookup.
+        return {"polling_interval": 0.1}
+    visibility = settings.broker_visibility_timeout_s
+    return {
+        "visibility_timeout": visibility,
+        # Redis looks for tasks of dead workers this often; scale it with a short timeout.
+        "unacked_restore_interval": max(1, min(10, visibility // 10)),
+        "unacked_restore_throttle": 1 if visibility < 100 else 10,
+    }
+
+
+def create_celery(settings: Settings, *, steps: Steps | None = None) -> Celery:
+    """A Celery app for these settings with every PetPixel task registered."""
+    from workers.tasks import builds, maintenance
+
+    app = Celery("petpixel", set_as_current=False)
+    app.conf.update(celery_config(settings))
+    app.petpixel = WorkerContext(settings=settings, steps=steps)
+    builds.register(app)
+    maintenance.register(app)
+    return app
+
+
+def context(app: Celery) -> WorkerContext:
+    ctx: WorkerContext = app.petpixel
+    return ctx
+
+
+def jobs_for(app: Celery) -> CeleryJobs:
+    return CeleryJobs(app, context(app).settings)

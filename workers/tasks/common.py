@@ -1,0 +1,69 @@
+"""What every order task shares: which errors are worth a retry, and the give-up handler."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import HTTPClientError
+from celery import Celery, Task
+from celery.exceptions import SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy.exc import DisconnectionError, InterfaceError
+from sqlalchemy.exc import OperationalError as DBOperationalError
+
+from core.orders.builds import INTERNAL_ERROR
+
+TIME_LIMIT_ERROR = (
+    "Making this took far longer than it should, so we stopped. We have kept the details; "
+    "please try again in a few minutes."
+)
+
+log = logging.getLogger(__name__)
+
+# Connection trouble (database, storage, broker) passes: retry with backoff. User errors never get
+# here (the job bodies fail the order with the reason), and bugs would only fail again: no retry.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    ConnectionError,
+    TimeoutError,
+    DBOperationalError,
+    DisconnectionError,
+    InterfaceError,
+    BotoConnectionError,
+    HTTPClientError,
+    BrokerError,
+)
+
+
+class OrderTask(Task):  # type: ignore[misc]
+    """A task over one order id: when it finally gives up, the order is failed with a reason."""
+
+    def on_failure(
+        self, exc: BaseException, _task_id: str, args: Any, kwargs: Any, _einfo: Any
+    ) -> None:
+        from workers.celery_app import context
+
+        order_id = (args or [None])[0] or kwargs.get("order_id")
+        log.error("task %s for order %s gave up: %r", self.name, order_id, exc)
+        code, message = ("internal_error", INTERNAL_ERROR)
+        if isinstance(exc, SoftTimeLimitExceeded):  # task_soft_time_limit_s ran out (prefork)
+            code, message = ("time_limit", TIME_LIMIT_ERROR)
+        try:
+            context(self.app).builds.fail(order_id, code=code, message=message)
+        except Exception:  # the sweeper fails it later if the database is down now
+            log.exception("could not mark order %s failed", order_id)
+
+
+def retry_options(app: Celery) -> dict[str, Any]:
+    """Exponential backoff (with jitter) on transient errors, bounded by Settings."""
+    from workers.celery_app import context
+
+    settings = context(app).settings
+    return {
+        "autoretry_for": TRANSIENT,
+        "retry_backoff": settings.task_retry_backoff_s,
+        "retry_backoff_max": 300,
+        "retry_jitter": True,
+        "max_retries": settings.task_max_retries,
+    }
