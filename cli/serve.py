@@ -1,0 +1,47 @@
+"""`petpixel serve`: the web app, order page and play pages on embedded defaults, one command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.common import load_cli_settings
+from core.config import Settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface (0.0.0.0 for your network).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Run the web app: SQLite, local files and in-process jobs unless configured otherwise."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = with_public_url(load_cli_settings(), host, port)
+    print(f"PetPixel is running at {settings.public_url}")
+    print(f"Data lives in {settings.data_dir.resolve()} (set PETPIXEL_DATA_DIR to move it).")
+    print("Press Ctrl+C to stop.")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=settings.trust_proxy_headers,
+        server_header=False,
+    )
+
+
+def with_public_url(settings: Settings, host: str, port: int) -> Settings:
+    """Links point at PETPIXEL_PUBLIC_URL when set, else at the address we serve on."""
+    if settings.public_url:
+        return settings
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"  # an IPv6 literal needs brackets inside a URL
+    return settings.model_copy(update={"public_url": f"http://{shown}:{port}"})

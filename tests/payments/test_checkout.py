@@ -1,0 +1,100 @@
+"""StripePayments: which backend the settings pick, and the Checkout Session each order gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.config import Settings
+from core.db import Database
+from core.errors import InvalidRequest
+from core.orders.lifecycle import OrderStatus
+from core.orders.service import OrderService
+from core.payments import FreePayments, new_payments
+from core.storage import LocalStorage
+from core.stripe_payments import StripePayments
+from tests.fakes.stripe_api import FakeStripe
+from tests.orders.factories import add_order
+from tests.orders.fixtures import RecordingJobs
+from tests.payments.conftest import stripe_settings
+
+SESSIONS = "/v1/checkout/sessions"
+
+
+def service(settings: Settings, db: Database, storage: LocalStorage, channel: str) -> OrderService:
+    payments = StripePayments(settings, channel=channel)
+    return OrderService(settings=settings, db=db, storage=storage, payments=payments,
+                        jobs=RecordingJobs())  # fmt: skip
+
+
+def test_secret_key_switches_to_stripe(tmp_path: Path, fake_stripe: FakeStripe) -> None:
+    keyed = stripe_settings(tmp_path, fake_stripe)
+    assert isinstance(new_payments(keyed), StripePayments)
+    assert isinstance(new_payments(Settings(data_dir=tmp_path)), FreePayments)
+    with pytest.raises(InvalidRequest, match="PETPIXEL_PUBLIC_URL") as caught:
+        new_payments(keyed.model_copy(update={"public_url": None}))
+    assert caught.value.code == "payments_unavailable"
+
+
+def test_checkout_session_carries_the_order(
+    tmp_path: Path, fake_stripe: FakeStripe, db: Database, storage: LocalStorage
+) -> None:
+    settings = stripe_settings(tmp_path, fake_stripe)
+    svc = service(settings, db, storage, "telegram")
+    order_id = add_order(db, status=OrderStatus.PREVIEW_READY, package=None)
+    order = svc.get_order(order_id=order_id)
+
+    checkout = svc.choose_package(order_id=order_id, package="classic")
+    assert (checkout.provider, checkout.amount, checkout.currency) == ("stripe", 499, "usd")
+    assert not checkout.free
+    assert checkout.label == "Pay 4.99 USD for the Classic game"
+    assert checkout.url == f"{fake_stripe.url}/pay/{checkout.reference}"
+    sent = fake_stripe.created(SESSIONS)[-1]
+    assert sent.params["client_reference_id"] == order_id
+    assert sent.params["metadata"] == {"order_id": order_id, "user_id": order.user_id,
+                                       "channel": "telegram", "package": "classic"}  # fmt: skip
+    assert sent.params["success_url"] == (
+        "http://petpixel.test/checkout/success?session_id={CHECKOUT_SESSION_ID}"
+    )
+    assert sent.params["cancel_url"] == f"http://petpixel.test/o/{order.token}"
+    price = sent.params["line_items"]["0"]["price_data"]
+    assert (price["unit_amount"], price["currency"]) == ("499", "usd")
+    assert sent.idempotency_key is not None
+    assert sent.idempotency_key.startswith(f"petpixel-checkout-{order_id}-classic-")
+
+    # A double click (or a network retry) while waiting for payment: the same session again.
+    again = svc.choose_package(order_id=order_id, package="classic")
+    assert again.reference == checkout.reference
+    assert fake_stripe.created(SESSIONS)[-1].idempotency_key == sent.idempotency_key
+
+
+def test_stripe_price_ids_replace_inline_prices(
+    tmp_path: Path, fake_stripe: FakeStripe, db: Database, storage: LocalStorage
+) -> None:
+    fake_stripe.prices["price_deluxe_test"] = (999, "usd")
+    settings = stripe_settings(tmp_path, fake_stripe, stripe_price_deluxe="price_deluxe_test")
+    svc = service(settings, db, storage, "web")
+    order_id = add_order(db, status=OrderStatus.PREVIEW_READY, package=None)
+    checkout = svc.choose_package(order_id=order_id, package="deluxe")
+    assert checkout.amount == 999
+    item = fake_stripe.created(SESSIONS)[-1].params["line_items"]["0"]
+    assert item == {"price": "price_deluxe_test", "quantity": "1"}
+
+
+def test_telegram_stripe_links_name_the_telegram_channel(
+    tmp_path: Path, fake_stripe: FakeStripe
+) -> None:
+    from bots.telegram.app import new_deps
+    from workers.runtime import open_runtime
+
+    settings = stripe_settings(tmp_path, fake_stripe, telegram_checkout="stripe")
+    with open_runtime(settings, worker=False) as rt:
+        order_id = add_order(rt.db, status=OrderStatus.PREVIEW_READY, package=None)
+        checkout = new_deps(settings, rt).checkout.choose_package(
+            order_id=order_id, package="classic"
+        )
+    assert checkout.provider == "stripe"
+    sent = fake_stripe.created(SESSIONS)[-1]
+    assert sent.params["metadata"]["channel"] == "telegram"
+    assert sent.params["client_reference_id"] == order_id

@@ -1,0 +1,52 @@
+"""`petpixel worker` (a real Celery worker over Redis) follows up the builds it runs: a paid build
+that gives up is refunded through the Stripe API once, without waiting for reconciliation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from cli.worker import follow_stripe_builds
+from core.fulfilment import Fulfilment
+from core.orders.lifecycle import OrderStatus
+from core.stripe_payments import stripe_client
+from tests.fakes.stripe_api import FakeStripe
+from tests.orders.fixtures import wait_for
+from tests.payments.conftest import stripe_settings
+from tests.payments.helpers import events, ready_to_pay, status, wait_final
+from tests.payments.steps import DOOMED_SEED
+from workers.runtime import open_runtime
+
+
+@pytest.mark.slow
+def test_redis_worker_refunds_a_paid_build_that_gave_up(
+    tmp_path: Path, fake_stripe: FakeStripe, redis_url: str, cat_jpeg: bytes
+) -> None:
+    settings = stripe_settings(tmp_path, fake_stripe, redis_url=redis_url,
+                               database_url=f"sqlite:///{tmp_path / 'shared.db'}")  # fmt: skip
+    from core.db import migrate
+
+    migrate(settings.resolved_database_url)
+    with open_runtime(settings, worker=False) as rt:
+        assert not rt.embedded
+        assert follow_stripe_builds(rt.celery)
+        queues = [settings.default_queue]
+        with start_worker(rt.celery, pool="solo", perform_ping_check=False, queues=queues,
+                          loglevel="WARNING"):  # fmt: skip
+            order = ready_to_pay(rt.orders, cat_jpeg, seed=DOOMED_SEED)
+            session_id = rt.orders.choose_package(order_id=order.id, package="classic").reference
+            assert session_id is not None
+            fake_stripe.pay(session_id)
+            web = Fulfilment(settings=settings, orders=rt.orders, client=stripe_client(settings))
+            assert web.fulfill_checkout(session_id).result == "fulfilled"  # as the webhook does
+            assert wait_final(rt.orders, order.id) == OrderStatus.FAILED
+            intent = fake_stripe.sessions[session_id]["payment_intent"]
+            wait_for(
+                lambda: any(r["payment_intent"] == intent for r in fake_stripe.refunds),
+                what="the refund from the worker",
+            )
+            wait_for(lambda: events(rt.db, order.id, "payment.refunded") == 1, what="its record")
+        assert status(rt.orders, order.id) == OrderStatus.FAILED
+        assert len([r for r in fake_stripe.refunds if r["payment_intent"] == intent]) == 1

@@ -1,0 +1,80 @@
+"""The FastAPI application: `create_app(settings)` wires middleware, routes and the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from core.config import Settings
+from web.bodylimit import BodyLimitMiddleware
+from web.errors import install_error_handlers
+from web.metrics import Metrics, MetricsMiddleware
+from web.ratelimit import Buckets, RateLimitMiddleware, new_buckets
+from web.resources import open_resources
+from web.routes import ROUTERS
+from web.routes import stripe as stripe_routes
+from web.routes import telegram as telegram_routes
+from web.security import SecurityHeadersMiddleware, page_csp
+from web.templating import STATIC_DIR
+
+API_DESCRIPTION = (
+    "Upload a pet photo, turn it into an animated pixel-art sprite, and build a playable "
+    'platformer. Errors are always `{"error": {"code", "message"}}`.'
+)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build one app for these settings; resources open in the lifespan and close after it."""
+    metrics = Metrics()
+    buckets = new_buckets(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_resources(settings, metrics=metrics) as resources:
+            app.state.resources = resources
+            try:
+                yield
+            finally:
+                await buckets.close()
+
+    app = FastAPI(
+        title="PetPixel",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served by web.routes.docs with a CSP that fits its one inline script
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.include_router(stripe_routes.router)
+    app.include_router(telegram_routes.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _add_middleware(app, settings, metrics, buckets)
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings, metrics: Metrics, buckets: Buckets) -> None:
+    # Added innermost first: the outermost layer (metrics) sees every response, 429s and 413s too.
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+    if settings.rate_limit_enabled:
+        app.add_middleware(RateLimitMiddleware, settings=settings, buckets=buckets)
+    if settings.cors_origins:
+        # Outside the rate limiter so a browser can read a cross-origin 429 too.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeadersMiddleware, csp=page_csp(settings))
+    app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -1,0 +1,50 @@
+"""Serving stored files (local disk or S3) with the right type and cache headers."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from fastapi.responses import FileResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from core.storage import LocalStorage, MissingFile, Storage, check_key
+from web.playpage import is_hashed
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Unhashed files (game.json of a rebuilt game, previews) may change: short cache, then revalidate.
+SHORT = "public, max-age=60, must-revalidate"
+TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json"}
+
+
+def content_type(key: str) -> str:
+    suffix = "." + key.rsplit(".", 1)[-1].lower() if "." in key else ""
+    return TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
+
+
+def cache_control(key: str) -> str:
+    return IMMUTABLE if is_hashed(key) else SHORT
+
+
+def safe_key(key: str) -> str:
+    try:
+        return check_key(key)
+    except ValueError:
+        raise HTTPException(404) from None
+
+
+async def stored_file(storage: Storage, key: str) -> Response:
+    """The stored object at `key` as a response; 404 when it is missing or the key is unsafe."""
+    key = safe_key(key)
+    headers = {"Cache-Control": cache_control(key)}
+    if isinstance(storage, LocalStorage):
+        path = storage.path(key)
+        if not path.is_file():
+            raise HTTPException(404)
+        # FileResponse streams from disk and answers ETag / If-None-Match / Range itself.
+        return FileResponse(path, media_type=content_type(key), headers=headers)
+    try:
+        data = await run_in_threadpool(storage.get, key)
+    except MissingFile:
+        raise HTTPException(404) from None
+    return Response(data, media_type=content_type(key), headers=headers)

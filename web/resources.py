@@ -1,0 +1,78 @@
+"""Long-lived resources opened once in the app's lifespan and closed after it.
+
+`workers.runtime.open_runtime` opens the database (migrating embedded SQLite), storage, payments and
+the job queue (an in-process worker thread unless PETPIXEL_REDIS_URL is set); the web adds its own
+view of the order service, whose job queue counts what the web enqueues for /metrics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import ExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+
+from core.config import Settings
+from core.jobs import JobQueue
+from core.storage import Storage
+from web.metrics import Metrics
+from web.orders import WebOrderService
+from web.playpage import PageCache
+from workers.runtime import Runtime, open_runtime
+
+HealthCheck = Callable[[], None]
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    metrics: Metrics
+    runtime: Runtime
+    service: WebOrderService
+    checks: dict[str, HealthCheck] = field(default_factory=dict)
+    pages: PageCache = field(default_factory=PageCache)
+
+    @property
+    def storage(self) -> Storage:
+        return self.runtime.storage
+
+
+@asynccontextmanager
+async def open_resources(settings: Settings, *, metrics: Metrics) -> AsyncIterator[Resources]:
+    """Open everything (blocking work off the event loop) and close it in reverse order."""
+    stack = ExitStack()
+    try:
+        resources = await asyncio.to_thread(_open, stack, settings, metrics)
+        yield resources
+    finally:
+        await asyncio.to_thread(stack.close)
+
+
+def _open(stack: ExitStack, settings: Settings, metrics: Metrics) -> Resources:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    rt = stack.enter_context(open_runtime(settings))
+    service = WebOrderService(
+        settings=settings,
+        db=rt.db,
+        storage=rt.storage,
+        payments=rt.orders.payments,
+        jobs=CountingJobs(rt.jobs, metrics),
+    )
+    metrics.watch("petpixel_orders", "Orders by status", "status", service.count_orders_by_status)
+    checks = {"database": rt.check_database, "storage": rt.check_storage, "queue": rt.check_queue}
+    return Resources(settings, metrics, rt, service, checks)
+
+
+class CountingJobs:
+    """The runtime's job queue, counting what the web app enqueues."""
+
+    def __init__(self, jobs: JobQueue, metrics: Metrics) -> None:
+        self.jobs, self.metrics = jobs, metrics
+
+    def enqueue_preview(self, order_id: str) -> str:
+        self.metrics.jobs.labels("preview").inc()
+        return self.jobs.enqueue_preview(order_id)
+
+    def enqueue_build(self, order_id: str) -> str:
+        self.metrics.jobs.labels("build").inc()
+        return self.jobs.enqueue_build(order_id)

@@ -1,0 +1,94 @@
+"""Photo endpoints: upload (creates the order), background removal, crop, status.
+
+The photo's id is its order's id (a random 128-bit hex string): one photo, one order, one game.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from core.errors import ImageRejected
+from core.orders.service import OrderService
+from web.deps import ServiceDep, SettingsDep
+from web.presenters import status_public
+from web.schemas import (
+    PET_NAME_MAX,
+    CropCreate,
+    ErrorPublic,
+    ImageRef,
+    StatusPublic,
+    UploadPublic,
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorPublic} for code in (400, 404, 409, 413, 415, 422, 429)
+}
+router = APIRouter(prefix="/api/images", tags=["images"], responses=ERRORS)
+
+
+def read_photo(photo: UploadFile, limit: int) -> bytes:
+    """The upload's bytes, refusing one over the limit (the middleware already capped the body)."""
+    data = photo.file.read(limit + 1)
+    if len(data) > limit:
+        mb = limit // (1024 * 1024)
+        raise ImageRejected(
+            f"That photo is over {mb} MB. Please pick a smaller one.", code="file_too_large"
+        )
+    if not data:
+        raise ImageRejected(
+            "That file is empty. Please choose a photo of your pet.", code="empty_file"
+        )
+    return data
+
+
+ChoiceField = Annotated[str | None, Form(max_length=PET_NAME_MAX)]
+
+
+@router.post("/upload", status_code=201, summary="Upload a pet photo (starts an order)")
+def upload(
+    photo: Annotated[UploadFile, File(description="JPEG, PNG, WebP or HEIC photo of one pet.")],
+    svc: ServiceDep,
+    settings: SettingsDep,
+    style: ChoiceField = None,
+    theme: ChoiceField = None,
+    pet_name: ChoiceField = None,
+) -> UploadPublic:
+    """Optional style, theme and pet name may come along; they can change until payment."""
+    data = read_photo(photo, settings.max_upload_bytes)
+    picked = {"style": style, "theme": theme, "pet_name": pet_name}
+    choices: dict[str, object] = {k: v for k, v in picked.items() if v}
+    user = svc.create_user(display_name="web")
+    order = svc.create_order(user_id=user.id, photo=data, choices=choices)
+    return UploadPublic(
+        image_id=order.id,
+        order_id=order.id,
+        status=order.status.value,
+        order_url=f"/o/{order.token}",
+        status_url=f"/api/images/{order.id}/status",
+    )
+
+
+def rerun_preview(svc: OrderService, order_id: str, **changes: Any) -> StatusPublic:
+    """Queue a fresh preview with some choices changed (the preview job cuts out and crops too)."""
+    current = svc.get_order(order_id=order_id)
+    choices = {**current.choices.model_dump(), **changes}  # validated again by the service
+    view = svc.request_preview(order_id=order_id, choices=choices)
+    return status_public(view, svc.get_order(order_id=order_id))
+
+
+@router.post("/remove-background", summary="Cut the pet out of its background (queued)")
+def remove_background(body: ImageRef, svc: ServiceDep) -> StatusPublic:
+    """Runs background removal as part of a fresh preview; poll the status for the result."""
+    return rerun_preview(svc, body.image_id)
+
+
+@router.post("/crop", summary="Crop to the pet (fractions of the photo) and redraw")
+def crop(body: CropCreate, svc: ServiceDep) -> StatusPublic:
+    return rerun_preview(svc, body.image_id, user_crop=body.box())
+
+
+@router.get("/{image_id}/status", summary="Progress and results of a photo's order")
+def status(image_id: str, svc: ServiceDep) -> StatusPublic:
+    return status_public(svc.status(order_id=image_id), svc.get_order(order_id=image_id))

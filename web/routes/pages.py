@@ -1,0 +1,68 @@
+"""Server-rendered pages: the order page `/` and the private "my order" page `/o/{token}`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from core.levels import THEMES
+from core.orders.lifecycle import OrderStatus
+from core.orders.packages import game_packages
+from core.orders.schemas import OrderChoices
+from web.deps import ServiceDep, SettingsDep
+from web.presenters import STATUS_TEXT
+from web.qr import qr_svg
+from web.routes.games import absolute
+from web.routes.pixel_art import style_list
+from web.schemas import PET_NAME_MAX
+from web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def price_label(amount: int, currency: str, free_mode: bool) -> str:
+    if free_mode or amount == 0:
+        return "Free"
+    return f"{amount / 100:.2f} {currency.upper()}"
+
+
+@router.get("/", response_class=HTMLResponse)
+def order_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    free = settings.payments_backend == "free" and not settings.stripe_secret_key  # as new_payments
+    packages = [
+        {"id": p.name, "title": p.title, "description": p.description,
+         "price_label": price_label(p.amount, p.currency, free)}
+        for p in game_packages(settings).values()
+    ]  # fmt: skip
+    context = {
+        "styles": style_list(),
+        "default_style": OrderChoices().style,
+        "themes": [{"name": t.name, "title": t.title} for t in THEMES.values()],
+        "packages": packages,
+        "free_mode": free,
+        "max_upload_bytes": settings.max_upload_bytes,
+        "max_upload_mb": settings.max_upload_bytes // (1024 * 1024),
+        "max_name": PET_NAME_MAX,
+    }
+    return templates.TemplateResponse(request, "order.html", context)
+
+
+@router.get("/o/{token}", response_class=HTMLResponse)
+def my_order(token: str, request: Request, svc: ServiceDep) -> HTMLResponse:
+    order = svc.order_by_token(token=token)
+    view = svc.status(order_id=order.id)
+    game_url = absolute(request, view.links.game) if view.links.game else None
+    context = {
+        "order": {
+            "id": order.id,
+            "status": view.status.value,
+            "pet_name": order.choices.pet_name,
+            "preview_url": view.links.preview_gif,
+            "game_url": game_url,
+            "error": view.error_message if view.status == OrderStatus.FAILED else None,
+        },
+        "status_text": STATUS_TEXT[view.status],
+        "qr_svg": qr_svg(game_url) if game_url else "",
+    }
+    return templates.TemplateResponse(request, "status.html", context, headers=NO_STORE)

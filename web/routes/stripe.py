@@ -1,0 +1,106 @@
+"""Stripe: the webhook (POST /webhooks/stripe) and the success page Checkout returns the buyer to.
+
+Both fulfil through the one idempotent `core.fulfilment.Fulfilment.fulfill_checkout`, so a webhook
+and a success-page visit racing each other mark the order paid once. The webhook answers 400 to
+anything Stripe did not sign recently, and 2xx once an event is handled (the build itself is
+queued, never run here), so Stripe retries only what really failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from typing import Any
+
+import stripe
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException
+
+from core.fulfilment import Fulfilment, watch_builds
+from core.notifications import Notifiers
+from core.stripe_payments import stripe_client
+from web.deps import get_resources
+from web.errors import json_error_response
+
+router = APIRouter(include_in_schema=False)
+_LOCK = threading.Lock()  # one Fulfilment per app, even when the first two requests race
+NOT_SET_UP = "Card payments are not set up on this server."
+BAD_SIGNATURE = "This webhook is not signed by Stripe, or its signature is too old."
+STRIPE_DOWN = "Stripe could not be reached; deliver this event again later."
+CHECK_LATER = (
+    "We could not confirm your payment with Stripe just now. Your order is safe: "
+    "we will pick up the payment shortly. Reload this page in a minute."
+)
+log = logging.getLogger("petpixel.payments")
+
+
+def get_fulfilment(request: Request) -> Fulfilment:
+    """The app's Fulfilment, built on first use (404 when Stripe is not configured)."""
+    state = request.app.state
+    found: Fulfilment | None = getattr(state, "fulfilment", None)
+    if found is not None:
+        return found
+    settings = request.app.state.settings
+    if not (settings.stripe_secret_key and settings.stripe_webhook_secret):
+        raise HTTPException(404, NOT_SET_UP)
+    resources = get_resources(request)
+    with _LOCK:
+        if getattr(state, "fulfilment", None) is None:
+            notifiers: Notifiers = getattr(state, "notifiers", None) or Notifiers()
+            made = Fulfilment(settings=settings, orders=resources.service,
+                              client=stripe_client(settings), notifiers=notifiers)  # fmt: skip
+            if resources.runtime.embedded:  # builds run in this process: follow them up here
+                watch_builds(resources.runtime.celery, made)
+            state.fulfilment = made
+    fulfilment: Fulfilment = state.fulfilment
+    return fulfilment
+
+
+@router.post("/webhooks/stripe")
+async def stripe_webhook(request: Request) -> JSONResponse:
+    fulfilment = get_fulfilment(request)
+    payload = await request.body()  # the raw bytes: the signature covers them exactly
+    try:
+        event = fulfilment.verify(payload, request.headers.get("stripe-signature"))
+    except (ValueError, stripe.SignatureVerificationError):
+        return json_error_response(400, "bad_signature", BAD_SIGNATURE)
+    session_id = _session_id(payload)
+    if session_id is None:
+        return JSONResponse({"received": True, "outcome": "ignored"})
+    try:
+        outcome = await asyncio.to_thread(fulfilment.handle_event, event.id, event.type, session_id)
+    except stripe.StripeError as exc:  # Stripe unreachable: not recorded, so its retry counts
+        log.warning("stripe event %s not handled yet: %s", event.id, exc)
+        return json_error_response(503, "stripe_unavailable", STRIPE_DOWN)
+    return JSONResponse({"received": True, "outcome": outcome})
+
+
+@router.get("/checkout/success")
+def checkout_success(session_id: str, request: Request) -> RedirectResponse:
+    """Stripe sends the buyer here after paying: fulfil now (if the webhook has not) and show the
+    order's status page."""
+    fulfilment = get_fulfilment(request)
+    try:
+        outcome = fulfilment.fulfill_checkout(session_id[:255])
+    except stripe.InvalidRequestError:
+        raise HTTPException(404, "We could not find that checkout. Check your link.") from None
+    except stripe.StripeError:  # the webhook (or reconciliation) will still fulfil the order
+        raise HTTPException(503, CHECK_LATER) from None
+    if outcome.order_id is None:
+        raise HTTPException(404, "That checkout does not belong to an order here.")
+    order = fulfilment.orders.get_order(order_id=outcome.order_id)
+    return RedirectResponse(f"/o/{order.token}", status_code=303)
+
+
+def _session_id(payload: bytes) -> str | None:
+    """The Checkout Session id of a checkout.session.* event (None for other objects)."""
+    body: Any = json.loads(payload)  # verify() has parsed it already: it is JSON
+    data = body.get("data") if isinstance(body, dict) else None
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict) or obj.get("object") != "checkout.session":
+        return None
+    session_id = obj.get("id")
+    return session_id if isinstance(session_id, str) and session_id else None

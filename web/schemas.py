@@ -1,0 +1,126 @@
+"""Request (`XCreate`) and response (`XPublic`) models of the JSON API.
+
+Ids in the API are the order's unguessable token: one photo makes one order, which makes one game,
+so `image_id` and a game's `id` are the same opaque string and nobody can walk someone else's ids.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+PET_NAME_MAX = 40  # as core.orders.schemas.PetName
+Fraction = Field(ge=0.0, le=1.0)
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["image_rejected"])
+    message: str = Field(examples=["That file isn't a photo we can read. Try a JPEG or PNG."])
+
+
+class ErrorPublic(BaseModel):
+    error: ErrorBody
+
+
+class UploadPublic(BaseModel):
+    image_id: str
+    order_id: str
+    status: str
+    order_url: str = Field(description="The private 'my order' page for this photo.")
+    status_url: str
+
+
+class ImageRef(BaseModel):
+    image_id: str = Field(min_length=8, max_length=128)
+
+
+class CropCreate(ImageRef):
+    """The user's crop as fractions of the photo, so it survives any resizing."""
+
+    x0: float = Fraction
+    y0: float = Fraction
+    x1: float = Fraction
+    y1: float = Fraction
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.x1 - self.x0 < 0.05 or self.y1 - self.y0 < 0.05:
+            raise ValueError(
+                "the crop box must be at least 5% wide and tall, with x0 < x1, y0 < y1"
+            )
+        return self
+
+    def box(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.y0, self.x1, self.y1)
+
+
+class StylePublic(BaseModel):
+    name: str
+    title: str
+    description: str
+
+
+class StatusPublic(BaseModel):
+    image_id: str
+    status: str = Field(
+        description="draft, preview_ready, awaiting_payment, paid, building, ready, failed"
+    )
+    progress: int = Field(ge=0, le=100)
+    label: str
+    pet_name: str | None = None
+    style: str | None = None
+    preview_url: str | None = None
+    sprite_url: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+    game_url: str | None = None
+
+
+class PetName(BaseModel):
+    pet_name: str | None = Field(default=None, min_length=1, max_length=PET_NAME_MAX)
+
+    @field_validator("pet_name")
+    @classmethod
+    def _tidy(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        cleaned = " ".join(value.split())
+        if not cleaned or any(ord(ch) < 32 for ch in cleaned):
+            raise ValueError("use letters, numbers and spaces")
+        return cleaned
+
+
+class GenerateCreate(ImageRef, PetName):
+    style: str = Field(min_length=1, max_length=32, examples=["16bit"])
+    theme: str | None = Field(default=None, min_length=1, max_length=32, examples=["park"])
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+
+
+class CustomizeCreate(ImageRef, PetName):
+    style: str | None = Field(default=None, min_length=1, max_length=32)
+    theme: str | None = Field(default=None, min_length=1, max_length=32)
+    seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+
+
+class GameCreate(ImageRef):
+    package: str = Field(min_length=1, max_length=32, examples=["classic"])
+
+
+class GameCustomize(PetName):
+    theme: str | None = Field(default=None, min_length=1, max_length=32)
+
+
+class GamePublic(BaseModel):
+    id: str
+    status: str
+    progress: int = Field(ge=0, le=100)
+    label: str
+    package: str | None = None
+    price_label: str | None = None
+    checkout_url: str | None = Field(default=None, description="Where to pay; null when free.")
+    code: str | None = None
+    url: str | None = None
+    qr_url: str | None = None
+    views: int = 0
+    error: str | None = None

@@ -1,0 +1,157 @@
+// The order page: upload, style, live progress, preview, free "payment", link + QR.
+// State lives in this module; the server is the source of truth through the JSON API.
+import { api, postJSON, pollUntil } from "./api.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("order");
+const state = { imageId: null, orderId: null, gameId: null };
+
+function showError(message) {
+  const box = $("form-error");
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+function setBusy(button, busy, label) {
+  button.disabled = busy;
+  if (label) button.textContent = label;
+}
+
+function setProgress(percent, label) {
+  $("progress-card").hidden = false;
+  $("bar-fill").style.width = `${Math.max(3, Math.min(100, percent || 0))}%`;
+  if (label) $("progress-label").textContent = label;
+}
+
+function chosen(name) {
+  const input = document.querySelector(`input[name="${name}"]:checked`);
+  return input ? input.value : null;
+}
+
+$("photo").addEventListener("change", () => {
+  const file = $("photo").files[0];
+  const preview = $("photo-preview");
+  if (!file) return;
+  showError("");
+  preview.src = URL.createObjectURL(file);
+  preview.hidden = false;
+  $("drop-text").hidden = true;
+});
+
+function validate() {
+  const file = $("photo").files[0];
+  if (!state.imageId && !file) return "Please choose a photo of your pet first.";
+  if (file && file.size > Number(form.dataset.maxBytes)) return "That photo is too big. Please pick a smaller one.";
+  if (!$("pet-name").value.trim()) return "What's your pet's name?";
+  return "";
+}
+
+async function upload(file) {
+  const data = new FormData();
+  data.append("photo", file);
+  for (const [key, value] of Object.entries(choices())) if (key !== "image_id") data.append(key, value);
+  setProgress(2, "Uploading your photo");
+  return api("/api/images/upload", { method: "POST", body: data });
+}
+
+function choices() {
+  return { image_id: state.imageId, style: chosen("style"), pet_name: $("pet-name").value.trim(), theme: $("theme").value };
+}
+
+async function makeSprite() {
+  const file = $("photo").files[0];
+  if (file && file !== state.file) {
+    const uploaded = await upload(file);
+    Object.assign(state, { imageId: uploaded.image_id, orderId: uploaded.order_id, file });
+    $("order-link").href = uploaded.order_url;
+    $("order-link").textContent = new URL(uploaded.order_url, location.href).href;
+    await postJSON("/api/pixel-art/generate", choices());
+  } else {
+    await postJSON("/api/pixel-art/customize", choices());
+  }
+  const done = (body) => body.status === "preview_ready" && body.preview_url;
+  const body = await pollUntil(`/api/images/${state.imageId}/status`, done, (b) => setProgress(b.progress, b.label));
+  showPreview(body.preview_url);
+}
+
+function showPreview(url) {
+  state.previewUrl = url;
+  $("progress-card").hidden = true;
+  $("preview-name").textContent = $("pet-name").value.trim();
+  $("preview-gif").src = url;
+  $("preview-card").hidden = false;
+  $("preview-card").scrollIntoView({ behavior: "smooth", block: "start" });
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const problem = validate();
+  showError(problem);
+  if (problem) return;
+  setBusy($("make"), true, "Working on it…");
+  try {
+    await makeSprite();
+    form.hidden = true;
+  } catch (error) {
+    $("progress-card").hidden = true;
+    showError(error.message);
+  } finally {
+    setBusy($("make"), false, "Make my sprite");
+  }
+});
+
+$("restyle").addEventListener("click", () => {
+  $("preview-card").hidden = true;
+  form.hidden = false;
+  form.scrollIntoView({ behavior: "smooth" });
+});
+
+async function buyGame() {
+  const game = await postJSON("/api/games/create", { image_id: state.imageId, package: chosen("package") });
+  if (game.checkout_url) {
+    location.assign(game.checkout_url);
+    return null;
+  }
+  state.gameId = game.id;
+  setProgress(game.progress, game.label || "Building your game");
+  return pollUntil(`/api/games/${game.id}`, (b) => b.status === "ready", (b) => setProgress(b.progress, b.label));
+}
+
+function showReady(game) {
+  $("progress-card").hidden = true;
+  $("preview-card").hidden = true;
+  const link = new URL(game.url, location.href).href;
+  $("game-link").value = link;
+  $("play").href = link;
+  const qr = document.createElement("img");
+  qr.src = game.qr_url;
+  qr.alt = "QR code for your game link";
+  qr.width = 180;
+  qr.height = 180;
+  $("qr").replaceChildren(qr);
+  $("ready-gif").src = state.previewUrl;
+  $("ready-card").hidden = false;
+  $("ready-card").scrollIntoView({ behavior: "smooth", block: "start" });
+}
+
+$("pay").addEventListener("click", async () => {
+  setBusy($("pay"), true);
+  $("pay-error").hidden = true;
+  try {
+    const game = await buyGame();
+    if (game) showReady(game);
+  } catch (error) {
+    $("progress-card").hidden = true;
+    $("pay-error").textContent = error.message;
+    $("pay-error").hidden = false;
+  } finally {
+    setBusy($("pay"), false);
+  }
+});
+
+$("copy").addEventListener("click", async () => {
+  const link = $("game-link");
+  link.select();
+  try { await navigator.clipboard.writeText(link.value); $("copy").textContent = "Copied!"; }
+  catch { $("copy").textContent = "Select & copy"; }
+});
