@@ -12,7 +12,9 @@ from core.pixelart.cleanup import remove_orphans, smooth_silhouette
 from core.pixelart.colour import rgb_to_hex, rgb_to_lab
 from core.pixelart.downscale import downscale, grid_shape, subject_box
 from core.pixelart.outline import add_outline
+from core.pixelart.palettes import FIXED
 from core.pixelart.quantize import assign, build_palette
+from core.pixelart.ramp import build_ramp, shade, smooth
 from core.pixelart.styles import Style, get_style
 from core.progress import ProgressFn, no_progress
 
@@ -51,43 +53,47 @@ def pixelize(
         opaque = cells.coverage == cells.coverage.max()
     report(35, "Choosing colours")
     lab = restyle(cells.lab, opaque, chosen)
-    if chosen.despeckle:
-        lab = flatten(lab, cells.detail)
-    palette = build_palette(chosen, lab[opaque][:, : palette_dims(chosen)], seed)
-    index = assign(lab[..., : palette_dims(chosen)], palette, dither=chosen.dither)
+    if chosen.palette in FIXED:
+        colours, index = shade_by_tone(lab, opaque, cells.detail, chosen)
+    else:
+        colours, index = match_colours(lab, opaque, cells.detail, chosen, seed)
     report(65, "Cleaning up")
-    lightness = rgb_to_lab(palette.rgb)[:, 0]
+    lightness = rgb_to_lab(colours)[:, 0]
     index = remove_orphans(index, opaque, lightness)
     if chosen.despeckle:
         index = remove_orphans(index, opaque, lightness, max_same=1, min_majority=5)
     index, opaque = np.pad(index, pad), np.pad(opaque, pad)
-    index, opaque, colours = add_outline(index, opaque, palette.rgb, chosen)
+    index, opaque, colours = add_outline(index, opaque, colours, chosen)
     report(90, "Finishing")
     sprite = render(index, opaque, colours)
     report(100, "Pixel art ready")
     return sprite_with_used_palette(sprite, colours, index, opaque, chosen.name)
 
 
-def palette_dims(style: Style) -> int:
-    return 1 if style.luma_only else 3
+def shade_by_tone(
+    lab: np.ndarray, opaque: np.ndarray, detail: np.ndarray, style: Style
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed hardware palettes: (colours, index) shaded along a tone ramp (see ramp.py)."""
+    smoothed = smooth(lab)
+    ramp = build_ramp(style, smoothed, opaque, detail)
+    return ramp.rgb, shade(lab, smoothed, detail, ramp)
+
+
+def match_colours(
+    lab: np.ndarray, opaque: np.ndarray, detail: np.ndarray, style: Style, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Adaptive palettes: (colours, index) from seeded k-means, nearest colour per cell."""
+    if style.despeckle:
+        lab = flatten(lab, detail)
+    palette = build_palette(style, lab[opaque], seed)
+    return palette.rgb, assign(lab, palette, dither=style.dither)
 
 
 def restyle(lab: np.ndarray, opaque: np.ndarray, style: Style) -> np.ndarray:
-    """Style colour tweaks in Lab: contrast about the pet's median L*, chroma scaling.
-
-    Luma-only styles stretch L* to the full range first, so a dull photo still uses every shade.
-    """
+    """Style colour tweaks in Lab: contrast about the pet's median L*, chroma scaling."""
     out = lab.copy()
-    light = lab[..., 0][opaque]
-    if style.luma_only:
-        lo, hi = np.percentile(light, [2, 98])
-        stretched = (lab[..., 0] - lo) * 100.0 / max(hi - lo, 1.0)
-        # Half rank (histogram equalisation) so every shade gets a fair share of the pet.
-        rank = np.searchsorted(np.sort(light), lab[..., 0]) * 100.0 / max(light.size, 1)
-        out[..., 0] = (stretched + rank) / 2
-    else:
-        median = float(np.median(light))
-        out[..., 0] = median + (lab[..., 0] - median) * style.contrast
+    median = float(np.median(lab[..., 0][opaque]))
+    out[..., 0] = median + (lab[..., 0] - median) * style.contrast
     out[..., 1:] *= style.saturation
     out[..., 0] = np.clip(out[..., 0], 0.0, 100.0)
     return out

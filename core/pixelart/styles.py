@@ -29,6 +29,7 @@ class Style:
     saturation: float = 1.0  # multiplies a*/b* chroma
     luma_only: bool = False  # match on lightness alone (4-shade palettes)
     despeckle: bool = True  # clear two-pixel specks too, not just single orphans
+    tones: int = 4  # fixed palettes: shades of the pet's tone ramp (eye ink not counted)
     min_size: int = MIN_SIZE
     max_size: int = MAX_SIZE
 
@@ -64,7 +65,7 @@ STYLES: dict[str, Style] = {
             outline="hard",
             outline_colour="#000000",
             contrast=1.15,
-            saturation=1.5,  # NES greys are harsh on fur: lean towards its browns and oranges
+            saturation=1.2,  # NES greys are harsh on fur: lean towards its browns and oranges
         ),
         Style(
             name="16bit",
@@ -98,8 +99,8 @@ STYLES: dict[str, Style] = {
             max_colours=4,
             outline="hard",
             outline_colour="#0f380f",
-            dither=True,
             luma_only=True,
+            tones=3,
         ),
         Style(
             name="pico8",
@@ -110,9 +111,8 @@ STYLES: dict[str, Style] = {
             max_colours=10,
             outline="hard",
             outline_colour="#000000",
-            dither=True,
             contrast=1.1,
-            saturation=1.4,
+            saturation=1.2,
         ),
     )
 }
