@@ -27,8 +27,15 @@ def serve(
     print(f"PetPixel is running at {settings.public_url}")
     print(f"Data lives in {settings.data_dir.resolve()} (set PETPIXEL_DATA_DIR to move it).")
     print("Press Ctrl+C to stop.")
+    web = create_app(settings)
+    if settings.telegram_token:  # the one command runs the whole product, bot included
+        from bots.telegram.runner import run_inside_web
+
+        run_inside_web(web, settings)
+        mode = "webhook" if settings.telegram_webhook_url else "polling"
+        print(f"The Telegram bot runs in this process too ({mode}).")
     uvicorn.run(
-        create_app(settings),
+        web,
         host=host,
         port=port,
         log_level="info",

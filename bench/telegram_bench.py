@@ -1,0 +1,118 @@
+"""Telegram bot benchmark: photo -> first reply (ack) and photo -> preview GIF, median of N runs.
+
+Runs the real PTB Application on embedded defaults (SQLite, local storage, in-process worker,
+default sprite size) against the fake Bot API server from tests/fakes, with the flood-control
+limiter off (the fake has no flood limits). Each run is a new user: photo, then style, name and
+theme as fast as a user could tap; times come from the fake's clock as each request reaches it.
+Targets: ack < 300 ms, preview < 3 s. Writes bench/results/telegram.json.
+
+    .venv/bin/python bench/telegram_bench.py [--runs 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results" / "telegram.json"
+TARGETS_MS = {"ack": 300, "preview": 3000}
+
+from core.config import Settings  # noqa: E402
+from tests.bots.telegram.harness import User, bot_settings, running_bot  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from workers.runtime import open_runtime  # noqa: E402
+
+
+def cat_photo() -> bytes:
+    import numpy as np
+    from PIL import Image
+    from skimage import data
+
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(data.chelsea())).save(buf, format="JPEG", quality=92)
+    return buf.getvalue()
+
+
+async def one_run(fake: FakeTelegram, uid: int, photo: bytes) -> dict[str, float]:
+    user = User(fake, uid)
+    start = time.monotonic()
+    user.photo(photo)
+    ack = (await user.says("Got your photo"))[0].at
+    await user.says("Pick a style")
+    user.click("style:16bit")
+    await user.says("What's your pet's name")
+    user.text("Bench")
+    await user.says("adventure?")
+    asked = time.monotonic()
+    user.click("theme:park")
+    gif = (await user.says("Here's", within=120))[0].at
+    return {
+        "ack": (ack - start) * 1000,
+        "preview": (gif - start) * 1000,
+        "preview_after_theme": (gif - asked) * 1000,
+    }
+
+
+async def bench(settings: Settings, runtime: Any, runs: int) -> list[dict[str, float]]:
+    photo = cat_photo()
+    async with FakeTelegram() as fake:
+        tuned = bot_settings(
+            settings,
+            fake,
+            preview_sprite_size=settings.preview_sprite_size,
+            progress_interval_s=settings.progress_interval_s,
+            telegram_uploads_per_hour=runs + 5,
+        )
+        async with running_bot(tuned, runtime, fake):
+            await one_run(fake, 10_000, photo)  # warm-up: imports, model load, caches
+            return [await one_run(fake, 10_001 + i, photo) for i in range(runs)]
+
+
+def summarise(samples: list[dict[str, float]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in samples[0]:
+        values = sorted(s[key] for s in samples)
+        out[key] = {
+            "median_ms": round(statistics.median(values), 1),
+            "p90_ms": round(values[int(0.9 * (len(values) - 1))], 1),
+            "max_ms": round(values[-1], 1),
+        }
+    for key, target in TARGETS_MS.items():
+        out[key]["target_ms"] = target
+        out[key]["meets_target"] = out[key]["median_ms"] < target
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp) / "data")
+        with open_runtime(settings) as runtime:
+            samples = asyncio.run(bench(settings, runtime, args.runs))
+    result = {
+        "runs": args.runs,
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+        "sprite_size": settings.preview_sprite_size or "style default",
+        "results": summarise(samples),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result["results"], indent=2))
+
+
+if __name__ == "__main__":
+    main()

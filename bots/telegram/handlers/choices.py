@@ -1,0 +1,151 @@
+"""Choices after the photo: style, pet name, theme; then the preview and its three buttons."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bots.telegram import keyboards, texts
+from bots.telegram.deps import (
+    CROP,
+    NAME,
+    PACKAGE,
+    PREVIEW,
+    PREVIEWING,
+    STYLE,
+    THEME,
+    Context,
+    deps,
+    set_state,
+    state,
+)
+from bots.telegram.handlers.checkout import offer_packages
+from bots.telegram.handlers.common import clear_buttons, pressed, stale
+from bots.telegram.handlers.photo import offer_styles, style_names
+from bots.telegram.watch import start_watch
+from core.errors import PetPixelError
+
+MAX_NAME = 40
+
+
+def check_name(raw: str) -> tuple[str | None, str | None]:
+    """(clean name, None) or (None, the reason to show)."""
+    name = " ".join(raw.split())
+    if not 1 <= len(name) <= MAX_NAME:
+        return None, texts.BAD_NAME_LENGTH
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in name):
+        return None, texts.BAD_NAME_CHARS
+    return name, None
+
+
+async def pick_style(update: Update, context: Context) -> None:
+    """Style chosen: ask for the name (or redraw at once when the name is already known)."""
+    query, style = pressed(update)
+    if style not in style_names() or state(context) not in (STYLE, PREVIEW):
+        await stale(query)
+        return
+    redraw = state(context) == PREVIEW
+    set_state(context, PREVIEWING if redraw else NAME, style=style)  # before any await: no double
+    await query.answer()
+    await clear_buttons(query)  # the keyboard sits on the examples picture: keep the picture
+    if redraw:
+        await request_preview(update, context)
+        return
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(texts.ASK_NAME)
+
+
+async def name_text(update: Update, context: Context) -> None:
+    """The pet's name, typed: validate it, then offer the themes."""
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    name, problem = check_name(message.text)
+    if name is None:
+        await message.reply_text(problem or texts.BAD_NAME_LENGTH)
+        return
+    from core.levels import THEMES
+
+    set_state(context, THEME, pet_name=name)
+    await message.reply_text(
+        texts.ASK_THEME.format(name=texts.esc(name)),
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboards.themes(list(THEMES)),
+    )
+
+
+async def pick_theme(update: Update, context: Context) -> None:
+    """Theme chosen: start the free preview."""
+    query, theme = pressed(update)
+    if state(context) != THEME:
+        await stale(query)
+        return
+    set_state(context, PREVIEWING, theme=theme)
+    await query.answer()
+    await clear_buttons(query)
+    await request_preview(update, context)
+
+
+async def request_preview(update: Update, context: Context) -> None:
+    """Queue the preview with the chosen style, name, theme and crop, and watch it."""
+    d, data = deps(context), context.user_data
+    assert data is not None
+    assert update.effective_chat is not None
+    assert update.effective_user
+    choices = {
+        "style": data.get("style"),
+        "theme": data.get("theme"),
+        "pet_name": data.get("pet_name"),
+        "user_crop": data.get("crop"),
+    }
+    try:
+        await d.call(d.orders.request_preview, order_id=data["order_id"], choices=choices)
+    except PetPixelError as exc:
+        await update.effective_chat.send_message(texts.esc(exc.message))
+        return
+    set_state(context, PREVIEWING)
+    name = texts.esc(str(data.get("pet_name")))
+    text = texts.PREVIEW_WAIT.format(name=name, percent=0, label="")
+    msg = await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML)
+    start_watch(
+        context.application,
+        tg_user=update.effective_user.id,
+        chat_id=update.effective_chat.id,
+        order_id=data["order_id"],
+        kind="preview",
+        message_id=msg.message_id,
+        text=text,
+    )
+
+
+async def preview_button(update: Update, context: Context) -> None:
+    """Looks good / Try another style / Fix the crop."""
+    query, choice = pressed(update)
+    if state(context) != PREVIEW:
+        await stale(query)
+        return
+    set_state(context, {"style": PREVIEW, "crop": CROP}.get(choice, PACKAGE))
+    await query.answer()
+    await clear_buttons(query)
+    assert update.effective_chat is not None
+    if choice == "style":
+        await offer_styles(update.effective_chat, context)
+    elif choice == "crop":
+        await update.effective_chat.send_message(texts.ASK_CROP, reply_markup=keyboards.crops())
+    else:
+        await offer_packages(update, context)
+
+
+async def pick_crop(update: Update, context: Context) -> None:
+    """A crop preset: redraw the preview from that part of the photo."""
+    query, key = pressed(update)
+    if state(context) != CROP or key not in keyboards.CROPS:
+        await stale(query)
+        return
+    box = keyboards.CROPS[key][1]
+    set_state(context, PREVIEWING, crop=list(box) if box else None)
+    await query.answer()
+    await clear_buttons(query)
+    await request_preview(update, context)

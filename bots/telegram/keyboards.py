@@ -1,0 +1,123 @@
+"""Inline keyboards and their callback data (Telegram caps callback data at 64 bytes)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bots.telegram import texts
+
+# Callback data prefixes: "<prefix>:<value>".
+STYLE, THEME, ALBUM, PREVIEW, CROP, PACKAGE, DELETE = (
+    "style",
+    "theme",
+    "album",
+    "pv",
+    "crop",
+    "pkg",
+    "del",
+)
+CROPS: dict[str, tuple[str, tuple[float, float, float, float] | None]] = {
+    "all": ("🖼 Whole photo", None),
+    "centre": ("🎯 Centre", (0.2, 0.2, 0.8, 0.8)),
+    "left": ("⬅️ Left half", (0.0, 0.0, 0.6, 1.0)),
+    "right": ("➡️ Right half", (0.4, 0.0, 1.0, 1.0)),
+    "top": ("⬆️ Top half", (0.0, 0.0, 1.0, 0.6)),
+    "bottom": ("⬇️ Bottom half", (0.0, 0.4, 1.0, 1.0)),
+}
+
+
+def data(prefix: str, value: str) -> str:
+    out = f"{prefix}:{value}"
+    if len(out.encode()) > 64:
+        raise ValueError(f"callback data over 64 bytes: {out!r}")
+    return out
+
+
+def _rows(buttons: list[InlineKeyboardButton], width: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+
+
+def styles(names: list[str]) -> InlineKeyboardMarkup:
+    """One button per style, each with its emoji and a few words about the look."""
+    return _rows(
+        [
+            InlineKeyboardButton(texts.STYLE_BLURBS.get(n, n), callback_data=data(STYLE, n))
+            for n in names
+        ],
+        1,
+    )
+
+
+def themes(names: list[str]) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            InlineKeyboardButton(texts.THEME_BLURBS.get(n, n), callback_data=data(THEME, n))
+            for n in names
+        ],
+        2,
+    )
+
+
+def album(count: int) -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            InlineKeyboardButton(f"#{i + 1}", callback_data=data(ALBUM, str(i)))
+            for i in range(count)
+        ],
+        5,
+    )
+
+
+def preview() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("👍 Looks good", callback_data=data(PREVIEW, "ok"))],
+            [InlineKeyboardButton("🎨 Try another style", callback_data=data(PREVIEW, "style"))],
+            [InlineKeyboardButton("✂️ Fix the crop", callback_data=data(PREVIEW, "crop"))],
+        ]
+    )
+
+
+def crops() -> InlineKeyboardMarkup:
+    return _rows(
+        [
+            InlineKeyboardButton(label, callback_data=data(CROP, key))
+            for key, (label, _box) in CROPS.items()
+        ],
+        2,
+    )
+
+
+def packages(offers: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """`offers` is (package name, button label)."""
+    return _rows(
+        [InlineKeyboardButton(label, callback_data=data(PACKAGE, name)) for name, label in offers],
+        1,
+    )
+
+
+def pay_link(url: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton("💳 Pay", url=url)]])
+
+
+def game(url: str, share_text: str) -> InlineKeyboardMarkup:
+    from urllib.parse import quote
+
+    share = f"https://t.me/share/url?url={quote(url, safe='')}&text={quote(share_text, safe='')}"
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("🎮 Play", url=url)],
+            [InlineKeyboardButton("📣 Share", url=share)],
+        ]
+    )
+
+
+def confirm_delete() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🗑 Yes, delete everything", callback_data=data(DELETE, "yes")),
+                InlineKeyboardButton("Keep them", callback_data=data(DELETE, "no")),
+            ]
+        ]
+    )

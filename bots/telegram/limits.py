@@ -1,0 +1,27 @@
+"""Per-user limits: photos per hour (sliding window, in this process) and creations in progress."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+
+
+class Limits:
+    def __init__(
+        self, *, uploads_per_hour: int, max_active: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.uploads_per_hour = uploads_per_hour
+        self.max_active = max_active
+        self.clock = clock
+        self._uploads: dict[int, deque[float]] = defaultdict(deque)
+
+    def take_upload(self, tg_user: int) -> bool:
+        """Count one photo; False (and nothing counted) when the hour's allowance is used up."""
+        now, window = self.clock(), self._uploads[tg_user]
+        while window and now - window[0] >= 3600:
+            window.popleft()
+        if len(window) >= self.uploads_per_hour:
+            return False
+        window.append(now)
+        return True

@@ -1,0 +1,216 @@
+"""Background watchers: poll an order's status, edit its progress message, deliver the result.
+
+Jobs run in workers (or the embedded worker); the bot never waits on them inside a handler. Each
+watcher is an asyncio task; what it watches is also kept in user_data["watch"] (persisted), so
+`resume_watchers` picks every one up again after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.ext import Application
+
+from bots.telegram import keyboards, texts
+from bots.telegram.deps import BUILDING, IDLE, PREVIEW, BotDeps
+from bots.telegram.progress import ProgressMessage
+from core.orders.lifecycle import OrderStatus
+from core.orders.schemas import OrderStatusView
+from core.payments_stars import PROVIDER
+
+log = logging.getLogger(__name__)
+PREVIEW_DONE_STATUSES = {OrderStatus.PREVIEW_READY, OrderStatus.AWAITING_PAYMENT}
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def _deps(app: App) -> BotDeps:
+    return app.bot_data["deps"]  # type: ignore[no-any-return]
+
+
+def start_watch(
+    app: App,
+    *,
+    tg_user: int,
+    chat_id: int,
+    order_id: str,
+    kind: str,
+    message_id: int,
+    text: str | None = None,
+) -> None:
+    """Watch `order_id` until its preview (kind "preview") or game (kind "build") is done."""
+    watch = {"order_id": order_id, "kind": kind, "chat_id": chat_id, "message_id": message_id}
+    app.user_data[tg_user]["watch"] = watch
+    app.mark_data_for_update_persistence(user_ids=tg_user)
+    key = f"{tg_user}:{order_id}"
+    old = _deps(app).watchers.pop(key, None)
+    if old is not None:
+        old.cancel()
+    # A plain task, not app.create_task: Application.stop() waits for those, and a build can take
+    # minutes. stop_watchers() cancels these instead; the persisted "watch" resumes them later.
+    task = asyncio.get_running_loop().create_task(_guarded(app, tg_user, watch, text), name=key)
+    _deps(app).watchers[key] = task
+    task.add_done_callback(
+        lambda t: _deps(app).watchers.pop(key, None) if _deps(app).watchers.get(key) is t else None
+    )
+
+
+async def stop_watchers(app: App) -> None:
+    """Cancel every watcher (before the Application stops); they resume on the next start."""
+    tasks = list(_deps(app).watchers.values())
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _guarded(app: App, tg_user: int, watch: dict[str, Any], text: str | None) -> None:
+    try:
+        await _watch(app, tg_user, watch, text)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        # Log and apologise; the order itself is safe in the database (/start order_<token>).
+        log.exception("watching order %s failed", watch["order_id"])
+        app.user_data[tg_user].pop("watch", None)
+        await app.bot.send_message(watch["chat_id"], texts.SORRY)
+
+
+def active_count(app: App, tg_user: int) -> int:
+    return sum(1 for key in _deps(app).watchers if key.startswith(f"{tg_user}:"))
+
+
+def resume_watchers(app: App) -> int:
+    """Restart the watchers persisted in user_data; returns how many."""
+    count = 0
+    for tg_user, data in list(app.user_data.items()):
+        watch = data.get("watch")
+        if watch:
+            start_watch(app, tg_user=tg_user, **watch)
+            count += 1
+    return count
+
+
+async def _watch(app: App, tg_user: int, watch: dict[str, Any], text: str | None) -> None:
+    d = _deps(app)
+    order_id, kind = watch["order_id"], watch["kind"]
+    progress = ProgressMessage(
+        app.bot,
+        watch["chat_id"],
+        watch["message_id"],
+        text=text,
+        min_interval=d.settings.telegram_edit_interval_s,
+    )
+    order = await d.call(d.orders.get_order, order_id=order_id)
+    name = texts.esc(order.choices.pet_name)
+    template = texts.PREVIEW_WAIT if kind == "preview" else texts.BUILD_WAIT
+    while True:
+        st = await d.call(d.orders.status, order_id=order_id)
+        if await _finished(app, tg_user, watch, st, progress, name):
+            break
+        percent, label = _shown_progress(kind, st)
+        await progress.update(template.format(name=name, percent=percent, label=texts.esc(label)))
+        await asyncio.sleep(d.settings.telegram_poll_interval_s)
+    app.user_data[tg_user].pop("watch", None)
+    app.mark_data_for_update_persistence(user_ids=tg_user)
+
+
+def _shown_progress(kind: str, st: OrderStatusView) -> tuple[int, str]:
+    """(percent, label) to show; before a build starts, the row still holds the preview's 100%."""
+    if kind == "build" and st.status == OrderStatus.AWAITING_PAYMENT:
+        return 0, texts.WAITING_FOR_PAYMENT
+    if kind == "build" and st.status != OrderStatus.BUILDING:
+        return 0, texts.QUEUED
+    return st.percent, st.label
+
+
+async def _finished(
+    app: App,
+    tg_user: int,
+    watch: dict[str, Any],
+    st: OrderStatusView,
+    progress: ProgressMessage,
+    name: str,
+) -> bool:
+    """Deliver the result when the job is over; False while it is still running."""
+    chat_id, data = watch["chat_id"], app.user_data[tg_user]
+    if st.status == OrderStatus.FAILED:
+        data["state"] = IDLE  # a new photo is welcome as soon as the user reads why
+        reason = texts.esc(st.error_message or texts.SORRY)
+        template = texts.PREVIEW_FAILED if watch["kind"] == "preview" else texts.BUILD_FAILED
+        await app.bot.send_message(
+            chat_id, template.format(reason=reason), parse_mode=ParseMode.HTML
+        )
+        if st.refund_due:
+            await refund(app, tg_user, st.order_id)
+        return True
+    if watch["kind"] == "preview" and st.status in PREVIEW_DONE_STATUSES:
+        data["state"] = PREVIEW  # before the buttons appear: a quick tap must find it set
+        await progress.update(texts.PREVIEW_DONE, final=True)
+        await send_preview(app, chat_id, st.order_id, name, data.get("style", ""))
+        return True
+    if watch["kind"] == "build" and st.status == OrderStatus.READY:
+        data["state"] = IDLE
+        await progress.update(texts.BUILD_DONE, final=True)
+        await send_game(app, chat_id, st, name)
+        return True
+    if watch["kind"] == "build":
+        data["state"] = BUILDING
+    return False
+
+
+async def send_preview(app: App, chat_id: int, order_id: str, name: str, style: str) -> None:
+    gif = await _deps(app).call(_deps(app).preview_gif, order_id=order_id)
+    caption = texts.PREVIEW_CAPTION.format(name=name, style=texts.esc(style))
+    await app.bot.send_animation(
+        chat_id,
+        gif or b"",
+        caption=caption,
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboards.preview(),
+        filename="preview.gif",
+    )
+
+
+async def send_game(app: App, chat_id: int, st: OrderStatusView, name: str) -> None:
+    url = st.links.game or ""
+    caption = texts.GAME_READY.format(name=name, url=texts.esc(url))
+    markup = (
+        # `name` is escaped for HTML; the share text goes into a URL, so it takes the plain name.
+        keyboards.game(url, texts.SHARE_TEXT.format(name=html.unescape(name)))
+        if url.startswith("http")
+        else None
+    )
+    gif = await _deps(app).call(_deps(app).preview_gif, order_id=st.order_id)
+    if gif:
+        await app.bot.send_animation(
+            chat_id,
+            gif,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            filename="preview.gif",
+        )
+    else:
+        await app.bot.send_message(chat_id, caption, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def refund(app: App, tg_user: int, order_id: str) -> None:
+    """Give Stars back for a paid build that finally failed (once per order)."""
+    d = _deps(app)
+    order = await d.call(d.orders.get_order, order_id=order_id)
+    refunded = app.user_data[tg_user].setdefault("refunded", [])
+    if order.currency.upper() != "XTR" or not order.payment_ref or order_id in refunded:
+        return  # not a Stars payment (free or Stripe refunds happen elsewhere)
+    await app.bot.refund_star_payment(tg_user, order.payment_ref)
+    refunded.append(order_id)
+    await d.call(
+        d.orders.record_event,
+        type="payment.refunded",
+        data={"provider": PROVIDER},
+        user_id=order.user_id,
+        order_id=order_id,
+    )
+    await app.bot.send_message(tg_user, texts.PAYMENT_REFUNDED.format(stars=order.amount))
