@@ -79,13 +79,37 @@ def pg_url() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    """A Redis database number for one test, flushed before and after."""
+@pytest.fixture(scope="session")
+def redis_db() -> Iterator[int]:
+    """Lease one Redis database number (1-15) for this test session.
+
+    Leases are `SET NX` keys in database 0 with an expiry, so two test sessions on one machine
+    (say a developer's run beside CI's) never flush each other's queues.
+    """
     need(port_open(REDIS_HOST, REDIS_PORT), "Redis on 127.0.0.1:6379")
     import redis
 
-    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{7 + (os.getpid() % 8)}"
+    token = uuid.uuid4().hex
+    leases = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=0)
+    try:
+        for number in range(1, 16):
+            if leases.set(f"petpixel:test-lease:{number}", token, nx=True, ex=3 * 3600):
+                break
+        else:
+            pytest.fail("every Redis test database (1-15) is leased by another test session")
+        yield number
+        if leases.get(f"petpixel:test-lease:{number}") == token.encode():
+            leases.delete(f"petpixel:test-lease:{number}")
+    finally:
+        leases.close()
+
+
+@pytest.fixture
+def redis_url(redis_db: int) -> Iterator[str]:
+    """This session's leased Redis database, flushed before and after each test."""
+    import redis
+
+    url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}"
     client = redis.Redis.from_url(url)
     client.flushdb()
     try:
@@ -112,6 +136,24 @@ def browser(chromium_path: str) -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _hide_playwright_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Playwright's sync API marks its event loop as running in the main thread between calls,
+    for the rest of the session once `browser` started; a later test's `asyncio.run` would then
+    fail. Tests that do not use the browser run with that mark cleared (restored afterwards)."""
+    import asyncio
+
+    loop = asyncio._get_running_loop()
+    if loop is None or "browser" in request.fixturenames:
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
 
 
 def encode(image: Image.Image, fmt: str = "JPEG", **params: object) -> bytes:
