@@ -43,8 +43,11 @@ def worker(
 
 def follow_stripe_builds(app: Any) -> bool:
     """With Stripe set up, each build this worker runs is followed up here: the game-ready
-    notice, or a refund and an apology when the build gave up (see core.fulfilment)."""
+    notice, or a refund and an apology when the build gave up (see core.fulfilment), told to
+    the buyer's channel (Telegram when PETPIXEL_TELEGRAM_TOKEN is set)."""
+    from bots.telegram.notify import channel_notifiers
     from core.fulfilment import follow_builds
+    from core.notifications import Notifiers
     from core.orders.service import OrderService
     from core.payments import new_payments
     from workers.celery_app import context, jobs_for
@@ -55,7 +58,10 @@ def follow_stripe_builds(app: Any) -> bool:
         return OrderService(settings=ctx.settings, db=ctx.db, storage=ctx.storage,
                             payments=new_payments(ctx.settings), jobs=jobs_for(app))  # fmt: skip
 
-    return follow_builds(app, ctx.settings, orders)
+    def notifiers(service: OrderService) -> Notifiers:
+        return channel_notifiers(ctx.settings, service)  # e.g. the refund notice on Telegram
+
+    return follow_builds(app, ctx.settings, orders, notifiers)
 
 
 def beat(loglevel: Annotated[str, typer.Option(help="DEBUG, INFO...")] = "INFO") -> None:

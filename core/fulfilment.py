@@ -303,11 +303,17 @@ class BuildFollower:
         self.fulfilment.on_task_done(sender=sender, args=args, **kwargs)
 
 
-def follow_builds(celery_app: Any, settings: Settings, orders: Callable[[], OrderService]) -> bool:
+def follow_builds(
+    celery_app: Any,
+    settings: Settings,
+    orders: Callable[[], OrderService],
+    notifiers: Callable[[OrderService], Notifiers] | None = None,
+) -> bool:
     """For `petpixel worker`: after each build this worker runs, tell the buyer the game is
     ready or refund a build that gave up (Stripe only). False when Stripe is not configured.
 
-    `orders` makes the OrderService of the worker process; it is called once, lazily.
+    `orders` makes the OrderService of the worker process; it is called once, lazily, and so is
+    `notifiers` (the channels' notifiers over that service; the status page only when None).
     """
     if not settings.stripe_secret_key:
         return False
@@ -316,7 +322,9 @@ def follow_builds(celery_app: Any, settings: Settings, orders: Callable[[], Orde
     from core.stripe_payments import stripe_client
 
     def make() -> Fulfilment:
-        return Fulfilment(settings=settings, orders=orders(), client=stripe_client(settings))
+        service = orders()
+        return Fulfilment(settings=settings, orders=service, client=stripe_client(settings),
+                          notifiers=notifiers(service) if notifiers else None)  # fmt: skip
 
     follower = BuildFollower(celery_app, make)
     celery_app.petpixel_build_follower = follower  # the signal holds it weakly: keep it alive

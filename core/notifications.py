@@ -1,7 +1,7 @@
 """Telling buyers what happened to their order, on the channel they ordered from.
 
     notifiers = Notifiers()                        # "web" is built in: the status page shows it
-    notifiers.register("telegram", TelegramNotifier(bot))   # a bot implements `Notifier`
+    notifiers.register("telegram", TelegramNotifier(token=t, orders=svc))  # implements `Notifier`
     notifiers.send(Notice(kind="game_ready", channel="telegram", user_id=u, order_id=o,
                           text=NOTICE_TEXT["game_ready"], url=game_url))
 
@@ -11,6 +11,13 @@ payment held for review, game ready, build failed with a refund). A notifier mus
 must not raise for a user it cannot reach: `send` logs and swallows its errors, because a failed
 message must never undo a payment. To reach a chat user, a bot looks up its identity for
 `notice.user_id` (provider + external id) and messages them.
+
+Telegram (bots/telegram/notify.py, registered by `channel_notifiers` in the web app and in
+`petpixel worker` when PETPIXEL_TELEGRAM_TOKEN is set) sends over plain HTTP to the Bot API. One
+owner per message: the notifier sends the payment notices and the refund apology; the game-ready
+message belongs to the bot's build watcher (bots/telegram/watch.py), which edits the progress
+message and sends the preview GIF with a share button, so the Telegram notifier skips
+`game_ready` (the watcher is started whenever the bot hands out a payment link).
 """
 
 from __future__ import annotations

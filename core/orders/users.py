@@ -64,6 +64,18 @@ class UserMethods(ServiceBase):
         with self.db.session() as session:
             return user_view(self._user_row(session, user_id))
 
+    def external_id_of(self, *, user_id: str, provider: str) -> str | None:
+        """The user's id at `provider` (e.g. the Telegram user id, which is also their private
+        chat id); None when the user has no identity there. The oldest wins if several exist."""
+        stmt = (
+            select(Identity.external_id)
+            .where(Identity.user_id == user_id, Identity.provider == provider)
+            .order_by(Identity.id)
+            .limit(1)
+        )
+        with self.db.session() as session:
+            return session.scalars(stmt).first()
+
     def _get_by_identity(self, provider: str, external_id: str) -> UserView:
         with self.db.session() as session:
             found = self._find(session, provider, external_id)

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
+from bots.telegram.notify import channel_notifiers
 from core.fulfilment import Fulfilment, watch_builds
 from core.notifications import Notifiers
 from core.stripe_payments import stripe_client
@@ -49,7 +50,10 @@ def get_fulfilment(request: Request) -> Fulfilment:
     resources = get_resources(request)
     with _LOCK:
         if getattr(state, "fulfilment", None) is None:
-            notifiers: Notifiers = getattr(state, "notifiers", None) or Notifiers()
+            # Buyers hear about their payment on the channel they ordered from (Telegram too).
+            notifiers: Notifiers = getattr(state, "notifiers", None) or channel_notifiers(
+                settings, resources.service
+            )
             made = Fulfilment(settings=settings, orders=resources.service,
                               client=stripe_client(settings), notifiers=notifiers)  # fmt: skip
             if resources.runtime.embedded:  # builds run in this process: follow them up here
