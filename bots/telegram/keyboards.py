@@ -5,6 +5,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bots.telegram import texts
+from core.config import Settings
+from core.orders.packages import game_packages
+from core.payments_stars import stars_price
 
 # Callback data prefixes: "<prefix>:<value>".
 STYLE, THEME, ALBUM, PREVIEW, CROP, PACKAGE, DELETE = (
@@ -120,4 +123,21 @@ def confirm_delete() -> InlineKeyboardMarkup:
                 InlineKeyboardButton("Keep them", callback_data=data(DELETE, "no")),
             ]
         ]
+    )
+
+
+def package_label(settings: Settings, name: str, title: str) -> str:
+    """A package button's label, priced in this channel's checkout currency."""
+    if settings.telegram_checkout == "stars":
+        return f"{title} – ⭐ {stars_price(settings, name)}"
+    if settings.telegram_checkout == "free":
+        return f"{title} – free"
+    offer = game_packages(settings)[name]
+    return f"{title} – {offer.amount / 100:.2f} {offer.currency.upper()}"
+
+
+def package_offer(settings: Settings) -> InlineKeyboardMarkup:
+    """The game packages with their prices, one button a row."""
+    return packages(
+        [(n, package_label(settings, n, p.title)) for n, p in game_packages(settings).items()]
     )

@@ -16,7 +16,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application
 
 from bots.telegram import keyboards, texts
-from bots.telegram.deps import BUILDING, IDLE, PREVIEW, BotDeps
+from bots.telegram.deps import BUILDING, IDLE, PACKAGE, PREVIEW, BotDeps
 from bots.telegram.progress import ProgressMessage
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderStatusView
@@ -150,6 +150,15 @@ async def _finished(
         data["state"] = PREVIEW  # before the buttons appear: a quick tap must find it set
         await progress.update(texts.PREVIEW_DONE, final=True)
         await send_preview(app, chat_id, st.order_id, name, data.get("style", ""))
+        return True
+    if watch["kind"] == "build" and st.status == OrderStatus.PREVIEW_READY:
+        # The checkout expired or its payment failed: the order went back to its preview, so
+        # offer the packages again right here.
+        data["state"] = PACKAGE
+        await progress.update(texts.CHECKOUT_ENDED, final=True)
+        await app.bot.send_message(
+            chat_id, texts.ASK_PACKAGE, reply_markup=keyboards.package_offer(_deps(app).settings)
+        )
         return True
     if watch["kind"] == "build" and st.status == OrderStatus.READY:
         data["state"] = IDLE

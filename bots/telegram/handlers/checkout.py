@@ -16,27 +16,14 @@ from bots.telegram.handlers.common import clear_buttons, pressed, stale
 from bots.telegram.watch import start_watch
 from core.errors import PetPixelError
 from core.orders.packages import game_packages
-from core.payments_stars import CURRENCY, PROVIDER, check_payable, order_id_of, stars_price
-
-
-def _label(context: Context, name: str, title: str) -> str:
-    settings = deps(context).settings
-    if settings.telegram_checkout == "stars":
-        return f"{title} – ⭐ {stars_price(settings, name)}"
-    if settings.telegram_checkout == "free":
-        return f"{title} – free"
-    offer = game_packages(settings)[name]
-    return f"{title} – {offer.amount / 100:.2f} {offer.currency.upper()}"
+from core.payments_stars import CURRENCY, PROVIDER, check_payable, order_id_of
 
 
 async def offer_packages(update: Update, context: Context) -> None:
     """Show the game packages with their prices in this channel's currency."""
-    offers = [
-        (n, _label(context, n, p.title)) for n, p in game_packages(deps(context).settings).items()
-    ]
     assert update.effective_chat is not None
     await update.effective_chat.send_message(
-        texts.ASK_PACKAGE, reply_markup=keyboards.packages(offers)
+        texts.ASK_PACKAGE, reply_markup=keyboards.package_offer(deps(context).settings)
     )
 
 

@@ -158,3 +158,34 @@ def test_stripe_link_checkout_builds_after_the_webhook(
         assert "Oops" not in " ".join(fake.texts(303))
 
     play(scenario, telegram_checkout="stripe", **_stripe(fake_stripe))
+
+
+def test_expired_stripe_checkout_ends_the_wait_in_the_chat(
+    play: Any, stripe_runtime: Any, fake_stripe: FakeStripe, cat_jpeg: bytes
+) -> None:
+    """An expired checkout ends "Waiting for your payment" clearly, and the user can retry."""
+
+    async def scenario(fake: FakeTelegram, settings: Settings) -> None:
+        async with running_bot(settings, stripe_runtime, fake), serving_web(settings) as site:
+            bea = User(fake, 304)
+            await photo_to_preview(bea, cat_jpeg)
+            bea.click("pv:ok")
+            await bea.says("Pick your game")
+            bea.click("pkg:classic")
+            await bea.says("Waiting for your payment")
+            (session_id,) = fake_stripe.sessions
+            fake_stripe.expire(session_id)
+            body = fake_stripe.event("checkout.session.expired", session_id)
+            async with web_client() as client:
+                hook = await client.post(
+                    f"{site}/webhooks/stripe", content=body, headers=sign(body, WEBHOOK_SECRET)
+                )
+            assert hook.status_code == 200, hook.text
+            await bea.says("checkout ended without a payment")
+            await bea.says("Pick your game", count=2)  # offered again at once
+            bea.click("pkg:classic")  # a second try gets a new checkout
+            await bea.says("Tap the button to pay", count=2)
+            assert len(fake_stripe.sessions) == 2
+        assert "Oops" not in " ".join(fake.texts(304))
+
+    play(scenario, telegram_checkout="stripe", **_stripe(fake_stripe))
