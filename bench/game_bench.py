@@ -177,7 +177,7 @@ def main() -> None:
             "play_5s": fps,
             "chromium": version,
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-            "note": "shared 2-core machine with other engineers' jobs running; headless, no GPU",
+            "note": "2-core machine, headless Chromium, no GPU",
             "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -251,7 +251,7 @@ def report(
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
-            "note": "shared machine, other jobs running: compare ratios, not absolutes",
+            "note": "2 cores shared by load client, app and static server: compare ratios, not absolutes",
         },
         "load": {
             "concurrency": args.concurrency,
