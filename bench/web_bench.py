@@ -251,7 +251,7 @@ def report(
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
-            "note": "2 cores shared by load client, app and static server: compare ratios, not absolutes",
+            "note": "load client, app and static server share 2 cores: compare ratios",
         },
         "load": {
             "concurrency": args.concurrency,
