@@ -1,4 +1,7 @@
-"""Palette choice and colour assignment in CIELAB: seeded k-means, hardware palettes, dither."""
+"""Adaptive palettes in CIELAB: seeded k-means, colour assignment, dither.
+
+Fixed hardware palettes (NES, PICO-8, Game Boy) are shaded along tone ramps instead: see ramp.py.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.pixelart.colour import hex_array, lab_to_rgb, nearest, rgb_to_lab, sq_distances
-from core.pixelart.palettes import FIXED, snap_15bit
+from core.pixelart.colour import lab_to_rgb, nearest, rgb_to_lab, sq_distances
+from core.pixelart.palettes import snap_15bit
 from core.pixelart.styles import Style
 
 KMEANS_ROUNDS = 12
 KMEANS_SAMPLE = 4096  # cells beyond this add time, not better colours
 DITHER_BAND = 0.38  # dither only when a colour sits at least this far towards the second entry
 DITHER_MAX_GAP = 45.0  # ...and the two entries are close enough for a checker to read as a blend
-LUMA_LEVELS = 100.0  # luma-only palettes spread over the full stretched L* range
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class Palette:
     """Sprite colours as sRGB (for the image) and the space they are matched in."""
 
     rgb: np.ndarray  # (P, 3) uint8
-    match: np.ndarray  # (P, C): Lab, or (P, 1) evenly spread levels for luma-only styles
+    match: np.ndarray  # (P, 3) Lab, the space colours are matched in
 
 
 def kmeans(points: np.ndarray, k: int, seed: int) -> np.ndarray:
@@ -50,42 +52,13 @@ def kmeans(points: np.ndarray, k: int, seed: int) -> np.ndarray:
 
 
 def build_palette(style: Style, points: np.ndarray, seed: int) -> Palette:
-    """The sprite's palette for the opaque cells' Lab colours."""
-    if style.luma_only:
-        rgb = hex_array(FIXED[style.palette])
-        order = np.argsort(rgb_to_lab(rgb)[:, 0])
-        levels = np.linspace(0.0, LUMA_LEVELS, len(rgb), dtype=np.float32)
-        return Palette(rgb=rgb[order], match=levels[:, None])
-    if style.palette in FIXED:
-        hardware = hex_array(FIXED[style.palette])
-        keep = best_subset(points, rgb_to_lab(hardware), style.max_colours)
-        return Palette(rgb=hardware[keep], match=rgb_to_lab(hardware[keep]))
+    """An adaptive style's palette for the opaque cells' Lab colours."""
     centres = kmeans(points, style.max_colours, seed)
     if style.palette == "snes15":
         rgb = np.unique(snap_15bit(lab_to_rgb(centres)), axis=0)
     else:
         rgb = np.unique(lab_to_rgb(centres), axis=0)
     return Palette(rgb=rgb, match=rgb_to_lab(rgb))
-
-
-def best_subset(points: np.ndarray, entries: np.ndarray, limit: int) -> np.ndarray:
-    """Indices of at most `limit` entries that serve the points best.
-
-    Snapping k-means centres to a coarse hardware palette collapses them onto one or two entries;
-    instead every point votes for its nearest entry, then the entry whose loss costs least goes,
-    one at a time.
-    """
-    d2 = sq_distances(points, entries)
-    alive = np.unique(np.argmin(d2, axis=1))
-    while len(alive) > limit:
-        sub = d2[:, alive]
-        order = np.argsort(sub, axis=1)
-        best, runner_up = order[:, 0], order[:, 1]
-        rows = np.arange(len(points))
-        extra = sub[rows, runner_up] - sub[rows, best]
-        cost = np.bincount(best, weights=extra, minlength=len(alive))
-        alive = np.delete(alive, np.argmin(cost))
-    return alive
 
 
 def assign(points: np.ndarray, palette: Palette, *, dither: bool) -> np.ndarray:

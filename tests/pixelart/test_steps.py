@@ -8,12 +8,11 @@ from PIL import Image
 
 from core.pixelart import metrics
 from core.pixelart.cleanup import orphan_mask, remove_orphans, smooth_silhouette
-from core.pixelart.colour import hex_array, rgb_to_lab
+from core.pixelart.colour import rgb_to_lab
 from core.pixelart.downscale import downscale, grid_shape
 from core.pixelart.outline import add_outline, ring
-from core.pixelart.palettes import NES
 from core.pixelart.pixelize import pixelize
-from core.pixelart.quantize import best_subset, kmeans
+from core.pixelart.quantize import kmeans
 from core.pixelart.styles import STYLES
 
 FUR, EYE = (170, 120, 70), (20, 15, 10)
@@ -59,14 +58,6 @@ def test_kmeans_is_seeded_and_keeps_a_small_extreme() -> None:
     a, b = kmeans(points, 4, seed=3), kmeans(points, 4, seed=3)
     assert np.array_equal(a, b)
     assert a[:, 0].min() < 10  # two eye pixels among 500 fur pixels still get a colour
-
-
-def test_best_subset_spreads_over_the_hardware_palette() -> None:
-    nes = rgb_to_lab(hex_array(NES))
-    points = rgb_to_lab(np.array([[200, 140, 90]] * 50 + [[60, 40, 20]] * 30 + [[0, 0, 0]] * 3))
-    chosen = best_subset(points, nes, 2)
-    assert len(chosen) == 2
-    assert len(best_subset(points, nes, 8)) == 3  # never more than the points ask for
 
 
 def test_smooth_silhouette() -> None:
