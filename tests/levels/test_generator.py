@@ -18,7 +18,7 @@ from core.levels.schema import validate_level
 PH = load_physics()
 NOVICE = novice(derive(PH), PH)
 FAST_GAMES = 300
-SLOW_GAMES = int(os.environ.get("PETPIXEL_LEVEL_SWEEP", "500"))
+SLOW_GAMES = int(os.environ.get("PETPIXEL_LEVEL_SWEEP", "1700"))  # + FAST_GAMES: 2,000 seeds
 
 
 def combos(n: int, offset: int = 0) -> list[tuple[int, str, int, int]]:
