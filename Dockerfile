@@ -18,7 +18,8 @@ COPY cli ./cli
 COPY game_template ./game_template
 RUN python3 -m venv /venv \
     && /venv/bin/pip install --upgrade pip \
-    && /venv/bin/pip install . \
+    # Editable on purpose: game_template/, web templates and migrations are read from /app.
+    && /venv/bin/pip install -e . \
     && useradd --create-home --uid 10001 petpixel \
     && mkdir -p /data && chown petpixel /data
 ENV PATH=/venv/bin:$PATH
