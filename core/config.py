@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     # Sprite size for previews (None = the style's default) and how long games stay online.
     preview_sprite_size: int | None = None
     game_ttl_days: int | None = None
+    # Play-page views are summed in memory and written this often (core/orders/viewcounts.py).
+    view_flush_interval_s: float = Field(default=2.0, gt=0, le=300)
 
     # --- Stylizer before the pixelizer (owned by the stylizer engineer; docs/diffusion.md) -------
     # "auto": diffusion only when model_path holds a diffusers pipeline AND a CUDA GPU is present

@@ -2,7 +2,8 @@
 
 `workers.runtime.open_runtime` opens the database (migrating embedded SQLite), storage, payments and
 the job queue (an in-process worker thread unless PETPIXEL_REDIS_URL is set); the web adds its own
-view of the order service, whose job queue counts what the web enqueues for /metrics.
+view of the order service, whose job queue counts what the web enqueues for /metrics, and the
+play-page view counter (core.orders.viewcounts), which writes views in batches.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 
 from core.config import Settings
 from core.jobs import JobQueue
+from core.orders.viewcounts import ViewCounter
 from core.storage import Storage
 from web.metrics import Metrics
 from web.orders import WebOrderService
@@ -29,6 +31,7 @@ class Resources:
     metrics: Metrics
     runtime: Runtime
     service: WebOrderService
+    views: ViewCounter
     checks: dict[str, HealthCheck] = field(default_factory=dict)
     pages: PageCache = field(default_factory=PageCache)
 
@@ -59,8 +62,11 @@ def _open(stack: ExitStack, settings: Settings, metrics: Metrics) -> Resources:
         jobs=CountingJobs(rt.jobs, metrics),
     )
     metrics.watch("petpixel_orders", "Orders by status", "status", service.count_orders_by_status)
+    # Play-page views are written in batches; closed (flushed) before the runtime's database.
+    views = ViewCounter(service.add_views, interval=settings.view_flush_interval_s).start()
+    stack.callback(views.close)
     checks = {"database": rt.check_database, "storage": rt.check_storage, "queue": rt.check_queue}
-    return Resources(settings, metrics, rt, service, checks)
+    return Resources(settings, metrics, rt, service, views, checks)
 
 
 class CountingJobs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
@@ -34,6 +35,20 @@ class GameMethods(ServiceBase):
     def record_view(self, *, code: str) -> int:
         """Count one play-page view (atomic increment); returns the new count, 0 if no game."""
         return self._bump(code, Game.views)
+
+    def add_views(self, counts: Mapping[str, int]) -> None:
+        """Add batched play-page views (see core.orders.viewcounts) in one transaction.
+
+        Unknown or deleted codes update nothing; the sums are applied in code order so that two
+        writers never take row locks in opposite orders.
+        """
+        with self.db.session() as session:
+            for code in sorted(counts):
+                n = counts[code]
+                if n > 0 and len(code) <= 16:
+                    session.execute(
+                        update(Game).where(Game.code == code).values(views=Game.views + n)
+                    )
 
     def record_share(self, *, code: str) -> int:
         """Count one share of the game link; returns the new count, 0 if no game."""

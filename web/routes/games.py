@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from core.orders.lifecycle import OrderStatus
-from web.deps import ServiceDep
+from web.deps import ResourcesDep, ServiceDep
 from web.presenters import game_public
 from web.qr import qr_svg
 from web.routes.images import ERRORS, rerun_preview
@@ -30,10 +30,13 @@ def create(body: GameCreate, svc: ServiceDep) -> GamePublic:
 
 
 @router.get("/{game_id}", summary="Build progress, link and QR code of a game")
-def get_game(game_id: str, svc: ServiceDep) -> GamePublic:
+def get_game(game_id: str, resources: ResourcesDep) -> GamePublic:
+    svc = resources.service
     game = game_public(svc.status(order_id=game_id))
     live = svc.game_by_code(code=game.code) if game.code else None
-    return game.model_copy(update={"views": live.views}) if live else game
+    if live is None:
+        return game
+    return game.model_copy(update={"views": live.views + resources.views.pending(live.code)})
 
 
 @router.post("/{game_id}/customize", status_code=202, summary="Change pet name or world")

@@ -35,7 +35,7 @@ def play(code: str, request: Request, resources: ResourcesDep) -> HTMLResponse:
         html = play_html(index.decode(), short_url=key[1], base_path=f"/g/{code}/")
         page = (html, csp_with_hashes(html))
         resources.pages.put(key, page)
-    svc.record_view(code=code)
+    resources.views.add(code)  # written in batches: no database write on the hot path
     # no-cache: browsers revalidate, so every visit reaches us and counts as a view.
     headers = {"Content-Security-Policy": page[1], "Cache-Control": "no-cache"}
     return HTMLResponse(page[0], headers=headers)
