@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     broker_visibility_timeout_s: int = 1800
     # Sweeper: orders stuck in paid/building this long are re-queued, up to max_build_attempts.
     sweeper_interval_s: int = 60
+    # Embedded mode: seconds after start-up before the one sweep that re-queues what a previous
+    # process left queued in memory (orders untouched since this process started).
+    restart_sweep_delay_s: float = 5.0
     stuck_after_s: int = 900
     max_build_attempts: int = 3
     # Progress is written to the order row at most this often (final and first updates always).

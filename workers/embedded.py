@@ -22,6 +22,7 @@ from typing import Any
 from celery import Celery
 
 from core.jobs import TASK_SWEEP
+from core.orders.models import utcnow
 from workers.celery_app import context
 from workers.tasks.maintenance import TASK_NOOP
 
@@ -72,7 +73,13 @@ class EmbeddedWorker:
             self.app.send_task(TASK_NOOP, queue=queue, ignore_result=True)
 
     def _sweep_loop(self) -> None:
-        # Beat's job in production; here one timer thread queues the same sweep task.
-        interval = context(self.app).settings.sweeper_interval_s
-        while not self._stop.wait(interval):
-            self.app.send_task(TASK_SWEEP, queue=context(self.app).settings.default_queue)
+        # Beat's job in production; here one timer thread queues the same sweep task. The queue
+        # lives in memory, so whatever a previous process had queued died with it: a first sweep
+        # shortly after start re-queues every order untouched since this worker started.
+        settings = context(self.app).settings
+        started = utcnow().isoformat()
+        if not self._stop.wait(settings.restart_sweep_delay_s):
+            self.app.send_task(TASK_SWEEP, kwargs={"cutoff": started},
+                               queue=settings.default_queue)  # fmt: skip
+        while not self._stop.wait(settings.sweeper_interval_s):
+            self.app.send_task(TASK_SWEEP, queue=settings.default_queue)

@@ -1,8 +1,16 @@
-"""Finds paid orders whose build stalled (worker gone, enqueue lost) and queues them again.
+"""Finds orders whose job stalled (worker gone, enqueue lost) and queues them again.
 
 An order counts as stuck when it is `paid` or `building` and its row has not changed (no progress
 heartbeat) for `stuck_after_s`. After `max_build_attempts` runs it is failed instead, refund due, so
-a paid order always ends in `ready` or `failed` with a reason."""
+a paid order always ends in `ready` or `failed` with a reason.
+
+Previews stall the same way (a draft whose preview was asked for, not failed, and idle): they are
+queued again once, then failed with a "try again" message, so a person waiting on the order page
+or in a chat is never left with a spinner forever.
+
+Embedded mode keeps its queue in memory, so a restart loses every queued job: the embedded worker
+sweeps once shortly after start with `cutoff` = the moment it started (see workers.embedded),
+which picks up at once what the previous process left behind instead of after `stuck_after_s`."""
 
 from __future__ import annotations
 
@@ -18,6 +26,11 @@ from core.orders.builds import Builds
 from core.orders.lifecycle import OrderStatus
 from core.orders.models import Order, utcnow
 
+PREVIEW_STALLED = (
+    "Drawing your preview took too long and was stopped. Please pick a style again to retry."
+)
+REQUEUED_LABEL = "Queued again after a delay"
+
 GAVE_UP = (
     "We could not finish your game after several tries. You will not be charged for it: "
     "a refund is on its way. Please try again later."
@@ -28,13 +41,25 @@ GAVE_UP = (
 class SweepReport:
     requeued: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    previews_requeued: list[str] = field(default_factory=list)
+    previews_failed: list[str] = field(default_factory=list)
 
 
 def sweep_stuck(
-    *, db: Database, jobs: JobQueue, builds: Builds, settings: Settings, now: datetime | None = None
+    *,
+    db: Database,
+    jobs: JobQueue,
+    builds: Builds,
+    settings: Settings,
+    now: datetime | None = None,
+    cutoff: datetime | None = None,
 ) -> SweepReport:
-    """Re-queue (or finally fail) every stuck paid order; returns what it did."""
-    cutoff = (now or utcnow()) - timedelta(seconds=settings.stuck_after_s)
+    """Re-queue (or finally fail) every stuck order; returns what it did.
+
+    Stuck means untouched since `cutoff` (default: `stuck_after_s` before `now`).
+    """
+    if cutoff is None:
+        cutoff = (now or utcnow()) - timedelta(seconds=settings.stuck_after_s)
     report = SweepReport()
     for order_id, attempts in _stuck(db, cutoff):
         if attempts >= settings.max_build_attempts:
@@ -43,6 +68,13 @@ def sweep_stuck(
         elif _claim(db, order_id, cutoff):
             jobs.enqueue_build(order_id)
             report.requeued.append(order_id)
+    for order_id, label in _stalled_previews(db, cutoff):
+        if label == REQUEUED_LABEL:  # queued again once already and still nothing: give up
+            builds.fail(order_id, code="preview_stalled", message=PREVIEW_STALLED)
+            report.previews_failed.append(order_id)
+        elif _claim(db, order_id, cutoff):
+            jobs.enqueue_preview(order_id)
+            report.previews_requeued.append(order_id)
     return report
 
 
@@ -55,12 +87,24 @@ def _stuck(db: Database, cutoff: datetime) -> list[tuple[str, int]]:
         return [(row.id, row.attempts) for row in session.execute(stmt)]
 
 
+def _stalled_previews(db: Database, cutoff: datetime) -> list[tuple[str, str]]:
+    """Drafts whose preview was asked for (a progress label is set), not failed, and idle."""
+    stmt = select(Order.id, Order.progress_label).where(
+        Order.status == OrderStatus.DRAFT.value,
+        Order.progress_label != "",
+        Order.error_code.is_(None),
+        Order.updated_at < cutoff,
+    )
+    with db.session() as session:
+        return [(row.id, row.progress_label) for row in session.execute(stmt)]
+
+
 def _claim(db: Database, order_id: str, cutoff: datetime) -> bool:
     """Touch the row so concurrent sweepers (or the next sweep) do not queue it twice."""
     stmt = (
         update(Order)
         .where(Order.id == order_id, Order.updated_at < cutoff)
-        .values(updated_at=utcnow(), progress_label="Queued again after a delay")
+        .values(updated_at=utcnow(), progress_label=REQUEUED_LABEL)
         .execution_options(synchronize_session=False)
     )
     with db.session() as session:

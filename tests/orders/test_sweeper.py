@@ -94,3 +94,55 @@ def test_preview_runs_do_not_use_up_the_build_attempts(
 
     assert (requeued, failed) == ([order_id], [])
     assert jobs.sent == [("build", order_id), ("build", order_id)]  # mark_paid's, then the sweep's
+
+
+def _pending_preview(db: Database, order_id: str, label: str = "Finding your pet") -> None:
+    with db.session() as session:
+        session.execute(update(Order).where(Order.id == order_id)
+                        .values(progress_percent=30, progress_label=label))  # fmt: skip
+
+
+def test_a_stalled_preview_is_queued_again_once_then_failed_with_a_retry_message(
+    db: Database, jobs: RecordingJobs, order_settings: Settings, storage: LocalStorage
+) -> None:
+    stalled = add_order(db, status=OrderStatus.DRAFT)
+    never_asked = add_order(db, status=OrderStatus.DRAFT)  # photo sent, no preview asked for
+    running = add_order(db, status=OrderStatus.DRAFT)
+    for order_id in (stalled, running):
+        _pending_preview(db, order_id)
+    for order_id in (stalled, never_asked):
+        _age(db, order_id, order_settings.stuck_after_s + 5)
+    builds = Builds(settings=order_settings, db=db, storage=storage)
+
+    report = sweep_stuck(db=db, jobs=jobs, builds=builds, settings=order_settings)
+    assert (report.previews_requeued, report.previews_failed) == ([stalled], [])
+    assert jobs.sent == [("preview", stalled)]
+
+    _age(db, stalled, order_settings.stuck_after_s + 5)  # the second run stalled too
+    report = sweep_stuck(db=db, jobs=jobs, builds=builds, settings=order_settings)
+    assert (report.previews_requeued, report.previews_failed) == ([], [stalled])
+    with db.session() as session:
+        order = session.get(Order, stalled)
+        assert order is not None
+        assert (order.status, order.error_code, order.refund_due) == (
+            "failed", "preview_stalled", False,
+        )  # fmt: skip
+        assert "try" in (order.error_message or "")
+        untouched = session.get(Order, never_asked)
+        assert untouched is not None
+        assert (untouched.status, untouched.progress_label) == ("draft", "")
+    assert jobs.sent == [("preview", stalled)]
+
+
+def test_an_explicit_cutoff_takes_everything_untouched_since_then(
+    db: Database, jobs: RecordingJobs, order_settings: Settings, storage: LocalStorage
+) -> None:
+    # What the embedded worker does once after a restart: cutoff = the moment it started.
+    before = add_order(db, status=OrderStatus.PAID, attempts=0)
+    _age(db, before, 30)
+    started = utcnow() - timedelta(seconds=10)
+    after = add_order(db, status=OrderStatus.PAID, attempts=0)  # queued by this process
+    builds = Builds(settings=order_settings, db=db, storage=storage)
+    report = sweep_stuck(db=db, jobs=jobs, builds=builds, settings=order_settings, cutoff=started)
+    assert report.requeued == [before]
+    assert after not in report.requeued

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from core.config import Settings
 from core.orders.lifecycle import OrderStatus
+from core.orders.models import Order
 from tests.orders.fixtures import wait_for
 from tests.workers import steps
 from tests.workers.helpers import order_row, order_with_photo, status_of
@@ -60,6 +63,29 @@ def test_periodic_sweeper_rescues_a_paid_order_whose_job_was_lost(
         order = order_row(rt.db, order_id)
         assert order.status == "ready", order.error_message
         assert order.attempts == 1
+
+
+def test_a_restart_picks_up_the_jobs_the_last_process_had_queued(
+    order_settings: Settings, cat_jpeg: bytes
+) -> None:
+    """The embedded queue lives in memory: a restart re-queues what it held, within seconds."""
+    settings = order_settings.model_copy(update={"restart_sweep_delay_s": 0.2})
+    # The last process: rows written, their queued messages gone with its memory.
+    with open_runtime(settings, worker=False) as rt:
+        paid = order_with_photo(rt.db, settings, cat_jpeg, OrderStatus.PAID)
+        drawing = order_with_photo(rt.db, settings, cat_jpeg, OrderStatus.DRAFT)
+        idle = order_with_photo(rt.db, settings, cat_jpeg, OrderStatus.DRAFT)  # no preview asked
+        with rt.db.session() as session:
+            pending = {"progress_percent": 30, "progress_label": "Finding your pet"}
+            session.execute(update(Order).where(Order.id == drawing).values(**pending))
+    # The next process (stuck_after_s is 15 minutes: only the restart sweep can rescue these).
+    with open_runtime(settings) as rt:
+        wait_for(lambda: status_of(rt.db, paid) in {"ready", "failed"}, what="rescued build")
+        wait_for(lambda: status_of(rt.db, drawing) != "draft", what="rescued preview")
+        assert order_row(rt.db, paid).status == "ready", order_row(rt.db, paid).error_message
+        assert status_of(rt.db, drawing) == "preview_ready"
+        idle_row = order_row(rt.db, idle)
+        assert (idle_row.status, idle_row.progress_label) == ("draft", "")
 
 
 def test_beat_schedules_the_sweeper(order_settings: Settings) -> None:

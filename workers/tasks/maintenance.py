@@ -1,6 +1,9 @@
-"""Periodic upkeep (run by celery beat): re-queue or fail paid orders whose build stalled."""
+"""Periodic upkeep (run by celery beat): re-queue or fail orders whose job stalled."""
 
 from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
 
 from celery import Celery, Task
 
@@ -14,12 +17,13 @@ def register(app: Celery) -> None:
     from workers.celery_app import context, jobs_for
 
     @app.task(name=TASK_SWEEP, bind=True, shared=False)  # type: ignore[untyped-decorator]
-    def sweep_stuck_orders(self: Task) -> dict[str, list[str]]:
-        """Find stuck paid orders; returns the ids re-queued and failed."""
+    def sweep_stuck_orders(self: Task, cutoff: str | None = None) -> dict[str, list[str]]:
+        """Find stuck orders (untouched since `cutoff`, ISO 8601, if given); returns what it did."""
         ctx = context(self.app)
+        since = datetime.fromisoformat(cutoff) if cutoff else None
         report = sweep_stuck(db=ctx.db, jobs=jobs_for(self.app), builds=ctx.builds,
-                             settings=ctx.settings)  # fmt: skip
-        return {"requeued": report.requeued, "failed": report.failed}
+                             settings=ctx.settings, cutoff=since)  # fmt: skip
+        return asdict(report)
 
     @app.task(name=TASK_NOOP, shared=False, ignore_result=True)  # type: ignore[untyped-decorator]
     def noop() -> None:

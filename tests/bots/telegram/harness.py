@@ -33,6 +33,7 @@ def bot_settings(settings: Settings, fake: FakeTelegram, **extra: Any) -> Settin
         "telegram_edit_interval_s": 0.2,
         "preview_sprite_size": 32,
         "progress_interval_s": 0.0,
+        "view_flush_interval_s": 0.05,
     }
     return settings.model_copy(update={**values, **extra})
 

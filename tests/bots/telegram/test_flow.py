@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 import threading
@@ -115,6 +116,11 @@ async def _play_over_http(fake: FakeTelegram, runtime: Any, ann: User, ready: Ca
             assert asset.content == runtime.storage.get(game.assets[path])
         missing = await client.get(url[: -len(code)] + "zzzzzzzz")
         assert missing.status_code == 404
+    # The web app writes views in batches (view_flush_interval_s is short in these tests).
+    deadline = asyncio.get_running_loop().time() + 30
+    while (live := runtime.orders.game_by_code(code=code)) is None or live.views < 1:
+        assert asyncio.get_running_loop().time() < deadline, "the visit was never written"
+        await asyncio.sleep(0.02)
     ann.text("/mygames")
     listed = (await ann.says("Your games"))[0].params["text"]
     assert url in listed
