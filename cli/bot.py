@@ -1,4 +1,5 @@
-"""`petpixel bot telegram`: the Telegram bot (long polling, or webhook mode behind the web app)."""
+"""`petpixel bot telegram` (long polling, or webhook mode behind the web app) and
+`petpixel bot discord` (gateway connection)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,32 @@ def telegram(
                 asyncio.run(serve_webhook(settings, rt, host=host, port=port))
             else:
                 run_polling(settings, rt)
+
+
+@bot_app.command("discord")
+def discord_bot() -> None:
+    """Run the Discord bot (slash commands /pixelpet, /mygames, /help, /privacy, /delete)."""
+    from bots.discord.bot import require_token, run_bot
+    from workers.runtime import open_runtime
+
+    settings = load_cli_settings()
+    with user_errors():
+        require_token(settings)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with open_runtime(settings) as rt:
+            print(f"PetPixel Discord bot starting; data in {settings.data_dir.resolve()}")
+            import discord
+
+            discord.utils.setup_logging()  # discord.py's own log lines, as `Client.run` would
+            try:
+                asyncio.run(run_bot(settings, rt))
+            except discord.LoginFailure:
+                from core.errors import InvalidRequest
+
+                raise InvalidRequest(
+                    "Discord refused PETPIXEL_DISCORD_TOKEN; copy the bot token again from the "
+                    "developer portal.",
+                    code="discord_token_invalid",
+                ) from None
+            except KeyboardInterrupt:
+                print("Stopped.")

@@ -34,6 +34,11 @@ def serve(
         run_inside_web(web, settings)
         mode = "webhook" if settings.telegram_webhook_url else "polling"
         print(f"The Telegram bot runs in this process too ({mode}).")
+    if settings.discord_token:
+        from bots.discord.bot import run_inside_web as run_discord_inside_web
+
+        run_discord_inside_web(web, settings)
+        print("The Discord bot runs in this process too.")
     uvicorn.run(
         web,
         host=host,

@@ -45,7 +45,7 @@ def follow_stripe_builds(app: Any) -> bool:
     """With Stripe set up, each build this worker runs is followed up here: the game-ready
     notice, or a refund and an apology when the build gave up (see core.fulfilment), told to
     the buyer's channel (Telegram when PETPIXEL_TELEGRAM_TOKEN is set)."""
-    from bots.telegram.notify import channel_notifiers
+    from bots.chatnotify import channel_notifiers
     from core.fulfilment import follow_builds
     from core.notifications import Notifiers
     from core.orders.service import OrderService

@@ -130,6 +130,24 @@ class Settings(BaseSettings):
     # Flood-control pacing (PTB's AIORateLimiter); tests turn it off, production keeps it on.
     telegram_rate_limiter: bool = True
 
+    # --- Discord bot, `petpixel bot discord` (owned by the Discord engineer) ---------------------
+    # Bot token from the Discord developer portal. API_URL / GATEWAY_URL point discord.py at a
+    # proxy or a local fake ("http://127.0.0.1:9000/api/v10", "ws://127.0.0.1:9000/gateway");
+    # unset = Discord itself. GUILD_ID syncs the slash commands to one server (instant, for
+    # development) instead of globally.
+    discord_token: str | None = None
+    discord_api_url: str | None = None
+    discord_gateway_url: str | None = None
+    discord_guild_id: int | None = None
+    # Per-user limits, as on Telegram: orders being made at once, and photos accepted per hour.
+    discord_max_active_orders: int = 2
+    discord_uploads_per_hour: int = 10
+    # How often the bot polls an order's status, and the least time between two progress edits.
+    discord_poll_interval_s: float = 0.5
+    discord_edit_interval_s: float = 1.0
+    # Interaction tokens die after 15 minutes; past this age the bot talks by DM instead.
+    discord_token_ttl_s: float = 840.0
+
     # --- Stripe Checkout (owned by the payments engineer; core/stripe_payments.py) ---------------
     # A secret key switches payments to Stripe Checkout (else free mode). The webhook secret
     # ("whsec_...") verifies POST /webhooks/stripe; events older than the tolerance are refused.

@@ -20,17 +20,17 @@ from telegram.ext import (
     filters,
 )
 
+from bots.conversation import checkout_service
 from bots.telegram import keyboards as kb
 from bots.telegram.deps import BotDeps, make_preview_reader
 from bots.telegram.handlers import checkout, choices, commands, fallback, photo
-from bots.telegram.limits import Limits
 from bots.telegram.persistence import DatabasePersistence
 from bots.telegram.request import RetryingRequest
 from bots.telegram.watch import resume_watchers, stop_watchers
 from core.botstate import BotStateStore
+from core.chatlimits import Limits
 from core.config import Settings
 from core.errors import InvalidRequest
-from core.orders.service import OrderService
 from core.payments import FreePayments
 from core.payments_stars import StarsPayments
 
@@ -85,18 +85,12 @@ def new_deps(settings: Settings, rt: Any) -> BotDeps:
     payments: Any = {"stars": StarsPayments(settings), "free": FreePayments()}.get(
         settings.telegram_checkout, rt.orders.payments
     )
-    if getattr(payments, "name", None) == "stripe":  # Stripe links: say the buyer came from here
-        from core.stripe_payments import StripePayments
-
-        payments = StripePayments(settings, channel="telegram", client=payments.client)
-    checkout_service = OrderService(
-        settings=settings, db=rt.db, storage=rt.storage, payments=payments, jobs=rt.jobs
-    )
+    orders_for_checkout = checkout_service(settings, rt, "telegram", payments)
     limits = Limits(
         uploads_per_hour=settings.telegram_uploads_per_hour,
         max_active=settings.telegram_max_active_orders,
     )
-    return BotDeps(settings, rt.orders, checkout_service, make_preview_reader(rt), limits)
+    return BotDeps(settings, rt.orders, orders_for_checkout, make_preview_reader(rt), limits)
 
 
 def add_handlers(app: App) -> None:

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bots.telegram.limits import Limits
 from core.botstate import preview_gif_bytes
+from core.chatlimits import Limits
 from core.config import Settings
 from core.orders.service import OrderService
 

@@ -16,35 +16,29 @@ Who says what (one owner per message, see core.notifications):
 from __future__ import annotations
 
 import html
-import logging
-import threading
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
+from bots.chatnotify import ChatNotifier, IdentityLookup, channel_notifiers
 from core.config import Settings
 from core.notifications import Notice, Notifiers
 
-log = logging.getLogger("petpixel.notify.telegram")
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 PROVIDER = "telegram"  # the identity provider whose external id is the Telegram user id
-WATCHER_OWNS = frozenset({"game_ready"})  # sent by the bot's build watcher, never from here
 BUTTON_LABELS = {"game_ready": "🎮 Play", "payment_review": "📄 Order status"}
 DEFAULT_BUTTON = "🔗 Open"
+__all__ = ["TelegramNotifier", "channel_notifiers", "message_for", "register_telegram"]
 
 
-class IdentityLookup(Protocol):
-    """The part of OrderService the notifier needs (core.orders.users)."""
-
-    def external_id_of(self, *, user_id: str, provider: str) -> str | None: ...
-
-
-class TelegramNotifier:
+class TelegramNotifier(ChatNotifier):
     """Sends a `Notice` as one Bot API message to the buyer's private chat; never raises.
 
     In a private chat the chat id equals the Telegram user id, which the bot stored as the
     user's `telegram` identity on first contact. Safe to call from several threads at once.
     """
+
+    provider = PROVIDER
 
     def __init__(
         self,
@@ -54,47 +48,15 @@ class TelegramNotifier:
         api_url: str | None = None,
         timeout_s: float = 5.0,
     ) -> None:
-        self.orders = orders
+        super().__init__(orders=orders, timeout_s=timeout_s)
         self.endpoint = f"{(api_url or DEFAULT_API_URL).rstrip('/')}{token}/sendMessage"
-        self.timeout = httpx.Timeout(timeout_s, connect=min(timeout_s, 3.0))
-        self._client: httpx.Client | None = None
-        self._lock = threading.Lock()
 
-    def notify(self, notice: Notice) -> None:
-        """Deliver the notice; a user we cannot reach, or a Bot API error, is logged only."""
-        if notice.kind in WATCHER_OWNS:
-            log.debug("order %s: %s is sent by the bot's watcher", notice.order_id, notice.kind)
-            return
-        try:
-            chat_id = self.orders.external_id_of(user_id=notice.user_id, provider=PROVIDER)
-            if chat_id is None:
-                log.info("order %s: user %s has no Telegram chat; %s not sent",
-                         notice.order_id, notice.user_id, notice.kind)  # fmt: skip
-                return
-            self._send(chat_id, notice)
-        except Exception as exc:  # a lost message must never undo the payment behind it
-            log.warning("order %s: Telegram %s notice not delivered: %s",
-                        notice.order_id, notice.kind, exc)  # fmt: skip
-
-    def close(self) -> None:
-        """Close the HTTP connection pool (a later notice opens a new one)."""
-        with self._lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
-
-    def _send(self, chat_id: str, notice: Notice) -> None:
-        reply = self._http().post(self.endpoint, json=message_for(chat_id, notice))
+    def deliver(self, external_id: str, notice: Notice) -> None:
+        reply = self.http().post(self.endpoint, json=message_for(external_id, notice))
         body: Any = reply.json() if _is_json(reply) else {}
         if reply.status_code != 200 or not body.get("ok"):
             description = body.get("description") if isinstance(body, dict) else None
             raise RuntimeError(f"Bot API answered {reply.status_code}: {description or '?'}")
-
-    def _http(self) -> httpx.Client:
-        with self._lock:
-            if self._client is None:
-                self._client = httpx.Client(timeout=self.timeout)
-            return self._client
 
 
 def message_for(chat_id: str, notice: Notice) -> dict[str, Any]:
@@ -120,13 +82,6 @@ def register_telegram(notifiers: Notifiers, settings: Settings, orders: Identity
     )
     notifiers.register(PROVIDER, notifier)
     return True
-
-
-def channel_notifiers(settings: Settings, orders: IdentityLookup) -> Notifiers:
-    """The notifiers a web or worker process uses: the status page, plus Telegram when set up."""
-    notifiers = Notifiers()
-    register_telegram(notifiers, settings, orders)
-    return notifiers
 
 
 def _is_json(reply: httpx.Response) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 from telegram.constants import ParseMode
 from telegram.ext import Application
 
+from bots.conversation import shown_progress
 from bots.telegram import keyboards, texts
 from bots.telegram.deps import BUILDING, IDLE, PACKAGE, PREVIEW, BotDeps
 from bots.telegram.progress import ProgressMessage
@@ -110,20 +111,11 @@ async def _watch(app: App, tg_user: int, watch: dict[str, Any], text: str | None
         st = await d.call(d.orders.status, order_id=order_id)
         if await _finished(app, tg_user, watch, st, progress, name):
             break
-        percent, label = _shown_progress(kind, st)
+        percent, label = shown_progress(kind, st)
         await progress.update(template.format(name=name, percent=percent, label=texts.esc(label)))
         await asyncio.sleep(d.settings.telegram_poll_interval_s)
     app.user_data[tg_user].pop("watch", None)
     app.mark_data_for_update_persistence(user_ids=tg_user)
-
-
-def _shown_progress(kind: str, st: OrderStatusView) -> tuple[int, str]:
-    """(percent, label) to show; before a build starts, the row still holds the preview's 100%."""
-    if kind == "build" and st.status == OrderStatus.AWAITING_PAYMENT:
-        return 0, texts.WAITING_FOR_PAYMENT
-    if kind == "build" and st.status != OrderStatus.BUILDING:
-        return 0, texts.QUEUED
-    return st.percent, st.label
 
 
 async def _finished(

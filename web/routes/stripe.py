@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
-from bots.telegram.notify import channel_notifiers
+from bots.chatnotify import channel_notifiers
 from core.fulfilment import Fulfilment, watch_builds
 from core.notifications import Notifiers
 from core.stripe_payments import stripe_client

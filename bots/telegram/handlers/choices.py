@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from telegram import Update
 from telegram.constants import ParseMode
 
+from bots.conversation import BAD_NAME_LENGTH, check_name
 from bots.telegram import keyboards, texts
 from bots.telegram.deps import (
     CROP,
@@ -26,18 +25,6 @@ from bots.telegram.handlers.common import clear_buttons, pressed, stale
 from bots.telegram.handlers.photo import offer_styles, style_names
 from bots.telegram.watch import start_watch
 from core.errors import PetPixelError
-
-MAX_NAME = 40
-
-
-def check_name(raw: str) -> tuple[str | None, str | None]:
-    """(clean name, None) or (None, the reason to show)."""
-    name = " ".join(raw.split())
-    if not 1 <= len(name) <= MAX_NAME:
-        return None, texts.BAD_NAME_LENGTH
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in name):
-        return None, texts.BAD_NAME_CHARS
-    return name, None
 
 
 async def pick_style(update: Update, context: Context) -> None:
@@ -64,7 +51,7 @@ async def name_text(update: Update, context: Context) -> None:
     assert message.text is not None
     name, problem = check_name(message.text)
     if name is None:
-        await message.reply_text(problem or texts.BAD_NAME_LENGTH)
+        await message.reply_text(problem or BAD_NAME_LENGTH)
         return
     from core.levels import THEMES
 

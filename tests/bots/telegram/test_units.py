@@ -13,11 +13,11 @@ from telegram.error import BadRequest
 from bots.telegram.app import file_url
 from bots.telegram.handlers.choices import check_name
 from bots.telegram.keyboards import data
-from bots.telegram.limits import Limits
 from bots.telegram.persistence import DatabasePersistence
 from bots.telegram.progress import ProgressMessage
 from bots.telegram.runner import webhook_path_token
 from core.botstate import BotStateStore
+from core.chatlimits import Limits
 from core.config import Settings
 from core.db import Database
 from core.orders.lifecycle import OrderStatus

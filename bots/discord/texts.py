@@ -1,0 +1,90 @@
+"""Every sentence the Discord bot says, in one voice: short, warm, saying what to do next.
+
+Messages use Discord markdown; anything a user typed goes through `esc` first.
+"""
+
+from __future__ import annotations
+
+import discord
+
+STYLE_BLURBS: dict[str, tuple[str, str]] = {
+    "8bit": ("👾", "8-bit: chunky NES pixels, few colours"),
+    "16bit": ("🕹", "16-bit: rich SNES colours (our favourite)"),
+    "modern": ("✨", "Modern: smooth indie pixel art"),
+    "gameboy": ("🟩", "Game Boy: four shades of green"),
+    "pico8": ("🍓", "PICO-8: the famous 16-colour palette"),
+}
+THEME_BLURBS: dict[str, tuple[str, str]] = {
+    "park": ("🌳", "Sunny Park"),
+    "beach": ("🏖", "Beach Day"),
+    "snow": ("❄️", "Snowy Hills"),
+    "city": ("🏙", "City Rooftops"),
+    "space": ("🚀", "Moon Base"),
+}
+
+
+def esc(text: str) -> str:
+    """Escape user text for Discord markdown and mentions."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def style_label(style: str) -> str:
+    return STYLE_BLURBS.get(style, ("", style))[1].split(":")[0]
+
+
+HELP = (
+    "**How PetPixel works** 🐾\n"
+    "1. Type `/pixelpet` and attach a photo of your pet (add `name:` if you like).\n"
+    "2. Pick a style and a world.\n"
+    "3. Get a free animated preview in seconds.\n"
+    "4. Like it? Pick a game package and play!\n\n"
+    "`/mygames` – your games\n`/privacy` – what we keep\n`/delete` – delete your photos and games"
+)
+PRIVACY = (
+    "**What we keep**\n"
+    "• The photos you send, to draw your pet.\n"
+    "• The sprites, previews and games made from them.\n"
+    "• Your Discord user id, so your games stay yours.\n\n"
+    "We never share your photos. Use `/delete` at any time to remove your photos and games."
+)
+ASK_STYLE = "Got your photo! ✅ Pick a style:"
+ASK_RESTYLE = "Pick another style for **{name}**:"
+STYLE_PLACEHOLDER = "Choose a style…"
+ASK_THEME = "{style} it is! Where should your pet adventure?"
+ASK_NAME_TITLE = "Your pet's name"
+NAME_LABEL = "Name (up to 40 characters)"
+PREVIEW_WAIT = "🎨 Drawing {name}… {percent}% {label}"
+BUILD_WAIT = "🛠 Building {name}'s game… {percent}% {label}"
+PREVIEW_CAPTION = "Here's **{name}** in {style}! Happy with it?"
+PREVIEW_DONE = "🎨 Preview ready! It's just below."
+BUILD_DONE = "🛠 Your game is built! The link is just below."
+ASK_PACKAGE = "Here's **{name}** in {style}! Pick your game:"
+FREE_CHECKOUT = "Free during early access – starting your game now! 🚀"
+STRIPE_CHECKOUT = "Tap **Pay** to pay securely. I'll start building as soon as it's paid."
+CHECKOUT_ENDED = "This checkout ended without a payment, so nothing was charged. Pick a package:"
+GAME_READY = "🎉 **{name}**'s game is ready!\nPlay it here: {url}"
+PREVIEW_FAILED = "{reason}\nTry `/pixelpet` with another photo."
+BUILD_FAILED = "{reason}"
+MOVED_TO_DM = "This is taking a while, so I'll message you here when it's done. ⏳"
+NO_GAMES = "You don't have any games yet. Use `/pixelpet` with a photo of your pet to make one!"
+GAMES_HEADER = "**Your games**"
+GAME_LINE = "• [{name}](<{url}>) – {views} plays, best score {best}"
+DELETE_CONFIRM = (
+    "This deletes **all** your photos, previews and games, and their links stop working. "
+    "Are you sure?"
+)
+DELETED = "Done, all gone. 🧹 (orders: {orders}, games: {games}, files: {files})"
+DELETE_KEPT = "Phew! Nothing was deleted."
+
+# Unexpected input and limits: say what happened and what to do.
+NOT_AN_IMAGE = "That file isn't a photo I can read. Please attach a JPEG, PNG, WebP or HEIC image."
+TOO_BIG = "That file is too big for me (over {mb} MB). Please attach a smaller photo."
+TRY_AGAIN = "Try `/pixelpet` again with another photo. 📷"
+STALE = "That button is from an older step. Use `/pixelpet` to start again."
+NOT_YOURS = "That's someone else's pet! Use `/pixelpet` to make your own. 🐾"
+BUSY = (
+    "You can have {count} creation(s) in progress at a time. Please wait for one to finish, "
+    "then try again. ⏳"
+)
+TOO_MANY_UPLOADS = "That's a lot of photos! Please wait a bit – you can send more in an hour."
+SORRY = "Oops, something went wrong on my side. 🙈 Please try `/pixelpet` again."

@@ -1,0 +1,150 @@
+"""Components and their custom_ids: `pp:<action>:<order id>[:<value>]` (Discord caps them at 100).
+
+Views are stopped before they are sent, so discord.py never keeps them in memory: every press
+reaches the bot's custom_id router (bot.py), which reads the order's state from the database and
+therefore works the same after a restart.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import discord
+
+from bots.discord import texts
+from core.config import Settings
+from core.orders.packages import game_packages
+
+PREFIX = "pp"
+STYLE, THEME, NAME, PREVIEW, PACKAGE, DELETE = "style", "theme", "name", "pv", "pkg", "del"
+MAX_CUSTOM_ID = 100
+
+
+def custom_id(action: str, *parts: str) -> str:
+    out = ":".join((PREFIX, action, *parts))
+    if len(out) > MAX_CUSTOM_ID:
+        raise ValueError(f"custom_id over {MAX_CUSTOM_ID} characters: {out!r}")
+    return out
+
+
+def parse(raw: str) -> tuple[str, list[str]] | None:
+    """(action, parts) of one of our custom_ids; None for anything else."""
+    prefix, _, rest = raw.partition(":")
+    if prefix != PREFIX or not rest:
+        return None
+    action, *parts = rest.split(":")
+    return action, parts
+
+
+def _stopped(view: discord.ui.View) -> discord.ui.View:
+    view.stop()  # not stored in discord.py's in-memory view store: our router handles presses
+    return view
+
+
+def style_menu(order_id: str, styles: list[str]) -> discord.ui.View:
+    options = [
+        discord.SelectOption(
+            label=texts.style_label(name),
+            value=name,
+            emoji=texts.STYLE_BLURBS.get(name, ("🎨", ""))[0],
+            description=texts.STYLE_BLURBS.get(name, ("", name))[1][:100],
+        )
+        for name in styles
+    ]
+    view = discord.ui.View(timeout=None)
+    select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
+        custom_id=custom_id(STYLE, order_id), placeholder=texts.STYLE_PLACEHOLDER, options=options
+    )
+    view.add_item(select)
+    return _stopped(view)
+
+
+def _buttons(
+    items: list[tuple[str, str, str | None]], style: discord.ButtonStyle
+) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for label, cid, emoji in items:
+        view.add_item(discord.ui.Button(label=label, custom_id=cid, emoji=emoji, style=style))
+    return _stopped(view)
+
+
+def theme_buttons(order_id: str, themes: list[str]) -> discord.ui.View:
+    return _buttons(
+        [
+            (
+                texts.THEME_BLURBS.get(t, ("", t))[1],
+                custom_id(THEME, order_id, t),
+                texts.THEME_BLURBS.get(t, ("🗺", ""))[0],
+            )
+            for t in themes
+        ],
+        discord.ButtonStyle.secondary,
+    )
+
+
+def preview_buttons(order_id: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label="Looks good", emoji="👍", custom_id=custom_id(
+        PREVIEW, order_id, "ok"), style=discord.ButtonStyle.success))  # fmt: skip
+    view.add_item(discord.ui.Button(label="Try another style", emoji="🎨", custom_id=custom_id(
+        PREVIEW, order_id, "style"), style=discord.ButtonStyle.secondary))  # fmt: skip
+    return _stopped(view)
+
+
+def package_label(settings: Settings, title: str, amount: int, currency: str) -> str:
+    """A package button's label, priced as this bot charges (free mode says so)."""
+    if not settings.stripe_secret_key and settings.payments_backend == "free":
+        return f"{title} – free"
+    return f"{title} – {amount / 100:.2f} {currency.upper()}"
+
+
+def package_buttons(order_id: str, settings: Settings) -> discord.ui.View:
+    return _buttons(
+        [
+            (
+                package_label(settings, p.title, p.amount, p.currency),
+                custom_id(PACKAGE, order_id, name),
+                "🎮",
+            )
+            for name, p in game_packages(settings).items()
+        ],
+        discord.ButtonStyle.primary,
+    )
+
+
+def link(label: str, url: str, emoji: str) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label=label, url=url, emoji=emoji))
+    return _stopped(view)
+
+
+def confirm_delete(owner: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label="Yes, delete everything", emoji="🗑", custom_id=custom_id(
+        DELETE, str(owner), "yes"), style=discord.ButtonStyle.danger))  # fmt: skip
+    view.add_item(discord.ui.Button(label="Keep them", custom_id=custom_id(
+        DELETE, str(owner), "no"), style=discord.ButtonStyle.secondary))  # fmt: skip
+    return _stopped(view)
+
+
+def name_modal(order_id: str) -> discord.ui.Modal:
+    modal = discord.ui.Modal(title=texts.ASK_NAME_TITLE, custom_id=custom_id(NAME, order_id))
+    modal.add_item(
+        discord.ui.TextInput(label=texts.NAME_LABEL, custom_id="name", min_length=1, max_length=40)
+    )
+    modal.stop()
+    return modal
+
+
+def raw(interaction: discord.Interaction[Any]) -> dict[str, Any]:
+    """An interaction's raw `data` (custom_id, select values, modal fields)."""
+    return cast(dict[str, Any], interaction.data or {})
+
+
+def modal_value(data: dict[str, Any], field: str) -> str:
+    """The value of one text input in a modal submit's raw data."""
+    for row in data.get("components") or []:
+        for item in row.get("components") or [row.get("component") or {}]:
+            if item.get("custom_id") == field:
+                return str(item.get("value") or "")
+    return ""

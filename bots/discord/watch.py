@@ -1,0 +1,274 @@
+"""Progress watchers: poll an order's status, edit ONE progress message, deliver the result.
+
+Jobs run in workers (or the embedded worker); the bot never waits on them inside a handler. Each
+watcher is an asyncio task, and what it watches is also a row in the database (flow.Watch), so
+`resume_watchers` picks every one up again after a restart.
+
+Where it talks (`Surface`): the interaction's webhook (ephemeral follow-ups) while the token is
+young; interaction tokens die after 15 minutes, so past `discord_token_ttl_s` it moves to a DM
+with the user and keeps editing a message there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import math
+import time
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bots.conversation import shown_progress
+from bots.discord import texts, ui
+from bots.discord.flow import DONE, PACKAGE, PREVIEW, Watch
+from core.orders.lifecycle import OrderStatus
+from core.orders.schemas import OrderStatusView
+
+if TYPE_CHECKING:
+    from bots.discord.bot import PetPixelBot
+
+log = logging.getLogger(__name__)
+PREVIEW_DONE_STATUSES = {OrderStatus.PREVIEW_READY, OrderStatus.AWAITING_PAYMENT}
+TERMINAL = {
+    "preview": {*PREVIEW_DONE_STATUSES, OrderStatus.FAILED},
+    "build": {OrderStatus.READY, OrderStatus.PREVIEW_READY, OrderStatus.FAILED},
+}
+
+
+class Surface:
+    """Sends and edits the watcher's messages: by interaction webhook, then by DM."""
+
+    def __init__(self, bot: PetPixelBot, watch: Watch) -> None:
+        self.bot, self.watch = bot, watch
+
+    def _webhook(self) -> discord.Webhook | None:
+        w, ttl = self.watch, self.bot.settings.discord_token_ttl_s
+        if w.token is None or time.time() - w.born > ttl:
+            return None
+        # The follow-up webhook of an interaction, as Interaction.followup builds it.
+        data = {"id": w.app_id, "type": 3, "token": w.token}
+        return discord.Webhook.from_state(data=data, state=self.bot._connection)  # type: ignore[arg-type]
+
+    async def _dm(self) -> discord.DMChannel:
+        if self.watch.channel_id is None:
+            channel = await self.bot.create_dm(discord.Object(self.watch.owner))
+            self.watch.token, self.watch.channel_id = None, channel.id
+            await self.bot.deps.call(self.bot.deps.flows.put_watch, self.watch)
+            return channel
+        return self.bot.get_partial_messageable(  # type: ignore[return-value]
+            self.watch.channel_id, type=discord.ChannelType.private
+        )
+
+    async def send(
+        self, content: str, *, view: discord.ui.View | None = None, gif: bytes | None = None
+    ) -> int:
+        """Post a new message; returns its id."""
+        hook = self._webhook()
+        if hook is not None:
+            try:
+                msg = await hook.send(content, ephemeral=True, wait=True, **_extras(view, gif))
+                return msg.id
+            except discord.NotFound:  # the token died early: carry on by DM
+                self.watch.token = None
+        channel = await self._dm()
+        sent = await channel.send(content, **_extras(view, gif))
+        return sent.id
+
+    async def edit(self, message_id: int, content: str) -> int:
+        """Edit one of our messages; a message we can no longer reach is replaced by a DM.
+        Returns the id of the message that now shows `content`."""
+        hook = self._webhook()
+        if hook is not None:
+            try:
+                await hook.edit_message(message_id, content=content)
+                return message_id
+            except discord.NotFound:
+                self.watch.token = None
+        if self.watch.channel_id is None:  # first time over the age limit: move to a DM
+            return await self.send(f"{texts.MOVED_TO_DM}\n{content}")
+        channel = await self._dm()
+        await channel.get_partial_message(message_id).edit(content=content)
+        return message_id
+
+
+def _extras(view: discord.ui.View | None, gif: bytes | None) -> dict[str, Any]:
+    """send() keyword arguments: a fresh File each time (a File is spent once it is sent)."""
+    extra: dict[str, Any] = {"view": view} if view else {}
+    if gif:
+        extra["file"] = discord.File(io.BytesIO(gif), "preview.gif")
+    return extra
+
+
+class ProgressMessage:
+    """One progress message: skips edits that change nothing or come too soon after the last."""
+
+    def __init__(self, bot: PetPixelBot, surface: Surface, *, text: str | None) -> None:
+        self.bot, self.surface, self.text = bot, surface, text
+        self.min_interval = bot.settings.discord_edit_interval_s
+        # A text given means the message was just posted with it: that counts as an edit.
+        self._last_edit = time.monotonic() if text is not None else -math.inf
+
+    async def update(self, text: str, *, final: bool = False) -> bool:
+        """Show `text`; `final` edits even inside the interval. True when an edit was sent."""
+        watch = self.surface.watch
+        if text == self.text or watch.message_id is None:
+            return False
+        if not final and time.monotonic() - self._last_edit < self.min_interval:
+            return False
+        try:
+            new_id = await self.surface.edit(watch.message_id, text)
+        except discord.HTTPException:
+            log.warning("progress edit failed; the next update will try again", exc_info=True)
+            return False
+        if new_id != watch.message_id:
+            watch.message_id = new_id
+            await self.bot.deps.call(self.bot.deps.flows.put_watch, watch)
+        self.text, self._last_edit = text, time.monotonic()
+        return True
+
+
+def start_watch(
+    bot: PetPixelBot, watch: Watch, text: str | None = None, *, persist: bool = False
+) -> None:
+    """Watch an order until its preview (kind "preview") or game (kind "build") is done; it
+    counts as a creation in progress from this moment. `persist` first saves the watch (inside
+    the task, so its final delete always comes after) for `resume_watchers` after a restart."""
+    if bot.is_closed():
+        return  # shutting down: the persisted row resumes it on the next start
+    watchers = bot.deps.watchers
+    old = watchers.pop(watch.order_id, None)
+    if old is not None:
+        old[1].cancel()
+    task = asyncio.get_running_loop().create_task(
+        _guarded(bot, watch, text, persist), name=watch.order_id
+    )
+    watchers[watch.order_id] = (watch.owner, task)
+
+    def forget(done: asyncio.Task[None]) -> None:
+        if watchers.get(watch.order_id, (0, None))[1] is done:
+            watchers.pop(watch.order_id, None)
+
+    task.add_done_callback(forget)
+
+
+def begin(bot: PetPixelBot, watch: Watch, text: str) -> None:
+    """Start watching a job the user just asked for (saved, so a restart resumes it)."""
+    start_watch(bot, watch, text, persist=True)
+
+
+async def stop_watchers(bot: PetPixelBot, owner: int | None = None) -> None:
+    """Cancel the watchers (all, or one user's); the persisted rows resume them on next start."""
+    tasks = [t for who, t in bot.deps.watchers.values() if owner is None or who == owner]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def resume_watchers(bot: PetPixelBot) -> int:
+    """Restart every watcher found in the database; returns how many."""
+    watches = await bot.deps.call(bot.deps.flows.watches)
+    for watch in watches:
+        start_watch(bot, watch)
+    return len(watches)
+
+
+async def _guarded(bot: PetPixelBot, watch: Watch, text: str | None, persist: bool) -> None:
+    try:
+        if persist:
+            await bot.deps.call(bot.deps.flows.put_watch, watch)
+        await _watch(bot, watch, text)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        if bot.is_closed():
+            return  # the bot stopped under us: the persisted row resumes it on the next start
+        # Log and apologise; the order itself is safe in the database (/mygames lists games).
+        log.exception("watching order %s failed", watch.order_id)
+        await bot.deps.call(bot.deps.flows.drop_watch, watch.order_id)
+        try:
+            await Surface(bot, watch).send(texts.SORRY)
+        except discord.HTTPException:
+            log.warning("could not tell user %s about it", watch.owner)
+
+
+async def _watch(bot: PetPixelBot, watch: Watch, text: str | None) -> None:
+    d = bot.deps
+    surface = Surface(bot, watch)
+    progress = ProgressMessage(bot, surface, text=text)
+    order = await d.call(d.orders.get_order, order_id=watch.order_id)
+    name = texts.esc(order.choices.pet_name)
+    template = texts.PREVIEW_WAIT if watch.kind == "preview" else texts.BUILD_WAIT
+    while True:
+        st = await d.call(d.orders.status, order_id=watch.order_id)
+        if st.status in TERMINAL.get(watch.kind, ()):
+            _release(bot, watch)  # no longer "in progress": a new photo is welcome at once
+        if await _finished(bot, watch, st, progress, name):
+            break
+        percent, label = shown_progress(watch.kind, st)
+        await progress.update(template.format(name=name, percent=percent, label=texts.esc(label)))
+        await asyncio.sleep(d.settings.discord_poll_interval_s)
+    await d.call(d.flows.drop_watch, watch.order_id)
+
+
+async def _set_step(bot: PetPixelBot, order_id: str, step: str) -> str:
+    """Move the order's conversation to `step` (saved before any button shows); returns the
+    style chosen so far, for captions."""
+    flow = await bot.deps.call(bot.deps.flows.get, order_id)
+    if flow is None:  # deleted meanwhile (/delete): nothing to move
+        return ""
+    flow.step = step
+    await bot.deps.call(bot.deps.flows.put, flow)
+    return flow.style or ""
+
+
+async def _finished(
+    bot: PetPixelBot, watch: Watch, st: OrderStatusView, progress: ProgressMessage, name: str
+) -> bool:
+    """Deliver the result when the job is over; False while it is still running."""
+    surface, order_id = progress.surface, watch.order_id
+    if st.status == OrderStatus.FAILED:
+        await _set_step(bot, order_id, DONE)  # a new /pixelpet is welcome at once
+        reason = texts.esc(st.error_message or texts.SORRY)
+        template = texts.PREVIEW_FAILED if watch.kind == "preview" else texts.BUILD_FAILED
+        text = template.format(reason=reason)
+        if not await progress.update(text, final=True):  # the progress message says why...
+            await surface.send(text)  # ...or, where it cannot be edited, a new message
+        return True
+    if watch.kind == "preview" and st.status in PREVIEW_DONE_STATUSES:
+        style = await _set_step(bot, order_id, PREVIEW)  # before the buttons: a quick press works
+        await progress.update(texts.PREVIEW_DONE, final=True)
+        gif = await bot.deps.call(bot.deps.preview_gif, order_id)
+        caption = texts.PREVIEW_CAPTION.format(name=name, style=texts.style_label(style))
+        await surface.send(caption, view=ui.preview_buttons(order_id), gif=gif)
+        return True
+    if watch.kind == "build" and st.status == OrderStatus.PREVIEW_READY:
+        # The checkout expired or its payment failed: the order went back to its preview, so
+        # offer the packages again right here.
+        style = await _set_step(bot, order_id, PACKAGE)
+        await progress.update(texts.CHECKOUT_ENDED, final=True)
+        content = texts.ASK_PACKAGE.format(name=name, style=texts.style_label(style))
+        await surface.send(content, view=ui.package_buttons(order_id, bot.settings))
+        return True
+    if watch.kind == "build" and st.status == OrderStatus.READY:
+        await _set_step(bot, order_id, DONE)
+        await progress.update(texts.BUILD_DONE, final=True)
+        await _send_game(bot, surface, st, name)
+        return True
+    return False
+
+
+async def _send_game(bot: PetPixelBot, surface: Surface, st: OrderStatusView, name: str) -> None:
+    """The game link as text and as a Play button, on the preview GIF when there is one."""
+    url = st.links.game or ""
+    gif = await bot.deps.call(bot.deps.preview_gif, st.order_id)
+    view = ui.link("Play", url, "🎮") if url.startswith(("https://", "http://")) else None
+    await surface.send(texts.GAME_READY.format(name=name, url=url), view=view, gif=gif)
+
+
+def _release(bot: PetPixelBot, watch: Watch) -> None:
+    """Stop counting this watcher as a creation in progress (its task is finishing)."""
+    entry = bot.deps.watchers.get(watch.order_id)
+    if entry is not None and entry[1] is asyncio.current_task():
+        bot.deps.watchers.pop(watch.order_id, None)

@@ -1,0 +1,126 @@
+"""Whole conversations, /pixelpet to a playable game, with the real bot, service and worker."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from core.config import Settings
+from tests.bots.discord.fake_discord import EPHEMERAL, FakeDiscord
+from tests.bots.discord.harness import Member, running_bot
+from tests.bots.telegram.harness import serving_web, web_client
+
+GAME_URL = re.compile(r"(\S*/g/([A-Za-z0-9]+))")
+
+
+def test_happy_path_to_a_playable_game(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
+    """Photo -> style -> world -> name (modal) -> preview -> another style -> package ->
+    progress -> game link, which is then opened over HTTP on the real web app."""
+
+    async def scenario(fake: FakeDiscord, settings: Settings) -> None:
+        async with running_bot(settings, runtime, fake), serving_web(settings):
+            ann = Member(fake, 301)
+            ann.slash("pixelpet", image=cat_jpeg)
+            await ann.sees("Pick a style")
+            oid = ann.order_id()
+            ann.select(f"pp:style:{oid}", "16bit")
+            await ann.sees("Where should your pet adventure")
+            modal = await ann.modal(ann.click(f"pp:theme:{oid}:park"))
+            assert modal["custom_id"] == f"pp:name:{oid}"
+            ann.submit(f"pp:name:{oid}", f"pp:theme:{oid}:park", name="Mochi *the* @cat")
+            await ann.sees("Happy with it?")
+            ann.click(f"pp:pv:{oid}:style")
+            await ann.sees("Pick another style")
+            ann.select(f"pp:style:{oid}", "gameboy")
+            await ann.sees("Happy with it?", count=2)
+            ann.click(f"pp:pv:{oid}:ok")
+            await ann.sees("Pick your game")
+            ann.click(f"pp:pkg:{oid}:classic")
+            await ann.sees("Free during early access")
+            ready = (await ann.sees("game is ready"))[0]
+            url, code = GAME_URL.search(ready.content).groups()  # type: ignore[union-attr]
+            async with web_client() as client:
+                page = await client.get(url)
+                assert page.status_code == 200
+                assert "<script" in page.text or "<canvas" in page.text
+            game = runtime.orders.game_by_code(code=code)
+            assert game is not None
+            assert ready.components[0]["components"][0]["url"] == url
+            assert ready.files["preview.gif"].startswith(b"GIF8")
+            ann.slash("mygames")
+            assert url in (await ann.sees("Your games"))[0].content
+        assert "Oops" not in " ".join(s.content for s in fake.to(301))
+
+    play(scenario)
+
+
+def test_progress_edits_one_message_throttled(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
+    """Each job edits one ephemeral follow-up in place, never twice within the interval."""
+
+    async def scenario(fake: FakeDiscord, settings: Settings) -> None:
+        async with running_bot(settings, runtime, fake):
+            bo = Member(fake, 302, "Bo")
+            bo.slash("pixelpet", image=cat_jpeg, name="Rex")
+            await bo.sees("Pick a style")
+            oid = bo.order_id()
+            bo.select(f"pp:style:{oid}", "8bit")
+            await bo.sees("Where should")
+            bo.click(f"pp:theme:{oid}:beach")  # the name came with the command: no modal
+            await bo.sees("Happy with it?")
+        drawing = [s for s in fake.to(302) if s.content.startswith("🎨")]
+        assert len({s.message_id for s in drawing}) == 1  # one progress message, edited
+        first, *edits = drawing
+        assert first.via == "webhook"
+        assert fake.messages[first.message_id]["flags"] & EPHEMERAL
+        assert edits[-1].content.startswith("🎨 Preview ready")
+        for before, after in itertools.pairwise(edits[:-1]):  # the final edit may come at once
+            assert after.at - before.at >= settings.discord_edit_interval_s * 0.99
+        assert all(len(c) <= 100 for c in _custom_ids(fake))
+
+    play(scenario, discord_edit_interval_s=0.3)
+
+
+def _custom_ids(fake: FakeDiscord) -> list[str]:
+    return [
+        str(item["custom_id"])
+        for said in fake.said
+        for row in said.components
+        for item in row["components"]
+        if "custom_id" in item
+    ]
+
+
+def test_bad_photos_get_core_messages(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
+    """Non-image, corrupt, tiny and too-big attachments: core's friendly reasons, no order."""
+    import io
+
+    from PIL import Image
+
+    tiny = io.BytesIO()
+    Image.new("RGB", (64, 64), "white").save(tiny, "PNG")
+
+    async def scenario(fake: FakeDiscord, settings: Settings) -> None:
+        async with running_bot(settings, runtime, fake):
+            text, broken, small, huge = (Member(fake, 310 + i) for i in range(4))
+            text.slash("pixelpet", image=b"just some notes\n" * 20, filename="a.txt",
+                       content_type="text/plain")  # fmt: skip
+            broken.slash("pixelpet", image=cat_jpeg[: len(cat_jpeg) // 3])
+            small.slash("pixelpet", image=tiny.getvalue(), filename="t.png")
+            huge.slash("pixelpet", image=b"x", size=settings.max_upload_bytes + 1)
+            assert "not a photo we can use" in (await text.sees("Try `/pixelpet`"))[0].content
+            assert "damaged or incomplete" in (await broken.sees("Try `/pixelpet`"))[0].content
+            assert "only 64x64 pixels" in (await small.sees("Try `/pixelpet`"))[0].content
+            await huge.sees("too big for me (over 10 MB)")
+            ann = Member(fake, 315)
+            ann.slash("pixelpet", image=cat_jpeg, name=" ")
+            await ann.sees("Names need 1 to 40 characters")
+        assert len(fake.downloads) == 3  # the too-big file was never downloaded
+        assert (
+            runtime.orders.list_orders(
+                user_id=runtime.orders.get_or_create_user(provider="discord", external_id="310").id
+            )
+            == []
+        )
+
+    play(scenario)
