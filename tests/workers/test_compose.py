@@ -16,11 +16,12 @@ SERVICES = {
     "worker",
     "gpu-worker",
     "telegram-bot",
+    "discord-bot",
     "postgres",
     "redis",
     "minio",
 }
-APP_SERVICES = {"web", "worker", "gpu-worker", "telegram-bot", "migrate"}
+APP_SERVICES = {"web", "worker", "gpu-worker", "telegram-bot", "discord-bot", "migrate"}
 
 
 @pytest.fixture(scope="module")
@@ -69,19 +70,41 @@ def test_gpu_worker_serves_only_the_gpu_queue(compose: dict[str, Any]) -> None:
     assert worker["command"][worker["command"].index("--queues") + 1] == Settings().default_queue
 
 
-@pytest.mark.parametrize("name", sorted(APP_SERVICES))
-def test_every_service_command_parses_with_the_real_cli(compose: dict[str, Any], name: str) -> None:
-    """Walk the command line through the real Typer/click tree and parse its options."""
-    import click
+def parse_with_the_real_cli(argv: list[str]) -> list[str]:
+    """Walk `petpixel ARGV...` through the real Typer tree and parse the options; returns the
+    command path. Raises (AssertionError or click's UsageError) on anything the CLI would refuse.
+
+    Groups are recognised by their `.commands`: Typer ships its own copy of click, so an
+    isinstance check against the `click` package never matches and would stop at the top.
+    """
     from typer.main import get_command
 
     from cli.main import app
 
-    args = list(compose["services"][name]["command"][1:])
-    command: click.Command = get_command(app)
-    path = ["petpixel"]
-    while isinstance(command, click.Group) and args and args[0] in command.commands:
+    args, command, path = list(argv), get_command(app), ["petpixel"]
+    while hasattr(command, "commands"):
+        assert args, f"{path} is a group: name a subcommand"
+        assert args[0] in command.commands, f"no command {args[0]!r} in {path}"
         path.append(args[0])
         command = command.commands[args.pop(0)]
-    assert not isinstance(command, click.Group), f"{name}: {path} is a group, not a command"
-    command.make_context(" ".join(path), args)  # raises on an unknown command or option
+    command.make_context(" ".join(path), args)  # raises on an unknown option or extra argument
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(APP_SERVICES))
+def test_every_service_command_parses_with_the_real_cli(compose: dict[str, Any], name: str) -> None:
+    command = compose["services"][name]["command"]
+    assert command[0] == "petpixel"
+    assert len(parse_with_the_real_cli(command[1:])) > 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["workerz"], ["worker", "--no-such-option"], ["bot"], ["bot", "discord", "extra"], ["db"]],
+)
+def test_a_wrong_compose_command_is_caught(argv: list[str]) -> None:
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - checked just below
+        parse_with_the_real_cli(argv)
+    # An assertion of the walk, or click's UsageError family (Typer's own copy of click).
+    kinds = {cls.__name__ for cls in type(caught.value).__mro__}
+    assert kinds & {"AssertionError", "UsageError"}, repr(caught.value)
