@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import json
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -26,22 +24,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results" / "telegram.json"
-TARGETS_MS = {"ack": 300, "preview": 3000}
 
+from bench.chatbench import cat_photo, summarise  # noqa: E402
 from core.config import Settings  # noqa: E402
 from tests.bots.telegram.harness import User, bot_settings, running_bot  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 from workers.runtime import open_runtime  # noqa: E402
-
-
-def cat_photo() -> bytes:
-    import numpy as np
-    from PIL import Image
-    from skimage import data
-
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(data.chelsea())).save(buf, format="JPEG", quality=92)
-    return buf.getvalue()
 
 
 async def one_run(fake: FakeTelegram, uid: int, photo: bytes) -> dict[str, float]:
@@ -70,28 +58,17 @@ async def bench(settings: Settings, runtime: Any, runs: int) -> list[dict[str, f
         tuned = bot_settings(
             settings,
             fake,
+            # Production pacing (sprite size, worker progress, watcher polls and edits), not the
+            # tests' faster values.
             preview_sprite_size=settings.preview_sprite_size,
             progress_interval_s=settings.progress_interval_s,
+            telegram_poll_interval_s=settings.telegram_poll_interval_s,
+            telegram_edit_interval_s=settings.telegram_edit_interval_s,
             telegram_uploads_per_hour=runs + 5,
         )
         async with running_bot(tuned, runtime, fake):
             await one_run(fake, 10_000, photo)  # warm-up: imports, model load, caches
             return [await one_run(fake, 10_001 + i, photo) for i in range(runs)]
-
-
-def summarise(samples: list[dict[str, float]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in samples[0]:
-        values = sorted(s[key] for s in samples)
-        out[key] = {
-            "median_ms": round(statistics.median(values), 1),
-            "p90_ms": round(values[int(0.9 * (len(values) - 1))], 1),
-            "max_ms": round(values[-1], 1),
-        }
-    for key, target in TARGETS_MS.items():
-        out[key]["target_ms"] = target
-        out[key]["meets_target"] = out[key]["median_ms"] < target
-    return out
 
 
 def main() -> None:

@@ -45,6 +45,8 @@ class PetPixelBot(commands.Bot):
     """Slash commands plus a router for our components; no privileged intents needed."""
 
     def __init__(self, settings: Settings, deps: BotDeps) -> None:
+        # The bot never joins voice: no "PyNaCl/davey is not installed" warnings at start-up.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents(guilds=True),

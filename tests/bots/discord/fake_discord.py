@@ -61,6 +61,7 @@ class FakeDiscord:
     def __init__(self) -> None:
         self.token = "fake-discord-token"
         self.calls: list[tuple[str, str, Any]] = []  # (method, path, json body)
+        self.call_at: list[float] = []  # time.monotonic() of each call, in step with `calls`
         self.said: list[Said] = []
         self.messages: dict[int, dict[str, Any]] = {}
         self.owner_of: dict[int, int] = {}  # message id -> user it was sent to
@@ -167,6 +168,7 @@ class FakeDiscord:
         body, files = await _read_body(request)
         path = "/" + request.match_info["path"]
         self.calls.append((request.method, path, body))
+        self.call_at.append(time.monotonic())
         parts = path.strip("/").split("/")
         authorised = request.headers.get("Authorization") == f"Bot {self.token}"
         if not authorised and parts[0] not in ("interactions", "webhooks"):  # those use tokens
