@@ -13,13 +13,14 @@ from dataclasses import asdict, dataclass
 from core.botstate import BotStateStore
 
 # Named conversation steps (Flow.step).
-STYLE, THEME, NAME, PREVIEWING, PREVIEW, RESTYLE, PACKAGE, PAYING, BUILDING, DONE = (
+STYLE, THEME, NAME, PREVIEWING, PREVIEW, RESTYLE, CROP, PACKAGE, PAYING, BUILDING, DONE = (
     "style",
     "theme",
     "name",
     "previewing",
     "preview",
     "restyle",
+    "crop",
     "package",
     "paying",
     "building",
@@ -38,6 +39,7 @@ class Flow:
     pet_name: str | None = None
     style: str | None = None
     theme: str | None = None
+    crop: list[float] | None = None  # left, top, right, bottom as fractions; None = whole photo
 
 
 @dataclass

@@ -11,12 +11,15 @@ from typing import Any, cast
 
 import discord
 
+from bots.conversation import CROPS
 from bots.discord import texts
 from core.config import Settings
 from core.orders.packages import game_packages
 
 PREFIX = "pp"
-STYLE, THEME, NAME, PREVIEW, PACKAGE, DELETE = "style", "theme", "name", "pv", "pkg", "del"
+STYLE, THEME, NAME, PREVIEW, CROP, PACKAGE, DELETE = (
+    "style", "theme", "name", "pv", "crop", "pkg", "del",
+)  # fmt: skip
 MAX_CUSTOM_ID = 100
 
 
@@ -88,7 +91,18 @@ def preview_buttons(order_id: str) -> discord.ui.View:
         PREVIEW, order_id, "ok"), style=discord.ButtonStyle.success))  # fmt: skip
     view.add_item(discord.ui.Button(label="Try another style", emoji="🎨", custom_id=custom_id(
         PREVIEW, order_id, "style"), style=discord.ButtonStyle.secondary))  # fmt: skip
+    view.add_item(discord.ui.Button(label="Fix the crop", emoji="✂️", custom_id=custom_id(
+        PREVIEW, order_id, "crop"), style=discord.ButtonStyle.secondary))  # fmt: skip
     return _stopped(view)
+
+
+def crop_buttons(order_id: str) -> discord.ui.View:
+    """One button per crop preset (bots.conversation.CROPS)."""
+    items: list[tuple[str, str, str | None]] = [
+        (label.split(" ", 1)[1], custom_id(CROP, order_id, key), label.split(" ", 1)[0])
+        for key, (label, _box) in CROPS.items()
+    ]
+    return _buttons(items, discord.ButtonStyle.secondary)
 
 
 def package_label(settings: Settings, title: str, amount: int, currency: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bots.conversation import CROPS
 from bots.telegram import texts
 from core.config import Settings
 from core.orders.packages import game_packages
@@ -19,14 +20,6 @@ STYLE, THEME, ALBUM, PREVIEW, CROP, PACKAGE, DELETE = (
     "pkg",
     "del",
 )
-CROPS: dict[str, tuple[str, tuple[float, float, float, float] | None]] = {
-    "all": ("🖼 Whole photo", None),
-    "centre": ("🎯 Centre", (0.2, 0.2, 0.8, 0.8)),
-    "left": ("⬅️ Left half", (0.0, 0.0, 0.6, 1.0)),
-    "right": ("➡️ Right half", (0.4, 0.0, 1.0, 1.0)),
-    "top": ("⬆️ Top half", (0.0, 0.0, 1.0, 0.6)),
-    "bottom": ("⬇️ Bottom half", (0.0, 0.4, 1.0, 1.0)),
-}
 
 
 def data(prefix: str, value: str) -> str:

@@ -13,10 +13,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bots.conversation import MAX_NAME, check_name
+from bots.conversation import ASK_CROP, CROPS, MAX_NAME, check_name
 from bots.discord import texts, ui
 from bots.discord.flow import (
     BUILDING,
+    CROP,
     NAME,
     PACKAGE,
     PAYING,
@@ -59,7 +60,8 @@ class Orders(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.order_routes.update({
             ui.STYLE: self.pick_style, ui.THEME: self.pick_theme, ui.NAME: self.named,
-            ui.PREVIEW: self.preview_button, ui.PACKAGE: self.pick_package,
+            ui.PREVIEW: self.preview_button, ui.CROP: self.pick_crop,
+            ui.PACKAGE: self.pick_package,
         })  # fmt: skip
 
     @app_commands.command(name="pixelpet", description="Turn a photo of your pet into a game")
@@ -159,7 +161,8 @@ class Orders(commands.Cog):
 
     async def request_preview(self, interaction: Interaction, flow: Flow) -> None:
         """Queue the preview with the chosen style, world and name, and watch it."""
-        choices = {"style": flow.style, "theme": flow.theme, "pet_name": flow.pet_name}
+        choices = {"style": flow.style, "theme": flow.theme, "pet_name": flow.pet_name,
+                   "user_crop": flow.crop}  # fmt: skip
         try:
             await self.deps.call(
                 self.deps.orders.request_preview, order_id=flow.order_id, choices=choices
@@ -172,11 +175,19 @@ class Orders(commands.Cog):
             name=name, percent=0, label=""))  # fmt: skip
 
     async def preview_button(self, interaction: Interaction, flow: Flow, parts: list[str]) -> None:
-        """Looks good (offer the packages) or Try another style (offer the styles again)."""
+        """Looks good (offer the packages), Try another style (the styles again) or Fix the crop
+        (the crop presets)."""
         if flow.step != PREVIEW:
             await stale(interaction)
             return
         name = texts.esc(flow.pet_name or "")
+        if parts[1:] == ["crop"]:
+            flow.step = CROP
+            await self.deps.call(self.deps.flows.put, flow)
+            await interaction.response.edit_message(
+                content=ASK_CROP, view=ui.crop_buttons(flow.order_id)
+            )
+            return
         if parts[1:] == ["style"]:
             flow.step = RESTYLE
             await self.deps.call(self.deps.flows.put, flow)
@@ -190,6 +201,19 @@ class Orders(commands.Cog):
         content = texts.ASK_PACKAGE.format(name=name, style=texts.style_label(flow.style or ""))
         view = ui.package_buttons(flow.order_id, self.deps.settings)
         await interaction.response.edit_message(content=content, view=view)
+
+    async def pick_crop(self, interaction: Interaction, flow: Flow, parts: list[str]) -> None:
+        """A crop preset: redraw the preview from that part of the photo."""
+        key = parts[1] if len(parts) > 1 else ""
+        if flow.step != CROP or key not in CROPS:
+            await stale(interaction)
+            return
+        box = CROPS[key][1]
+        flow.crop, flow.step = (list(box) if box else None), PREVIEWING
+        await self.deps.call(self.deps.flows.put, flow)  # before answering: no double press
+        await interaction.response.edit_message(content=f"{CROPS[key][0]} – drawing it now…",
+                                                view=None)  # fmt: skip
+        await self.request_preview(interaction, flow)
 
     async def pick_package(self, interaction: Interaction, flow: Flow, parts: list[str]) -> None:
         """A package: free mode builds at once; Stripe gets a Pay link button."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bots.conversation import BAD_NAME_LENGTH, check_name
+from bots.conversation import ASK_CROP, BAD_NAME_LENGTH, CROPS, check_name
 from bots.telegram import keyboards, texts
 from bots.telegram.deps import (
     CROP,
@@ -120,7 +120,7 @@ async def preview_button(update: Update, context: Context) -> None:
     if choice == "style":
         await offer_styles(update.effective_chat, context)
     elif choice == "crop":
-        await update.effective_chat.send_message(texts.ASK_CROP, reply_markup=keyboards.crops())
+        await update.effective_chat.send_message(ASK_CROP, reply_markup=keyboards.crops())
     else:
         await offer_packages(update, context)
 
@@ -128,10 +128,10 @@ async def preview_button(update: Update, context: Context) -> None:
 async def pick_crop(update: Update, context: Context) -> None:
     """A crop preset: redraw the preview from that part of the photo."""
     query, key = pressed(update)
-    if state(context) != CROP or key not in keyboards.CROPS:
+    if state(context) != CROP or key not in CROPS:
         await stale(query)
         return
-    box = keyboards.CROPS[key][1]
+    box = CROPS[key][1]
     set_state(context, PREVIEWING, crop=list(box) if box else None)
     await query.answer()
     await clear_buttons(query)

@@ -91,6 +91,35 @@ def _custom_ids(fake: FakeDiscord) -> list[str]:
     ]
 
 
+def test_fix_the_crop_redraws_from_that_part_of_the_photo(
+    play: Any, runtime: Any, cat_jpeg: bytes
+) -> None:
+    async def scenario(fake: FakeDiscord, settings: Settings) -> None:
+        async with running_bot(settings, runtime, fake):
+            cy = Member(fake, 303, "Cy")
+            cy.slash("pixelpet", image=cat_jpeg, name="Tom")
+            await cy.sees("Pick a style")
+            oid = cy.order_id()
+            cy.select(f"pp:style:{oid}", "16bit")
+            await cy.sees("Where should")
+            cy.click(f"pp:theme:{oid}:park")
+            await cy.sees("Happy with it?")
+            assert runtime.orders.get_order(order_id=oid).choices.user_crop is None
+            cy.click(f"pp:pv:{oid}:crop")
+            ask = (await cy.sees("Which part of the photo"))[0]
+            keys = [b["custom_id"].rsplit(":", 1)[1] for row in ask.components
+                    for b in row["components"]]  # fmt: skip
+            assert keys == ["all", "centre", "left", "right", "top", "bottom"]
+            cy.click(f"pp:crop:{oid}:left")
+            await cy.sees("Happy with it?", count=2)  # redrawn from the left part
+            assert runtime.orders.get_order(order_id=oid).choices.user_crop == (0.0, 0.0, 0.6, 1.0)
+            cy.press_old(f"pp:crop:{oid}:right")  # the crop step is over
+            await cy.sees("older step")
+        assert "Oops" not in " ".join(s.content for s in fake.to(303))
+
+    play(scenario)
+
+
 def test_bad_photos_get_core_messages(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
     """Non-image, corrupt, tiny and too-big attachments: core's friendly reasons, no order."""
     import io
