@@ -41,7 +41,7 @@ def build_bundle(
     sheet = _add(bundle, "sheet.png", sheet_png)
     atlas_name = _add(bundle, "sheet.json", _json({**atlas, "image": sheet}))
     sprite = idle_frame(sheet_png, atlas)
-    image = _add(bundle, "card.png", preview_png or share_card(sprite, theme))
+    image = _add(bundle, "card.png", preview_png or share_card(sprite, theme, name))
     animated = _add(bundle, "preview.gif", preview_gif) if preview_gif else ""
     game = {
         "version": 1,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from core.errors import InvalidRequest
 
@@ -32,17 +32,47 @@ def idle_frame(sheet_png: bytes, atlas: dict[str, Any]) -> Image.Image:
     return frame.crop(box) if box else frame
 
 
-def share_card(sprite: Image.Image, theme: str) -> bytes:
-    """A 1200x630 PNG: the pet scaled up by a whole number on its theme's sky and ground."""
+def share_card(sprite: Image.Image, theme: str, title: str | None = None) -> bytes:
+    """A 1200x630 PNG: the pet scaled up by a whole number on its theme's sky and ground, with
+    `title` (the pet's name) across the sky in chunky pixel letters when the font can draw it."""
     top, bottom, ground = THEME_COLOURS.get(theme, THEME_COLOURS["park"])
     w, h = CARD_SIZE
     card = _gradient((w, h), top, bottom)
     ground_y = h * 4 // 5
     ImageDraw.Draw(card).rectangle([0, ground_y, w, h], fill=ground)
-    scale = max(1, min(420 // sprite.height, 700 // sprite.width))
+    lettering = pixel_title(title or "", max_size=(w - 100, TITLE_BAND - 30))
+    band = TITLE_BAND if lettering is not None else 0
+    scale = max(1, min((ground_y - band - 20) // sprite.height, 700 // sprite.width))
     big = sprite.resize((sprite.width * scale, sprite.height * scale), Image.Resampling.NEAREST)
     card.alpha_composite(big, ((w - big.width) // 2, ground_y - big.height))
+    if lettering is not None:
+        at = ((w - lettering.width) // 2, (band - lettering.height) // 2)
+        card.alpha_composite(lettering, at)
     return _png(card.convert("RGB"))
+
+
+TITLE_BAND = 150  # pixels of sky above the pet that the title may use
+
+
+def pixel_title(text: str, *, max_size: tuple[int, int]) -> Image.Image | None:
+    """`text` in Pillow's built-in bitmap font (Latin-1), outlined, scaled up by a whole number
+    so every font pixel is a crisp square; None when nothing of it can be drawn (a name in
+    another script, only emoji): the card then shows the pet alone rather than boxes."""
+    shown = " ".join("".join(ch for ch in text if ch.isprintable() and ord(ch) < 256).split())
+    if not shown:
+        return None
+    font = ImageFont.load_default_imagefont()
+    left, top, right, bottom = font.getbbox(shown)
+    layer = Image.new("RGBA", (right - left + 2, bottom - top + 2))
+    draw = ImageDraw.Draw(layer)
+    origin = (1 - left, 1 - top)
+    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1), (-1, 1), (1, -1)):
+        draw.text((origin[0] + dx, origin[1] + dy), shown, font=font, fill=(26, 28, 44, 255))
+    draw.text(origin, shown, font=font, fill=(255, 255, 255, 255))
+    scale = min(max_size[0] // layer.width, max_size[1] // layer.height, 10)
+    if scale < 1:
+        return None
+    return layer.resize((layer.width * scale, layer.height * scale), Image.Resampling.NEAREST)
 
 
 def icon(sprite: Image.Image, size: int = 64) -> bytes:

@@ -213,3 +213,36 @@ def test_game_json_is_valid_and_carries_the_shipped_physics(bundle: dict[str, by
     assert [lv["boss"] for lv in game["levels"]] == [False, True]
     assert game["physics"] == load_physics()
     assert game["palette"] == PALETTE
+
+
+def test_the_share_card_carries_the_name_in_crisp_pixel_letters() -> None:
+    import io
+    import math
+
+    import numpy as np
+    from PIL import Image
+
+    from core.packaging.cards import CARD_SIZE, TITLE_BAND, pixel_title, share_card
+
+    sprite = Image.new("RGBA", (20, 16), (200, 120, 60, 255))
+    titled = Image.open(io.BytesIO(share_card(sprite, "park", "Rex 🐶"))).convert("RGB")
+    plain = Image.open(io.BytesIO(share_card(sprite, "park"))).convert("RGB")
+    assert titled.size == plain.size == CARD_SIZE
+    band = np.asarray(titled)[:TITLE_BAND]
+    assert ((band == 255).all(axis=2)).sum() > 500  # white letters across the sky
+    assert not ((np.asarray(plain)[:TITLE_BAND] == 255).all(axis=2)).any()
+
+    letters = pixel_title("Rex", max_size=(1100, 120))
+    assert letters is not None
+    small = pixel_title("Rex", max_size=(1100, 30))
+    assert small is not None
+    base = math.gcd(letters.height, small.height)  # the font's height at 1x
+    scale = letters.height // base
+    assert scale > small.height // base >= 1
+    # Whole-number scaling: every font pixel is a scale x scale block of one colour.
+    grid = np.asarray(letters)
+    assert (grid[::scale, ::scale].repeat(scale, 0).repeat(scale, 1) == grid).all()
+    # Names the bitmap font cannot draw get no title rather than empty boxes.
+    assert pixel_title("Мурка", max_size=(1100, 120)) is None
+    assert pixel_title("🐶🐱", max_size=(1100, 120)) is None
+    assert pixel_title("x" * 400, max_size=(1100, 120)) is None  # too long to fit at 1x
