@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import io
+import json
+import platform
 import statistics
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 # Issue 6's targets for a chat bot: first reply (ack) and the preview GIF, median of the runs.
@@ -35,3 +42,31 @@ def summarise(samples: list[dict[str, float]]) -> dict[str, Any]:
         out[key]["target_ms"] = target
         out[key]["meets_target"] = out[key]["median_ms"] < target
     return out
+
+
+Bench = Callable[[Any, Any, int], Awaitable[list[dict[str, float]]]]
+
+
+def run(bench: Bench, results: Path, description: str) -> None:
+    """The command line of a chat benchmark: `--runs N` runs of `bench(settings, runtime, runs)`
+    on embedded defaults in a fresh data dir, summarised and written to `results` as JSON."""
+    from core.config import Settings
+    from workers.runtime import open_runtime
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp) / "data")
+        with open_runtime(settings) as runtime:
+            samples = asyncio.run(bench(settings, runtime, args.runs))
+    result = {
+        "runs": args.runs,
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+        "sprite_size": settings.preview_sprite_size or "style default",
+        "results": summarise(samples),
+    }
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result["results"], indent=2))

@@ -11,12 +11,8 @@ deferred "thinking" answer Discord needs within 3 s. Writes bench/results/discor
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
-import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -25,12 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results" / "discord.json"
 
-from bench.chatbench import cat_photo, summarise  # noqa: E402
+from bench.chatbench import cat_photo, run  # noqa: E402
 from bots.discord.bot import point_at  # noqa: E402
 from core.config import Settings  # noqa: E402
 from tests.bots.discord.fake_discord import FakeDiscord  # noqa: E402
 from tests.bots.discord.harness import Member, bot_settings, running_bot  # noqa: E402
-from workers.runtime import open_runtime  # noqa: E402
 
 
 async def answered_at(fake: FakeDiscord, token: str, within: float = 30.0) -> float:
@@ -85,25 +80,5 @@ async def bench(settings: Settings, runtime: Any, runs: int) -> list[dict[str, f
             point_at(Settings())  # back to Discord's own URLs
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data")
-        with open_runtime(settings) as runtime:
-            samples = asyncio.run(bench(settings, runtime, args.runs))
-    result = {
-        "runs": args.runs,
-        "machine": platform.platform(),
-        "python": platform.python_version(),
-        "sprite_size": settings.preview_sprite_size or "style default",
-        "results": summarise(samples),
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result["results"], indent=2))
-
-
 if __name__ == "__main__":
-    main()
+    run(bench, RESULTS, __doc__.splitlines()[0])

@@ -11,12 +11,7 @@ Targets: ack < 300 ms, preview < 3 s. Writes bench/results/telegram.json.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
-import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -25,11 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results" / "telegram.json"
 
-from bench.chatbench import cat_photo, summarise  # noqa: E402
+from bench.chatbench import cat_photo, run  # noqa: E402
 from core.config import Settings  # noqa: E402
 from tests.bots.telegram.harness import User, bot_settings, running_bot  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from workers.runtime import open_runtime  # noqa: E402
 
 
 async def one_run(fake: FakeTelegram, uid: int, photo: bytes) -> dict[str, float]:
@@ -71,25 +65,5 @@ async def bench(settings: Settings, runtime: Any, runs: int) -> list[dict[str, f
             return [await one_run(fake, 10_001 + i, photo) for i in range(runs)]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data")
-        with open_runtime(settings) as runtime:
-            samples = asyncio.run(bench(settings, runtime, args.runs))
-    result = {
-        "runs": args.runs,
-        "machine": platform.platform(),
-        "python": platform.python_version(),
-        "sprite_size": settings.preview_sprite_size or "style default",
-        "results": summarise(samples),
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result["results"], indent=2))
-
-
 if __name__ == "__main__":
-    main()
+    run(bench, RESULTS, __doc__.splitlines()[0])
