@@ -147,6 +147,14 @@ class Settings(BaseSettings):
     discord_edit_interval_s: float = 1.0
     # Interaction tokens die after 15 minutes; past this age the bot talks by DM instead.
     discord_token_ttl_s: float = 840.0
+    # How a Discord user pays for a game: "premium" = Discord Premium Apps (a premium button for
+    # the package's consumable SKU; core/payments_discord.py), "stripe" = a Stripe link, "free";
+    # "auto" = premium when SKUs are configured, else the runtime's payments (Stripe or free).
+    discord_checkout: Literal["auto", "premium", "stripe", "free"] = "auto"
+    # Package name -> consumable SKU id from the developer portal, as JSON in the environment:
+    # PETPIXEL_DISCORD_SKUS='{"classic": 123, "deluxe": 456}'. Price each SKU no higher than
+    # the package (Discord requires it).
+    discord_skus: dict[str, int] = Field(default_factory=dict)
 
     # --- Stripe Checkout (owned by the payments engineer; core/stripe_payments.py) ---------------
     # A secret key switches payments to Stripe Checkout (else free mode). The webhook secret

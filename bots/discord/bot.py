@@ -6,7 +6,9 @@
 `point_at(settings)` aims discord.py at PETPIXEL_DISCORD_API_URL / _GATEWAY_URL (a proxy or a
 test fake) and back at Discord when they are unset. Component presses (buttons, selects, modal
 submits) are routed by their custom_id (ui.py), never by in-memory views, so every button keeps
-working after a restart; order state comes from the database (flow.py).
+working after a restart; order state comes from the database (flow.py). With Discord Premium
+checkout (`discord_checkout`, `discord_skus`) purchases arrive as entitlements (premium.py):
+over the gateway while online, and from Discord's list at start-up for those made meanwhile.
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ from bots.conversation import checkout_service
 from bots.discord import texts, ui
 from bots.discord.deps import BotDeps
 from bots.discord.flow import Flow, FlowStore
+from bots.discord.premium import Premium
 from bots.discord.watch import resume_watchers, stop_watchers
 from core.botstate import BotStateStore, preview_gif_bytes
 from core.chatlimits import Limits
 from core.config import Settings
 from core.errors import InvalidRequest
+from core.payments import FreePayments
+from core.payments_discord import DiscordPremiumPayments, checkout_mode
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
@@ -58,10 +63,12 @@ class PetPixelBot(commands.Bot):
         self.routes: dict[str, Handler] = {}  # actions not tied to one order (e.g. delete)
         # One press at a time per order (a double click must not start two previews).
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.premium = Premium(self)
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        """After login: cogs, the command sync, and the watchers from before a restart."""
+        """After login: cogs, the command sync, the watchers from before a restart, and the
+        Premium purchases made while the bot was offline."""
         from bots.discord.cogs.account import Account
         from bots.discord.cogs.orders import Orders
 
@@ -69,6 +76,10 @@ class PetPixelBot(commands.Bot):
         await self.add_cog(Account(self))
         await self.sync_commands()
         await resume_watchers(self)
+        try:
+            await self.premium.reconcile()
+        except Exception:  # never blocks start-up: the next start (or the gateway) settles them
+            log.exception("settling Premium entitlements at start-up failed")
 
     async def sync_commands(self) -> None:
         """One bulk overwrite: to the dev server when PETPIXEL_DISCORD_GUILD_ID is set, else
@@ -83,6 +94,13 @@ class PetPixelBot(commands.Bot):
     async def close(self) -> None:
         await stop_watchers(self)  # their rows stay: the next start resumes them
         await super().close()
+
+    async def on_entitlement_create(self, entitlement: discord.Entitlement) -> None:
+        """A Premium purchase: pay the order waiting for it (premium.py)."""
+        try:
+            await self.premium.settle(entitlement, source="gateway")
+        except Exception:  # left unconsumed: the next start's reconcile settles it
+            log.exception("settling entitlement %s failed", entitlement.id)
 
     async def on_interaction(self, interaction: Interaction) -> None:
         """Route our component presses and modal submits by custom_id."""
@@ -144,9 +162,32 @@ def point_at(settings: Settings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = gateway
 
 
+def checkout_payments(settings: Settings, rt: Any) -> Any:
+    """The payments behind Discord checkouts (`discord_checkout`): Discord Premium, free, or
+    None for the runtime's own (Stripe or free)."""
+    mode = checkout_mode(settings)
+    if mode == "premium":
+        if not settings.discord_skus:
+            raise InvalidRequest(
+                "Discord Premium checkout needs PETPIXEL_DISCORD_SKUS, e.g. "
+                '\'{"classic": 123, "deluxe": 456}\' (SKU ids from the developer portal).',
+                code="discord_skus_missing",
+            )
+        return DiscordPremiumPayments(settings)
+    if settings.discord_checkout == "free":
+        return FreePayments()
+    runtime_payments = getattr(rt.orders.payments, "name", None)
+    if settings.discord_checkout == "stripe" and runtime_payments != "stripe":
+        raise InvalidRequest(
+            "PETPIXEL_DISCORD_CHECKOUT=stripe needs PETPIXEL_STRIPE_SECRET_KEY.",
+            code="payments_unavailable",
+        )
+    return None
+
+
 def new_deps(settings: Settings, rt: Any) -> BotDeps:
     """Services over an open runtime; Stripe links say the buyer came from Discord."""
-    checkout = checkout_service(settings, rt, "discord")
+    checkout = checkout_service(settings, rt, "discord", checkout_payments(settings, rt))
     limits = Limits(
         uploads_per_hour=settings.discord_uploads_per_hour,
         max_active=settings.discord_max_active_orders,

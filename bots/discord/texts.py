@@ -61,6 +61,11 @@ BUILD_DONE = "🛠 Your game is built! The link is just below."
 ASK_PACKAGE = "Here's **{name}** in {style}! Pick your game:"
 FREE_CHECKOUT = "Free during early access – starting your game now! 🚀"
 STRIPE_CHECKOUT = "Tap **Pay** to pay securely. I'll start building as soon as it's paid."
+PREMIUM_CHECKOUT = "Tap the button below to buy it in Discord. I'll start building once it's paid!"
+PREMIUM_REFUND = (
+    "You paid in Discord, so Discord makes the refund: ask at <https://support.discord.com> "
+    "and mention order `{order}`. We've noted it on our side too. Sorry about that! 🙏"
+)
 CHECKOUT_ENDED = "This checkout ended without a payment, so nothing was charged. Pick a package:"
 GAME_READY = "🎉 **{name}**'s game is ready!\nPlay it here: {url}"
 PREVIEW_FAILED = "{reason}\nTry `/pixelpet` with another photo."

@@ -15,6 +15,7 @@ from bots.conversation import CROPS
 from bots.discord import texts
 from core.config import Settings
 from core.orders.packages import game_packages
+from core.payments_discord import checkout_mode
 
 PREFIX = "pp"
 STYLE, THEME, NAME, PREVIEW, CROP, PACKAGE, DELETE = (
@@ -106,13 +107,18 @@ def crop_buttons(order_id: str) -> discord.ui.View:
 
 
 def package_label(settings: Settings, title: str, amount: int, currency: str) -> str:
-    """A package button's label, priced as this bot charges (free mode says so)."""
-    if not settings.stripe_secret_key and settings.payments_backend == "free":
+    """A package button's label, priced as this bot charges (free mode says so; a Discord SKU
+    is priced no higher than the package)."""
+    if checkout_mode(settings) == "free":
         return f"{title} – free"
     return f"{title} – {amount / 100:.2f} {currency.upper()}"
 
 
 def package_buttons(order_id: str, settings: Settings) -> discord.ui.View:
+    """One button per game package; with Discord Premium checkout, only those with a SKU."""
+    offered = game_packages(settings)
+    if checkout_mode(settings) == "premium":
+        offered = {n: p for n, p in offered.items() if n in settings.discord_skus}
     return _buttons(
         [
             (
@@ -120,10 +126,17 @@ def package_buttons(order_id: str, settings: Settings) -> discord.ui.View:
                 custom_id(PACKAGE, order_id, name),
                 "🎮",
             )
-            for name, p in game_packages(settings).items()
+            for name, p in offered.items()
         ],
         discord.ButtonStyle.primary,
     )
+
+
+def premium(sku_id: int) -> discord.ui.View:
+    """Discord's own buy button for a SKU (style 6, premium): no label, no custom_id."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(sku_id=sku_id))
+    return _stopped(view)
 
 
 def link(label: str, url: str, emoji: str) -> discord.ui.View:

@@ -25,6 +25,7 @@ from bots.discord import texts, ui
 from bots.discord.flow import DONE, PACKAGE, PREVIEW, Watch
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderStatusView
+from core.payments_discord import REF_PREFIX
 
 if TYPE_CHECKING:
     from bots.discord.bot import PetPixelBot
@@ -233,6 +234,8 @@ async def _finished(
         reason = texts.esc(st.error_message or texts.SORRY)
         template = texts.PREVIEW_FAILED if watch.kind == "preview" else texts.BUILD_FAILED
         text = template.format(reason=reason)
+        note = await _refund_note(bot, order_id) if watch.kind == "build" and st.refund_due else ""
+        text += f"\n{note}" if note else ""
         if not await progress.update(text, final=True):  # the progress message says why...
             await surface.send(text)  # ...or, where it cannot be edited, a new message
         return True
@@ -257,6 +260,15 @@ async def _finished(
         await _send_game(bot, surface, st, name)
         return True
     return False
+
+
+async def _refund_note(bot: PetPixelBot, order_id: str) -> str:
+    """Who refunds a paid build that failed: Discord for Premium purchases (there is no refund
+    API; core already marked the order refund-due), else nothing more to say here."""
+    order = await bot.deps.call(bot.deps.orders.get_order, order_id=order_id)
+    if (order.payment_ref or "").startswith(REF_PREFIX):
+        return texts.PREMIUM_REFUND.format(order=order_id)
+    return ""
 
 
 async def _send_game(bot: PetPixelBot, surface: Surface, st: OrderStatusView, name: str) -> None:

@@ -31,6 +31,8 @@ from bots.discord.flow import (
 )
 from bots.discord.watch import begin
 from core.errors import PetPixelError
+from core.payments_discord import PROVIDER as PREMIUM
+from core.payments_discord import checkout_mode, sku_for
 
 if TYPE_CHECKING:
     from bots.discord.bot import PetPixelBot
@@ -216,10 +218,17 @@ class Orders(commands.Cog):
         await self.request_preview(interaction, flow)
 
     async def pick_package(self, interaction: Interaction, flow: Flow, parts: list[str]) -> None:
-        """A package: free mode builds at once; Stripe gets a Pay link button."""
+        """A package: free mode builds at once; Stripe gets a Pay link button, Discord Premium
+        the SKU's buy button (premium.py pays the order when the purchase arrives)."""
         if flow.step != PACKAGE or len(parts) < 2:
             await stale(interaction)
             return
+        if checkout_mode(self.deps.settings) == "premium":
+            try:
+                sku_for(self.deps.settings, parts[1])  # refused before the order changes
+            except PetPixelError as exc:
+                await interaction.response.send_message(exc.message, ephemeral=True)
+                return
         flow.step = PAYING
         await self.deps.call(self.deps.flows.put, flow)
         await interaction.response.defer()  # a Stripe session can take a moment to create
@@ -234,6 +243,9 @@ class Orders(commands.Cog):
             return
         if checkout.free:
             await interaction.edit_original_response(content=texts.FREE_CHECKOUT, view=None)
+        elif checkout.provider == PREMIUM:
+            view = ui.premium(int(checkout.reference or 0))
+            await interaction.edit_original_response(content=texts.PREMIUM_CHECKOUT, view=view)
         else:
             view = ui.link("Pay", checkout.url or "", "💳")
             await interaction.edit_original_response(content=texts.STRIPE_CHECKOUT, view=view)

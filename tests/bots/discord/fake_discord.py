@@ -2,10 +2,11 @@
 
 REST (under /api/v10): login, application info, command sync (bulk overwrite), interaction
 callbacks, webhook follow-ups and edits (JSON or multipart with files), DM channels, channel
-messages; attachments are served from the fake's own /attachments/. The gateway says HELLO,
-accepts IDENTIFY, answers READY, acks heartbeats, then forwards the dispatches tests `push`
-(INTERACTION_CREATE for slash commands, component presses and modal submits). Everything is
-recorded; `aclose` closes every socket, so no test waits on a timeout.
+messages, Premium entitlements (list, consume); attachments are served from the fake's own
+/attachments/. The gateway says HELLO, accepts IDENTIFY, answers READY, acks heartbeats, then
+forwards the dispatches tests `push` (INTERACTION_CREATE for slash commands, component presses
+and modal submits) or `grant` (ENTITLEMENT_CREATE for a purchase). Everything is recorded;
+`aclose` closes every socket, so no test waits on a timeout.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ class FakeDiscord:
         self.synced: list[Any] = []
         self.downloads: list[str] = []  # attachment names fetched by the bot
         self.identified = asyncio.Event()
-        self._events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.entitlements: dict[int, dict[str, Any]] = {}  # id -> entitlement (Premium)
+        self._events: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+        self._query: dict[str, str] = {}  # the query string of the REST call being answered
         self._sockets: set[web.WebSocketResponse] = set()
         self._seq = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -148,7 +151,7 @@ class FakeDiscord:
         while not ws.closed:
             event = await self._events.get()
             try:
-                await self._dispatch(ws, "INTERACTION_CREATE", event)
+                await self._dispatch(ws, *event)
             except ConnectionError:
                 self._events.put_nowait(event)  # the next connection delivers it
                 return
@@ -156,7 +159,24 @@ class FakeDiscord:
     def push(self, interaction: dict[str, Any]) -> None:
         """Queue an INTERACTION_CREATE; delivered once the bot is (or is again) connected."""
         self.interactions[interaction["token"]] = interaction
-        self._events.put_nowait(interaction)
+        self._events.put_nowait(("INTERACTION_CREATE", interaction))
+
+    def grant(self, user_id: int, sku_id: int, *, dispatch: bool = True) -> dict[str, Any]:
+        """A user bought a consumable SKU: the entitlement is listed, and with `dispatch` also
+        sent as ENTITLEMENT_CREATE (delivered once the bot is connected)."""
+        ent: dict[str, Any] = {
+            "id": str(snowflake()), "sku_id": str(sku_id), "application_id": str(APP_ID),
+            "user_id": str(user_id), "type": 1, "deleted": False, "consumed": False,
+            "starts_at": None, "ends_at": None,
+        }  # fmt: skip
+        self.entitlements[int(ent["id"])] = ent
+        if dispatch:
+            self.redeliver(ent)
+        return ent
+
+    def redeliver(self, entitlement: dict[str, Any]) -> None:
+        """Send ENTITLEMENT_CREATE for an entitlement (again), as it was first granted."""
+        self._events.put_nowait(("ENTITLEMENT_CREATE", {**entitlement, "consumed": False}))
 
     # --- REST ---------------------------------------------------------------------------------
     async def _attachment(self, request: web.Request) -> web.Response:
@@ -178,6 +198,8 @@ class FakeDiscord:
             ("POST", "users"): self._open_dm,
             ("GET", "oauth2"): self._app_info,
             ("PUT", "applications"): self._sync,
+            ("GET", "applications"): self._list_entitlements,
+            ("POST", "applications"): self._consume,
             ("POST", "interactions"): self._callback,
             ("POST", "channels"): self._channel_send,
             ("PATCH", "channels"): self._channel_edit,
@@ -187,8 +209,9 @@ class FakeDiscord:
             handler = self._webhook
         if handler is None:
             return _json({"message": f"fake has no {request.method} {path}", "code": 0}, 404)
+        self._query = dict(request.query)
         status, reply = handler(request.method, parts, body or {}, files)
-        return _json(reply, status)
+        return web.Response(status=204) if status == 204 else _json(reply, status)
 
     def _users(self, _m: str, parts: list[str], *_: Any) -> tuple[int, Any]:
         return 200, BOT_USER if parts[1] == "@me" else user_json(int(parts[1]), "someone")
@@ -202,6 +225,25 @@ class FakeDiscord:
         self.synced = body
         return 200, [{**c, "id": str(snowflake()), "application_id": str(APP_ID), "version": "1",
                       "default_member_permissions": None} for c in body]  # fmt: skip
+
+    def _list_entitlements(self, _m: str, parts: list[str], *_: Any) -> tuple[int, Any]:
+        """GET /applications/{id}/entitlements, ascending ids, with Discord's filters."""
+        query = self._query
+        skus = set(filter(None, query.get("sku_ids", "").split(",")))
+        after, limit = int(query.get("after", 0)), int(query.get("limit", 100))
+        out = [e for i, e in sorted(self.entitlements.items()) if i > after
+               and (not skus or e["sku_id"] in skus)
+               and query.get("user_id") in (None, e["user_id"])
+               and not (e["deleted"] and query.get("exclude_deleted", "1") == "1")]  # fmt: skip
+        return (200, out[:limit]) if parts[2:] == ["entitlements"] else (404, {"code": 0})
+
+    def _consume(self, _m: str, parts: list[str], *_: Any) -> tuple[int, Any]:
+        """POST /applications/{id}/entitlements/{entitlement id}/consume."""
+        ent = self.entitlements.get(int(parts[3])) if len(parts) == 5 else None
+        if ent is None or parts[4] != "consume":
+            return 404, {"message": "Unknown Entitlement", "code": 10068}
+        ent["consumed"] = True
+        return 204, None
 
     def _open_dm(self, _m: str, _p: list[str], body: Any, _f: Any) -> tuple[int, Any]:
         uid = int(body["recipient_id"])
