@@ -31,6 +31,9 @@ class BotDeps:
     limits: Limits
     flows: FlowStore
     watchers: dict[str, tuple[int, asyncio.Task[None]]] = field(default_factory=dict)
+    # Orders whose watcher is only waiting for the buyer to pay: not work in progress, so they
+    # do not count against `max_active` (an unpaid checkout must not block new photos).
+    awaiting_payment: set[str] = field(default_factory=set)
 
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking core call off the event loop."""
@@ -47,5 +50,9 @@ class BotDeps:
         return view.id
 
     def active_count(self, owner: int) -> int:
-        """Creations of this user still being drawn or built."""
-        return sum(1 for who, _task in self.watchers.values() if who == owner)
+        """Creations of this user still being drawn or built (not those waiting for payment)."""
+        return sum(
+            1
+            for order_id, (who, _task) in self.watchers.items()
+            if who == owner and order_id not in self.awaiting_payment
+        )

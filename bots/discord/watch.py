@@ -150,6 +150,7 @@ def start_watch(
     def forget(done: asyncio.Task[None]) -> None:
         if watchers.get(watch.order_id, (0, None))[1] is done:
             watchers.pop(watch.order_id, None)
+            bot.deps.awaiting_payment.discard(watch.order_id)
 
     task.add_done_callback(forget)
 
@@ -203,6 +204,10 @@ async def _watch(bot: PetPixelBot, watch: Watch, text: str | None) -> None:
     template = texts.PREVIEW_WAIT if watch.kind == "preview" else texts.BUILD_WAIT
     while True:
         st = await d.call(d.orders.status, order_id=watch.order_id)
+        if st.status == OrderStatus.AWAITING_PAYMENT:
+            d.awaiting_payment.add(watch.order_id)
+        else:
+            d.awaiting_payment.discard(watch.order_id)
         if st.status in TERMINAL.get(watch.kind, ()):
             _release(bot, watch)  # no longer "in progress": a new photo is welcome at once
         if await _finished(bot, watch, st, progress, name):

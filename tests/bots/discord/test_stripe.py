@@ -113,3 +113,20 @@ def test_an_expired_checkout_offers_the_packages_again(
         assert "Oops" not in " ".join(s.content for s in fake.to(602))
 
     play(scenario, **_stripe(fake_stripe))
+
+
+def test_an_unpaid_checkout_does_not_block_a_new_photo(
+    play: Any, stripe_runtime: Any, fake_stripe: FakeStripe, cat_jpeg: bytes
+) -> None:
+    """Waiting for payment is not work in progress: with one creation allowed at a time, a
+    member who left a checkout open can still start another."""
+
+    async def scenario(fake: FakeDiscord, settings: Settings) -> None:
+        async with running_bot(settings, stripe_runtime, fake):
+            cy = Member(fake, 603, "Cy")
+            await _to_the_pay_button(cy, cat_jpeg)
+            cy.slash("pixelpet", image=cat_jpeg, name="Second")
+            await cy.sees("Pick a style", count=2)
+            assert not [s for s in fake.to(603) if "in progress at a time" in s.content]
+
+    play(scenario, discord_max_active_orders=1, **_stripe(fake_stripe))
