@@ -8,6 +8,8 @@ is 1 to 40 printable characters, and a build's progress reads "Waiting for your 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from core.config import Settings
@@ -67,3 +69,25 @@ def checkout_service(
     return OrderService(
         settings=settings, db=rt.db, storage=rt.storage, payments=payments, jobs=rt.jobs
     )
+
+
+BotRunner = Callable[[Settings, Any], AbstractAsyncContextManager[Any]]
+
+
+def run_inside_web(web: Any, settings: Settings, running: BotRunner, name: str) -> None:
+    """`petpixel serve` with a bot token: the bot (`running(settings, runtime)`, an async context
+    manager) starts and stops with the web app and shares its runtime (database, storage, jobs);
+    while it runs it is `web.state.<name>`."""
+    inner = web.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[Any]:
+        # The second context opens after the first has set app.state.resources.
+        async with inner(app) as state, running(settings, app.state.resources.runtime) as bot:
+            setattr(app.state, name, bot)
+            try:
+                yield state
+            finally:
+                setattr(app.state, name, None)
+
+    web.router.lifespan_context = lifespan

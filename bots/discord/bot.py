@@ -26,6 +26,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bots.conversation import checkout_service
+from bots.conversation import run_inside_web as shared_run_inside_web
 from bots.discord import texts, ui
 from bots.discord.deps import BotDeps
 from bots.discord.flow import Flow, FlowStore
@@ -243,18 +244,6 @@ async def run_bot(settings: Settings, runtime: Any) -> None:
 
 
 def run_inside_web(web: Any, settings: Settings) -> None:
-    """`petpixel serve` with a Discord token: the bot starts and stops with the web app and
-    shares its runtime (database, storage, jobs)."""
-    inner = web.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: Any) -> AsyncIterator[Any]:
-        # The second context opens after the first has set app.state.resources.
-        async with inner(app) as state, running(settings, app.state.resources.runtime) as bot:
-            app.state.discord = bot
-            try:
-                yield state
-            finally:
-                app.state.discord = None
-
-    web.router.lifespan_context = lifespan
+    """`petpixel serve` with a Discord token: the bot runs with the web app, sharing its
+    runtime (`web.state.discord`)."""
+    shared_run_inside_web(web, settings, running, "discord")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
+from bots.conversation import run_inside_web as shared_run_inside_web
 from bots.telegram.app import App, build_application, on_start
 from bots.telegram.watch import stop_watchers
 from core.config import Settings
@@ -84,21 +85,9 @@ async def webhook_app(settings: Settings, runtime: Any) -> AsyncIterator[FastAPI
 
 
 def run_inside_web(web: FastAPI, settings: Settings) -> None:
-    """`petpixel serve` with a token: the bot starts and stops with the web app and shares its
-    runtime (database, storage, jobs); in webhook mode the web app's route feeds it."""
-    inner = web.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
-        # The second context opens after the first has set app.state.resources.
-        async with inner(app) as state, running(settings, app.state.resources.runtime) as bot:
-            app.state.telegram = bot
-            try:
-                yield state
-            finally:
-                app.state.telegram = None
-
-    web.router.lifespan_context = lifespan
+    """`petpixel serve` with a token: the bot runs with the web app, sharing its runtime; in
+    webhook mode the web app's route feeds it (`web.state.telegram`)."""
+    shared_run_inside_web(web, settings, running, "telegram")
 
 
 async def serve_webhook(settings: Settings, runtime: Any, *, host: str, port: int) -> None:
