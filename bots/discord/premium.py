@@ -5,7 +5,8 @@ while the bot is online and in the entitlement list (GET /applications/{id}/enti
 time, so `reconcile` at start-up settles what was bought while the bot was away. An entitlement
 pays the user's newest order awaiting payment for the SKU's package: `mark_paid` (event id = the
 entitlement id, so a repeat changes nothing), then `consume`, then an event. One that matches no
-waiting order stays unconsumed (the purchase is not lost) and is logged and recorded once.
+waiting order stays unconsumed (the purchase is not lost), is logged and recorded once, and the
+buyer is told by DM that it is saved: `use_credit` spends it on their next order for that package.
 What happened to each one is a `core.botstate` row (flow.FlowStore.entitlement).
 """
 
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bots.discord import texts
 from bots.discord.deps import PROVIDER as IDENTITY
 from core.errors import PetPixelError
 from core.orders.lifecycle import OrderStatus
@@ -61,6 +63,20 @@ class Premium:
             except Exception:  # the others still get settled; the next start tries it again
                 log.exception("settling entitlement %s failed", entitlement.id)
         return paid
+
+    async def use_credit(self, owner: int, package: str) -> bool:
+        """Pay the order just set awaiting payment for `package` with a purchase `owner` made
+        earlier that matched nothing (kept unconsumed for this); True when one was used."""
+        sku = self.deps.settings.discord_skus.get(package)
+        if sku is None:
+            return False
+        async for entitlement in self.bot.entitlements(
+            limit=None, user=discord.Object(owner), skus=[discord.Object(sku)],
+            exclude_ended=True, exclude_deleted=True,
+        ):  # fmt: skip
+            if not entitlement.consumed and not entitlement.deleted:
+                return await self.settle(entitlement, source="credit") == PAID
+        return False
 
     async def _settle(self, ent: discord.Entitlement, source: str) -> str:
         d = self.deps
@@ -128,7 +144,18 @@ class Premium:
                          {"order_id": None, "consumed": False, "unmatched": True})  # fmt: skip
             await self._record("discord.entitlement_unmatched", ent, package, None, source,
                                reason=reason)  # fmt: skip
+            if reason == "no_waiting_order" and package is not None and ent.user_id is not None:
+                await self._tell_saved(ent.user_id)  # (a second payment for one order is
+                # flagged for refund by mark_paid's payment.duplicate event instead)
         return UNMATCHED
+
+    async def _tell_saved(self, user_id: int) -> None:
+        """Say once, by DM, that the purchase is kept for the buyer's next game."""
+        try:
+            channel = await self.bot.create_dm(discord.Object(user_id))
+            await channel.send(texts.PREMIUM_SAVED)
+        except discord.HTTPException:
+            log.warning("could not tell user %s that their purchase is saved", user_id)
 
     async def _record(
         self,

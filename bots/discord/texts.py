@@ -61,6 +61,11 @@ BUILD_DONE = "🛠 Your game is built! The link is just below."
 ASK_PACKAGE = "Here's **{name}** in {style}! Pick your game:"
 FREE_CHECKOUT = "Free during early access – starting your game now! 🚀"
 STRIPE_CHECKOUT = "Tap **Pay** to pay securely. I'll start building as soon as it's paid."
+PREMIUM_SAVED = (
+    "Thanks for your purchase! 💜 I couldn't find a game waiting for it, so it's saved on your "
+    "account: pick that package after your next `/pixelpet` and it's used right away."
+)
+PREMIUM_CREDIT_USED = "You already bought this package, so I'm using that purchase now! 🚀"
 PREMIUM_CHECKOUT = "Tap the button below to buy it in Discord. I'll start building once it's paid!"
 PREMIUM_REFUND = (
     "You paid in Discord, so Discord makes the refund: ask at <https://support.discord.com> "

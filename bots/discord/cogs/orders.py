@@ -243,6 +243,10 @@ class Orders(commands.Cog):
             return
         if checkout.free:
             await interaction.edit_original_response(content=texts.FREE_CHECKOUT, view=None)
+        elif checkout.provider == PREMIUM and await self.bot.premium.use_credit(
+            flow.owner, parts[1]
+        ):  # bought earlier with no order waiting: paid at once with that purchase
+            await interaction.edit_original_response(content=texts.PREMIUM_CREDIT_USED, view=None)
         elif checkout.provider == PREMIUM:
             view = ui.premium(int(checkout.reference or 0))
             await interaction.edit_original_response(content=texts.PREMIUM_CHECKOUT, view=view)

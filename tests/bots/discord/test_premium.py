@@ -34,6 +34,15 @@ PREMIUM = {"discord_skus": {"classic": SKU}}
 
 async def _to_the_premium_button(ann: Member, cat_jpeg: bytes) -> tuple[str, Said]:
     """/pixelpet -> 8-bit -> park -> "Looks good" -> classic: Discord's buy button."""
+    oid = await _to_the_packages(ann, cat_jpeg)
+    ann.click(f"pp:pkg:{oid}:classic")
+    buy = (await ann.sees("buy it in Discord"))[0]
+    await ann.sees("Waiting for your payment")
+    return oid, buy
+
+
+async def _to_the_packages(ann: Member, cat_jpeg: bytes) -> str:
+    """/pixelpet -> 8-bit -> park -> "Looks good": the package offer (only SKU'd packages)."""
     ann.slash("pixelpet", image=cat_jpeg, name="Mochi")
     await ann.sees("Pick a style")
     oid = ann.order_id()
@@ -46,10 +55,7 @@ async def _to_the_premium_button(ann: Member, cat_jpeg: bytes) -> tuple[str, Sai
     buttons = [b for row in offer.components for b in row["components"]]
     assert [b["custom_id"] for b in buttons] == [f"pp:pkg:{oid}:classic"]  # only SKU'd ones
     assert "4.99 USD" in buttons[0]["label"]
-    ann.click(f"pp:pkg:{oid}:classic")
-    buy = (await ann.sees("buy it in Discord"))[0]
-    await ann.sees("Waiting for your payment")
-    return oid, buy
+    return oid
 
 
 def _events(runtime: Any, kind: str) -> list[Event]:
@@ -147,6 +153,33 @@ def test_entitlements_that_match_no_waiting_order_are_left_unconsumed(
     play(scenario, **PREMIUM)
 
 
+def test_a_purchase_with_no_order_waiting_is_saved_and_spent_on_the_next_order(
+    play: Any, runtime: Any, cat_jpeg: bytes
+) -> None:
+    """Bought in Discord's store before any order: kept, the buyer is told, and the next order
+    for that package is paid with it at once (no second purchase)."""
+
+    async def scenario(fake: FakeDiscord, settings: Settings) -> None:
+        async with running_bot(settings, runtime, fake):
+            dee = Member(fake, 705, "Dee")
+            early = fake.grant(705, SKU)
+            saved = (await dee.sees("saved on your account"))[0]
+            assert saved.via == "channel"  # a DM
+            assert not fake.entitlements[int(early["id"])]["consumed"]
+            oid = await _to_the_packages(dee, cat_jpeg)
+            dee.click(f"pp:pkg:{oid}:classic")
+            await dee.sees("using that purchase now")
+            await dee.sees("game is ready")
+        order = runtime.orders.get_order(order_id=oid)
+        assert (order.status, order.payment_ref) == (OrderStatus.READY, f"discord:{early['id']}")
+        assert fake.entitlements[int(early["id"])]["consumed"]
+        assert _consumes(fake, early) == 1
+        assert not [s for s in fake.to(705) if "buy it in Discord" in s.content]
+        assert len([s for s in fake.to(705) if "saved on your account" in s.content]) == 1
+
+    play(scenario, **PREMIUM)
+
+
 def test_a_purchase_made_while_the_bot_was_offline_is_picked_up_at_start(
     play: Any, runtime: Any, cat_jpeg: bytes
 ) -> None:
@@ -166,7 +199,7 @@ def test_a_purchase_made_while_the_bot_was_offline_is_picked_up_at_start(
         assert fake.entitlements[int(ent["id"])]["consumed"]
         assert _consumes(fake, old) == 0
         listed = [p for m, p, _ in fake.calls if m == "GET" and p.endswith("/entitlements")]
-        assert len(listed) == 2  # once per start
+        assert len(listed) == 3  # once per start, once for saved purchases at the package pick
 
     play(scenario, **PREMIUM)
 
