@@ -143,6 +143,18 @@ class Member:
             await asyncio.sleep(0.02)
         raise AssertionError("the bot opened no modal")
 
+    async def to_preview(self, photo: bytes, *, name: str, style: str, theme: str) -> str:
+        """/pixelpet with a photo and a name, then a style and a world, until the preview GIF is
+        shown; returns the order id."""
+        self.slash("pixelpet", image=photo, name=name)
+        await self.sees("Pick a style")
+        oid = self.order_id()
+        self.select(f"pp:style:{oid}", style)
+        await self.sees("Where should")
+        self.click(f"pp:theme:{oid}:{theme}")  # the name came with the command: no modal
+        await self.sees("Happy with it?")
+        return oid
+
     def order_id(self) -> str:
         """The order id carried by the newest style menu sent to us."""
         for said in reversed(self.fake.to(self.id)):

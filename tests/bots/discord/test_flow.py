@@ -61,13 +61,7 @@ def test_progress_edits_one_message_throttled(play: Any, runtime: Any, cat_jpeg:
     async def scenario(fake: FakeDiscord, settings: Settings) -> None:
         async with running_bot(settings, runtime, fake):
             bo = Member(fake, 302, "Bo")
-            bo.slash("pixelpet", image=cat_jpeg, name="Rex")
-            await bo.sees("Pick a style")
-            oid = bo.order_id()
-            bo.select(f"pp:style:{oid}", "8bit")
-            await bo.sees("Where should")
-            bo.click(f"pp:theme:{oid}:beach")  # the name came with the command: no modal
-            await bo.sees("Happy with it?")
+            await bo.to_preview(cat_jpeg, name="Rex", style="8bit", theme="beach")
         drawing = [s for s in fake.to(302) if s.content.startswith("🎨")]
         assert len({s.message_id for s in drawing}) == 1  # one progress message, edited
         first, *edits = drawing
@@ -97,13 +91,7 @@ def test_fix_the_crop_redraws_from_that_part_of_the_photo(
     async def scenario(fake: FakeDiscord, settings: Settings) -> None:
         async with running_bot(settings, runtime, fake):
             cy = Member(fake, 303, "Cy")
-            cy.slash("pixelpet", image=cat_jpeg, name="Tom")
-            await cy.sees("Pick a style")
-            oid = cy.order_id()
-            cy.select(f"pp:style:{oid}", "16bit")
-            await cy.sees("Where should")
-            cy.click(f"pp:theme:{oid}:park")
-            await cy.sees("Happy with it?")
+            oid = await cy.to_preview(cat_jpeg, name="Tom", style="16bit", theme="park")
             assert runtime.orders.get_order(order_id=oid).choices.user_crop is None
             cy.click(f"pp:pv:{oid}:crop")
             ask = (await cy.sees("Which part of the photo"))[0]

@@ -43,13 +43,7 @@ async def _to_the_premium_button(ann: Member, cat_jpeg: bytes) -> tuple[str, Sai
 
 async def _to_the_packages(ann: Member, cat_jpeg: bytes) -> str:
     """/pixelpet -> 8-bit -> park -> "Looks good": the package offer (only SKU'd packages)."""
-    ann.slash("pixelpet", image=cat_jpeg, name="Mochi")
-    await ann.sees("Pick a style")
-    oid = ann.order_id()
-    ann.select(f"pp:style:{oid}", "8bit")
-    await ann.sees("Where should")
-    ann.click(f"pp:theme:{oid}:park")
-    await ann.sees("Happy with it?")
+    oid = await ann.to_preview(cat_jpeg, name="Mochi", style="8bit", theme="park")
     ann.click(f"pp:pv:{oid}:ok")
     offer = (await ann.sees("Pick your game"))[0]
     buttons = [b for row in offer.components for b in row["components"]]
@@ -210,13 +204,7 @@ def test_a_package_without_a_sku_is_refused_clearly(
     async def scenario(fake: FakeDiscord, settings: Settings) -> None:
         async with running_bot(settings, runtime, fake):
             eve = Member(fake, 706, "Eve")
-            eve.slash("pixelpet", image=cat_jpeg, name="Rex")
-            await eve.sees("Pick a style")
-            oid = eve.order_id()
-            eve.select(f"pp:style:{oid}", "8bit")
-            await eve.sees("Where should")
-            eve.click(f"pp:theme:{oid}:park")
-            await eve.sees("Happy with it?")
+            oid = await eve.to_preview(cat_jpeg, name="Rex", style="8bit", theme="park")
             eve.click(f"pp:pv:{oid}:ok")
             await eve.sees("Pick your game")
             eve.press_old(f"pp:pkg:{oid}:deluxe")  # an old button: deluxe has no SKU

@@ -40,13 +40,7 @@ def stripe_runtime(base_settings: Settings, fake_stripe: FakeStripe) -> Iterator
 
 async def _to_the_pay_button(ann: Member, cat_jpeg: bytes) -> Said:
     """/pixelpet -> 16-bit -> park -> preview "Looks good" -> the classic package's Pay link."""
-    ann.slash("pixelpet", image=cat_jpeg, name="Mochi")
-    await ann.sees("Pick a style")
-    oid = ann.order_id()
-    ann.select(f"pp:style:{oid}", "16bit")
-    await ann.sees("Where should")
-    ann.click(f"pp:theme:{oid}:park")
-    await ann.sees("Happy with it?")
+    oid = await ann.to_preview(cat_jpeg, name="Mochi", style="16bit", theme="park")
     ann.click(f"pp:pv:{oid}:ok")
     offer = (await ann.sees("Pick your game"))[0]
     labels = [b["label"] for row in offer.components for b in row["components"]]
