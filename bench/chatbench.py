@@ -44,6 +44,28 @@ def summarise(samples: list[dict[str, float]]) -> dict[str, Any]:
     return out
 
 
+def production_pacing(settings: Any, bot: str, runs: int) -> dict[str, Any]:
+    """Settings that undo the test harness's faster values for `bot` ("telegram", "discord"):
+    real sprite size, worker progress, watcher polls and edits; uploads allowed for every run."""
+    return {
+        "preview_sprite_size": settings.preview_sprite_size,
+        "progress_interval_s": settings.progress_interval_s,
+        f"{bot}_poll_interval_s": getattr(settings, f"{bot}_poll_interval_s"),
+        f"{bot}_edit_interval_s": getattr(settings, f"{bot}_edit_interval_s"),
+        f"{bot}_uploads_per_hour": runs + 5,
+    }
+
+
+def timings(start: float, ack: float, asked: float, gif: float) -> dict[str, float]:
+    """One run's milliseconds: to the first answer, to the preview GIF, and GIF after the last
+    choice (all on the fake server's clock)."""
+    return {
+        "ack": (ack - start) * 1000,
+        "preview": (gif - start) * 1000,
+        "preview_after_theme": (gif - asked) * 1000,
+    }
+
+
 Bench = Callable[[Any, Any, int], Awaitable[list[dict[str, float]]]]
 
 

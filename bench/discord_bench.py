@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results" / "discord.json"
 
-from bench.chatbench import cat_photo, run  # noqa: E402
+from bench.chatbench import cat_photo, production_pacing, run, timings  # noqa: E402
 from bots.discord.bot import point_at  # noqa: E402
 from core.config import Settings  # noqa: E402
 from tests.bots.discord.fake_discord import FakeDiscord  # noqa: E402
@@ -51,11 +51,7 @@ async def one_run(fake: FakeDiscord, uid: int, photo: bytes) -> dict[str, float]
     asked = time.monotonic()
     member.click(f"pp:theme:{oid}:park")
     gif = (await member.sees("Happy with it?", within=120))[0].at
-    return {
-        "ack": (ack - start) * 1000,
-        "preview": (gif - start) * 1000,
-        "preview_after_theme": (gif - asked) * 1000,
-    }
+    return timings(start, ack, asked, gif)
 
 
 async def bench(settings: Settings, runtime: Any, runs: int) -> list[dict[str, float]]:
@@ -64,13 +60,7 @@ async def bench(settings: Settings, runtime: Any, runs: int) -> list[dict[str, f
         tuned = bot_settings(
             settings,
             fake,
-            # Production pacing (sprite size, worker progress, watcher polls and edits), not the
-            # tests' faster values.
-            preview_sprite_size=settings.preview_sprite_size,
-            progress_interval_s=settings.progress_interval_s,
-            discord_poll_interval_s=settings.discord_poll_interval_s,
-            discord_edit_interval_s=settings.discord_edit_interval_s,
-            discord_uploads_per_hour=runs + 5,
+            **production_pacing(settings, "discord", runs),
         )
         try:
             async with running_bot(tuned, runtime, fake):

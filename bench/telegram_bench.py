@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results" / "telegram.json"
 
-from bench.chatbench import cat_photo, run  # noqa: E402
+from bench.chatbench import cat_photo, production_pacing, run, timings  # noqa: E402
 from core.config import Settings  # noqa: E402
 from tests.bots.telegram.harness import User, bot_settings, running_bot  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
@@ -39,11 +39,7 @@ async def one_run(fake: FakeTelegram, uid: int, photo: bytes) -> dict[str, float
     asked = time.monotonic()
     user.click("theme:park")
     gif = (await user.says("Here's", within=120))[0].at
-    return {
-        "ack": (ack - start) * 1000,
-        "preview": (gif - start) * 1000,
-        "preview_after_theme": (gif - asked) * 1000,
-    }
+    return timings(start, ack, asked, gif)
 
 
 async def bench(settings: Settings, runtime: Any, runs: int) -> list[dict[str, float]]:
@@ -52,13 +48,7 @@ async def bench(settings: Settings, runtime: Any, runs: int) -> list[dict[str, f
         tuned = bot_settings(
             settings,
             fake,
-            # Production pacing (sprite size, worker progress, watcher polls and edits), not the
-            # tests' faster values.
-            preview_sprite_size=settings.preview_sprite_size,
-            progress_interval_s=settings.progress_interval_s,
-            telegram_poll_interval_s=settings.telegram_poll_interval_s,
-            telegram_edit_interval_s=settings.telegram_edit_interval_s,
-            telegram_uploads_per_hour=runs + 5,
+            **production_pacing(settings, "telegram", runs),
         )
         async with running_bot(tuned, runtime, fake):
             await one_run(fake, 10_000, photo)  # warm-up: imports, model load, caches
