@@ -17,6 +17,7 @@ from PIL import Image
 from core.config import Settings
 from core.images.crop import crop_subject
 from core.images.cutout import new_cutter
+from core.hero.traits import Species, SpeciesChoice
 from core.images.intake import IntakeLimits, load_image
 from core.pixelart.pixelize import PixelSprite, pixelize
 from core.pixelart.styles import get_style
@@ -44,6 +45,10 @@ class SpriteResult:
     cutout_backend: str
     confidence: float
     animations: dict[str, list[Frame]]
+    # The species drawn (cat/dog get the rigged hero, other the photo's pose) and whether the
+    # detector guessed it (True) or the person chose it (False).
+    species: Species = "other"
+    species_guessed: bool = False
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
@@ -51,6 +56,8 @@ class SpriteResult:
         return {
             "style": self.style,
             "size": self.size,
+            "species": self.species,
+            "species_guessed": self.species_guessed,
             "palette": self.palette,
             "cutout": {"backend": self.cutout_backend, "confidence": round(self.confidence, 3)},
             "frames": {name: len(frames) for name, frames in self.animations.items()},
@@ -83,6 +90,7 @@ def make_sprite(
     user_crop: UserCrop | None = None,
     progress: ProgressFn | None = None,
     stylizer: Stylizer | None = None,
+    species: SpeciesChoice = "auto",
 ) -> SpriteResult:
     """Run every sprite step on one photo; raises PetPixelError subclasses for bad input.
 
