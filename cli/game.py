@@ -29,18 +29,24 @@ def game(
 ) -> None:
     """Build a playable platformer starring the pet in the photo."""
     from core.levels import generate_levels
-    from core.packaging import build_bundle, write_bundle
+    from core.levels.generator import check_request
+    from core.packaging import build_bundle, player_box, write_bundle
 
     settings = load_cli_settings()
     with user_errors():
         # Cheap checks first, so a typo fails before the photo is processed.
-        level_list = generate_levels(seed=seed, theme=theme, difficulty=difficulty, count=levels)
+        check_request(theme=theme, difficulty=difficulty, count=levels)
         data = _read_photo(photo)
         from core.pipeline import make_sprite  # heavy imports only once the cheap checks pass
 
         sprite = make_sprite(
             data, settings=settings, style=style, seed=seed, progress=print_progress
         )
+        # Levels are proven with the hero's own hitbox, which only the sprite's atlas knows.
+        level_list = generate_levels(
+            seed=seed, theme=theme, difficulty=difficulty, count=levels,
+            player=player_box(sprite.atlas),
+        )  # fmt: skip
         bundle = build_bundle(
             sheet_png=_png(sprite.sheet),
             atlas=sprite.atlas,

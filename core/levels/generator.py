@@ -7,19 +7,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import InvalidRequest
-from core.levels.physics import Constants, derive, load_physics, novice
+from core.levels.physics import (
+    PLAYER_LIMITS,
+    Constants,
+    derive,
+    load_physics,
+    novice,
+    with_player,
+)
 from core.levels.reach import Proof, prove
-from core.levels.terrain import HEIGHT, Knobs, Layout, build_layout, knobs_for
+from core.levels.terrain import HEIGHT, Knobs, Layout, build_layout, fit_player, knobs_for
 from core.levels.themes import Theme, get_theme
 
 ATTEMPTS = 12
 ARENA = 22
 
 
-def generate_levels(*, seed: int, theme: str, difficulty: int, count: int) -> list[dict[str, Any]]:
-    """`count` levels, the last one a boss arena; the same arguments always give the same levels."""
+def generate_levels(
+    *, seed: int, theme: str, difficulty: int, count: int, player: tuple[int, int] | None = None
+) -> list[dict[str, Any]]:
+    """`count` levels, the last one a boss arena; the same arguments always give the same levels.
+
+    `player` is the hero's hitbox (w, h) in world px (default: physics.json's); every level is
+    proven completable with that box, so pass the box the game will play with.
+    """
     return [
-        p.level for p in generate_proven(seed=seed, theme=theme, difficulty=difficulty, count=count)
+        p.level
+        for p in generate_proven(
+            seed=seed, theme=theme, difficulty=difficulty, count=count, player=player
+        )
     ]
 
 
@@ -33,8 +49,23 @@ class Proven:
     checkpoint_proof: Proof | None
 
 
-def generate_proven(*, seed: int, theme: str, difficulty: int, count: int) -> list[Proven]:
+def generate_proven(
+    *, seed: int, theme: str, difficulty: int, count: int, player: tuple[int, int] | None = None
+) -> list[Proven]:
     """generate_levels, keeping the proofs (for tests and tools that check the levels)."""
+    th = check_request(theme=theme, difficulty=difficulty, count=count, player=player)
+    ph = with_player(load_physics(), player)
+    k = novice(derive(ph), ph)
+    return [
+        make_level(seed=seed, theme=th, difficulty=difficulty, index=i, boss=i == count - 1, k=k)
+        for i in range(count)
+    ]
+
+
+def check_request(
+    *, theme: str, difficulty: int, count: int, player: tuple[int, int] | None = None
+) -> Theme:
+    """The cheap argument checks of generate_levels (callers may run them before slow work)."""
     th = get_theme(theme)
     if not 1 <= difficulty <= 5:
         raise InvalidRequest(
@@ -42,12 +73,12 @@ def generate_proven(*, seed: int, theme: str, difficulty: int, count: int) -> li
         )
     if not 1 <= count <= 10:
         raise InvalidRequest("A game has between 1 and 10 levels; pick a count in that range.")
-    ph = load_physics()
-    k = novice(derive(ph), ph)
-    return [
-        make_level(seed=seed, theme=th, difficulty=difficulty, index=i, boss=i == count - 1, k=k)
-        for i in range(count)
-    ]
+    low, high = PLAYER_LIMITS
+    if player is not None and not all(low <= side <= high for side in player):
+        raise InvalidRequest(
+            f"The hero's hitbox must be {low}-{high} px on each side; pick a size in that range."
+        )
+    return th
 
 
 FLAT = Knobs(24, 1, 1, 1, 0.0, (1.0, 0.0, 0.0, 0.0, 0.0))
@@ -60,7 +91,8 @@ def make_level(
     tries = [(d, a) for d in range(difficulty, 0, -1) for a in range(ATTEMPTS)] + [(0, 0)]
     for d, attempt in tries:
         rng = random.Random(f"{seed}:{theme.name}:{d}:{index}:{attempt}")
-        knobs = knobs_for(d, rng) if d else FLAT  # all flat: the fallback that always passes
+        # All flat: the fallback that always passes.
+        knobs = fit_player(knobs_for(d, rng), k.pw // k.SP, k.tile) if d else FLAT
         level, lay = _draft(rng, theme, knobs, index, boss)
         if boss:
             _arena(level, lay, difficulty)

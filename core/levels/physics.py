@@ -54,6 +54,16 @@ def load_physics(path: Path | None = None) -> dict[str, Any]:
     return data
 
 
+PLAYER_LIMITS = (4, 24)  # hitbox sides (px) the generator and its proofs are tested with
+
+
+def with_player(ph: dict[str, Any], player: tuple[int, int] | None) -> dict[str, Any]:
+    """physics.json with the hero's hitbox (w, h) in place of the default player box."""
+    if player is None:
+        return ph
+    return {**ph, "player": {**ph["player"], "w": int(player[0]), "h": int(player[1])}}
+
+
 def _half_up(value: float) -> int:
     return math.floor(value + 0.5)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 HEIGHT = 16
 BASE_ROW, TOP_ROW, LOW_ROW = 12, 6, 13  # surface rows: start, highest, lowest allowed
+SPIKE_CLEAR_PX = 60  # spike row + hero width the novice jump clears with room to spare
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,13 @@ def knobs_for(difficulty: int, rng: random.Random) -> Knobs:
         enemy_density=(0.4, 0.6, 0.8, 1.0, 1.2)[d],
         weights=(3.0 - 0.4 * d, 2.0, 1.0 + 0.4 * d, 0.5 + 0.4 * d, 0.4 + 0.3 * d),
     )
+
+
+def fit_player(k: Knobs, player_w: int, tile: int = 16) -> Knobs:
+    """Shorter spike rows for a wide hero: the novice clears about SPIKE_CLEAR_PX of spikes plus
+    its own width in one jump (3 rows with the default 12-px box), so wider boxes get fewer."""
+    most = max(1, (SPIKE_CLEAR_PX - player_w) // tile)
+    return replace(k, spike_run=min(k.spike_run, most))
 
 
 @dataclass(slots=True)

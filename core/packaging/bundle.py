@@ -8,8 +8,10 @@ from typing import Any
 
 from core.errors import InvalidRequest
 from core.levels import get_theme
+from core.levels.physics import with_player
 from core.packaging.cards import icon, idle_frame, share_card
 from core.packaging.hashing import hash_modules, hashed_name, reachable, rewrite_imports
+from core.packaging.hero import hero_fit, species_of
 from core.packaging.page import PageInfo, render_page
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "game_template"
@@ -34,13 +36,18 @@ def build_bundle(
     physics: dict[str, Any] | None = None,
     template_dir: Path = TEMPLATE_DIR,
 ) -> dict[str, bytes]:
-    """Every file of one playable game; only index.html keeps its name, the rest are hashed."""
+    """Every file of one playable game; only index.html keeps its name, the rest are hashed.
+
+    The hero's physics box comes from the atlas hitbox (core.packaging.hero): `levels` must have
+    been generated with `player=player_box(atlas)` to be proven for the box the game plays with.
+    """
     name = _check_inputs(pet_name, theme, levels)
     bundle: dict[str, bytes] = {}
     names = _add_code(bundle, template_dir)
     sheet = _add(bundle, "sheet.png", sheet_png)
     atlas_name = _add(bundle, "sheet.json", _json({**atlas, "image": sheet}))
     sprite = idle_frame(sheet_png, atlas)
+    fit = hero_fit(atlas, sprite.height)
     image = _add(bundle, "card.png", preview_png or share_card(sprite, theme, name))
     animated = _add(bundle, "preview.gif", preview_gif) if preview_gif else ""
     game = {
@@ -50,7 +57,9 @@ def build_bundle(
         "theme": theme,
         "seed": seed,
         "palette": palette,
-        "physics": physics if physics is not None else _physics(template_dir),
+        "species": species_of(atlas),
+        "hero": fit.game_json(),
+        "physics": with_player(physics or _physics(template_dir), fit.player),
         "levels": levels,
         "atlas": atlas_name,
         "sheet": sheet,
