@@ -34,6 +34,7 @@ from core.orders.publish import (
 from core.orders.schemas import DIFFICULTY_LEVELS, OrderChoices
 from core.orders.store import ProgressWriter, get_order_row, get_upload_row, move
 from core.orders.views import choices_of
+from core.packaging.hero import player_box
 from core.progress import ProgressFn, scaled
 from core.storage import Storage
 
@@ -201,7 +202,7 @@ class Builds:
         report(30, "Designing levels")
         levels = self.steps.generate_levels(
             seed=job.choices.seed, theme=job.choices.theme, count=package.levels,
-            difficulty=DIFFICULTY_LEVELS[job.choices.difficulty],
+            difficulty=DIFFICULTY_LEVELS[job.choices.difficulty], player=player_box(atlas),
         )  # fmt: skip
         report(55, "Packing your game")
         files = self._bundle(job, sheet, atlas, gif, levels)
