@@ -1,5 +1,6 @@
 // Sound: tiny WebAudio synth effects for sim events, a mute toggle remembered by the browser.
-// Silent until the first user gesture, as browsers require; nothing is downloaded.
+// Silent until the first user gesture, as browsers require; nothing is downloaded. The special move
+// speaks with the hero's voice: a bark (dog), a meow (cat) or a chirp (other).
 
 const STORE_KEY = 'petpixel-muted';
 
@@ -12,7 +13,8 @@ const SOUNDS = {
   hurt: [['sawtooth', 300, 80, 0.25, 0.14], ['noise', 0, 0, 0.08, 0.1]],
   death: [['triangle', 440, 60, 0.6, 0.2]],
   checkpoint: [['square', 523, 523, 0.07, 0.1], ['square', 659, 659, 0.07, 0.1], ['square', 784, 784, 0.12, 0.1]],
-  special: [['noise', 0, 0, 0.05, 0.14], ['sawtooth', 520, 260, 0.12, 0.14]],
+  bark: [['noise', 0, 0, 0.05, 0.14], ['sawtooth', 520, 260, 0.12, 0.14]],
+  chirp: [['sine', 1400, 2600, 0.07, 0.12], ['sine', 1600, 3000, 0.09, 0.12]],
   boss_hit: [['noise', 0, 0, 0.1, 0.2], ['square', 200, 60, 0.2, 0.16]],
   goal: [['square', 523, 523, 0.1, 0.1], ['square', 659, 659, 0.1, 0.1], ['square', 784, 784, 0.1, 0.1], ['square', 1046, 1046, 0.3, 0.1]],
   won: [['square', 392, 392, 0.12, 0.1], ['square', 523, 523, 0.12, 0.1], ['square', 659, 659, 0.12, 0.1], ['square', 1046, 1046, 0.5, 0.12]],
@@ -22,10 +24,17 @@ function remembered() {
   try { return localStorage.getItem(STORE_KEY) === '1'; } catch { return false; }
 }
 
+// The meow: a sawtooth that bends up then down ("mi-aow"), through two band-pass formants that
+// glide from an "ee"-ish vowel to an "ow"; [seconds from start, pitch Hz, formant 1 Hz, formant 2 Hz].
+const MEOW = [[0, 480, 600, 2200], [0.12, 760, 950, 1700], [0.42, 390, 550, 900]];
+const MEOW_SECONDS = 0.46;
+
 export class Audio {
-  constructor() {
+  constructor(voice = 'bark') {
     this.ctx = null;
     this.muted = remembered();
+    this.voice = voice;
+    this.played = {}; // sound name -> times synthesized (read by tests through window.PETPIXEL)
   }
 
   // Called from a user gesture handler: only then may a page start an AudioContext.
@@ -44,11 +53,38 @@ export class Audio {
     return this.muted;
   }
 
-  play(name) {
-    const parts = SOUNDS[name];
-    if (!parts || !this.ctx || this.muted) return;
+  play(event) {
+    const name = event === 'special' ? this.voice : event;
+    if (!this.ctx || this.muted || !(SOUNDS[name] || name === 'meow')) return;
+    this.played[name] = (this.played[name] || 0) + 1;
     let t = this.ctx.currentTime;
-    for (const part of parts) t = this.tone(t, ...part);
+    if (name === 'meow') { this.meow(t); return; }
+    for (const part of SOUNDS[name]) t = this.tone(t, ...part);
+  }
+
+  meow(t) {
+    const o = this.ctx.createOscillator(), env = this.ctx.createGain();
+    o.type = 'sawtooth';
+    env.gain.setValueAtTime(0.001, t);
+    env.gain.exponentialRampToValueAtTime(0.5, t + 0.04);
+    env.gain.setValueAtTime(0.5, t + 0.25);
+    env.gain.exponentialRampToValueAtTime(0.001, t + MEOW_SECONDS);
+    env.connect(this.master);
+    for (const [i, q] of [[2, 5], [3, 8]]) {
+      const f = this.ctx.createBiquadFilter();
+      f.type = 'bandpass';
+      f.Q.value = q;
+      this.glide(f.frequency, t, i);
+      o.connect(f).connect(env);
+    }
+    this.glide(o.frequency, t, 1);
+    o.start(t);
+    o.stop(t + MEOW_SECONDS);
+  }
+
+  glide(param, t, column) {
+    param.setValueAtTime(MEOW[0][column], t);
+    for (const row of MEOW.slice(1)) param.exponentialRampToValueAtTime(row[column], t + row[0]);
   }
 
   tone(t, wave, f0, f1, dur, vol) {

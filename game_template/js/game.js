@@ -6,6 +6,7 @@ import { Background } from './background.js';
 import { Camera } from './camera.js';
 import { Effects } from './effects.js';
 import { Pet } from './pet.js';
+import { SPECIES, speciesOf } from './species.js';
 import { Sprites } from './sprites.js';
 import { TileSet } from './tiles.js';
 
@@ -17,10 +18,12 @@ export class Game {
   constructor({ data, atlas, sheet, renderer, input, audio, ui }) {
     Object.assign(this, { data, renderer, input, audio, ui });
     this.physics = data.physics;
-    this.sprites = new Sprites();
-    this.pet = new Pet(atlas, sheet);
+    this.species = speciesOf(data.species);
+    this.kind = SPECIES[this.species];
+    this.sprites = new Sprites(this.kind.collectible);
+    this.pet = new Pet(atlas, sheet, data.hero);
     this.camera = new Camera();
-    this.effects = new Effects(data.seed, this.physics.score);
+    this.effects = new Effects(data.seed, this.physics.score, this.kind.special);
     this.status = 'title';
     this.hero = document.getElementById('hero');
     this.tick = 0;
@@ -119,7 +122,7 @@ export class Game {
     for (const e of step(this.world, this.input.read())) {
       this.audio.play(e.type);
       this.effects.event(e, this.world.player);
-      this.pet.event(e.type);
+      this.pet.event(e.type === 'special' && this.kind.special === 'pounce' ? 'pounce' : e.type);
     }
     const s = this.world.status;
     if (s === 'won' || (s === 'level_complete' && this.levelIndex === this.data.levels.length - 1)) {

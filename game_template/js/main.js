@@ -6,6 +6,7 @@ import { loadGame } from './assets.js';
 import { Game } from './game.js';
 import { Input, attachTouch, isTouchDevice } from './input.js';
 import { Renderer } from './render.js';
+import { SPECIES, speciesOf } from './species.js';
 import { UI } from './ui.js';
 
 function installHook(game) {
@@ -18,6 +19,9 @@ function installHook(game) {
     get score() { return game.world.score; },
     get seed() { return game.data.seed; },
     get frame() { return game.world.frame; },
+    get species() { return game.species; },
+    get collectible() { return game.sprites.collectible; },
+    get sounds() { return Object.freeze({ ...game.audio.played }); },
   });
   Object.defineProperty(window, 'PETPIXEL', { value: hook, enumerable: true });
 }
@@ -28,6 +32,13 @@ function wireButtons(game, audio) {
   mute.addEventListener('click', () => { audio.unlock(); mute.setAttribute('aria-pressed', String(audio.toggle())); });
   document.getElementById('pause-button').addEventListener('click', () => game.togglePause());
   document.addEventListener('visibilitychange', () => { if (document.hidden && game.status === 'playing') game.togglePause(); });
+}
+
+// The touch special button says what the move is: "Bark!", "Meow!" or "Chirp!".
+function labelSpecial(kind) {
+  const button = document.querySelector('[data-action="special"]');
+  button.textContent = kind.cry;
+  button.setAttribute('aria-label', kind.cry.slice(0, -1));
 }
 
 async function boot() {
@@ -42,7 +53,10 @@ async function boot() {
   let ui = null;
   try {
     const { game: data, atlas, sheet } = await loadGame();
-    ui = new UI({ petName: data.pet_name, touch, levelCount: data.levels.length });
+    const kind = SPECIES[speciesOf(data.species)];
+    audio.voice = kind.voice;
+    labelSpecial(kind);
+    ui = new UI({ petName: data.pet_name, touch, levelCount: data.levels.length, word: kind.word });
     const renderer = new Renderer(document.getElementById('screen'), stage);
     const game = new Game({ data, atlas, sheet, renderer, input, audio, ui });
     installHook(game);

@@ -3,28 +3,23 @@
 
 import { canvas } from './themes.js';
 
-const TARGET_HEIGHT = 24; // world pixels a pet should stand; larger sprites shrink by whole factors
-
-function opaqueHeight(sheet, cell) {
-  const [, ctx] = canvas(cell.w, cell.h);
-  ctx.drawImage(sheet, cell.x, cell.y, cell.w, cell.h, 0, 0, cell.w, cell.h);
-  const data = ctx.getImageData(0, 0, cell.w, cell.h).data;
-  let top = cell.h, bottom = -1;
-  for (let i = 3; i < data.length; i += 4) {
-    if (data[i] === 0) continue;
-    const y = Math.floor((i >> 2) / cell.w);
-    top = Math.min(top, y);
-    bottom = Math.max(bottom, y);
-  }
-  return bottom >= top ? bottom - top + 1 : cell.h;
+// Where the cell's top-left sits relative to the physics box's bottom centre, in world px (facing
+// right): the atlas hitbox's centre and bottom land on the box's centre and bottom, or for an atlas
+// without a hitbox (v1) the anchor does. hero is game.json's `hero`: {scale, hitbox}.
+export function cellOffset(hero, anchor) {
+  const k = Math.max(1, hero.scale || 1), h = hero.hitbox;
+  if (!h) return [-Math.round(anchor.x / k), -Math.round(anchor.y / k)];
+  return [-Math.round((h.x + h.w / 2) / k), -Math.round((h.y + h.h) / k)];
 }
 
 export class Pet {
-  constructor(atlas, sheet) {
+  // hero: game.json's `hero` ({scale, hitbox}), computed once by the packager (core/packaging/hero.py)
+  // so the drawn body, the physics box and the level proofs all use the same numbers.
+  constructor(atlas, sheet, hero = {}) {
     this.atlas = atlas;
     this.anims = atlas.animations;
-    const idle = this.anims.idle.frames[0];
-    this.k = Math.max(1, Math.floor(opaqueHeight(sheet, idle) / TARGET_HEIGHT));
+    this.k = Math.max(1, hero.scale || 1);
+    this.offset = cellOffset(hero, atlas.anchor);
     // Shrink once by a whole factor with smoothing off: every pixel stays a crisp square.
     const [c, ctx] = canvas(Math.ceil(sheet.width / this.k), Math.ceil(sheet.height / this.k));
     ctx.drawImage(sheet, 0, 0, c.width, c.height);
@@ -34,12 +29,14 @@ export class Pet {
     this.time = 0;
     this.squash = { x: 1, y: 1 };
     this.sinceJump = 99;
+    this.lunge = 0;
   }
 
   event(type) {
     if (type === 'jump') { this.sinceJump = 0; this.squash = { x: 0.8, y: 1.25 }; }
     if (type === 'land') this.squash = { x: 1.3, y: 0.75 };
     if (type === 'special') this.squash = { x: 1.2, y: 0.85 };
+    if (type === 'pounce') { this.squash = { x: 1.35, y: 0.8 }; this.lunge = 4; }
   }
 
   // One presentation frame (1/60 s): advance the clock, relax squash towards 1.
@@ -50,6 +47,7 @@ export class Pet {
     this.sinceJump += 1;
     this.squash.x += (1 - this.squash.x) * 0.25;
     this.squash.y += (1 - this.squash.y) * 0.25;
+    this.lunge = Math.max(0, this.lunge - 0.5);
   }
 
   animFor(state) {
@@ -90,14 +88,15 @@ export class Pet {
 
   draw(ctx, player, cam, frameNo) {
     if (player.invuln > 0 && player.state !== 'hurt' && Math.floor(frameNo / 4) % 2 === 0) return;
-    const f = this.frame(player), k = this.k;
-    const footX = Math.round(player.x + player.w / 2 - cam.x);
+    const f = this.frame(player), k = this.k, [ox, oy] = this.offset;
+    // The pounce lunge is presentation only: the sim's box never moves for it.
+    const footX = Math.round(player.x + player.w / 2 + player.facing * Math.round(this.lunge) - cam.x);
     const footY = Math.round(player.y + player.h - cam.y);
-    const ax = this.atlas.anchor.x / k, ay = this.atlas.anchor.y / k;
     ctx.save();
     ctx.translate(footX, footY);
+    // Flipping about the box's centre mirrors the hitbox onto itself, so facing left fits too.
     ctx.scale((player.facing < 0 ? -1 : 1) * this.squash.x, this.squash.y);
-    ctx.drawImage(this.sheet, f.x / k, f.y / k, f.w / k, f.h / k, -Math.round(ax), -Math.round(ay), f.w / k, f.h / k);
+    ctx.drawImage(this.sheet, f.x / k, f.y / k, f.w / k, f.h / k, ox, oy, f.w / k, f.h / k);
     ctx.restore();
   }
 }

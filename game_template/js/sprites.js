@@ -1,5 +1,6 @@
 // Small pixel-art sprites for everything but the pet: enemies, boss, treats, flags, hearts, digits.
 // Drawn from character maps into tiny canvases once; '.' is transparent, other letters index PAL.
+// `img.treat` is the species' collectible: a bone (dog), a fish (cat) or a star (other).
 
 import { canvas } from './themes.js';
 
@@ -20,8 +21,12 @@ const MAPS = {
     'kBBBkbbbbkBBBk', 'kBk.kbyybk.kBk', 'kk...kbbk...kk', '......kk......', '..............'],
   jumper: ['............', '..kk....kk..', '.kwwk..kwwk.', '.kwkgkkgwkk.', 'kgggggggggk.', 'kgGgggggggGk',
     'kggkkkkkkggk', 'kgggppppgggk', '.kgggggggGk.', 'kGGkkGGkkGGk', 'kkk..kk..kkk', '............'],
-  treat: ['.kk......kk.', 'kwwk....kwwk', 'kwwwkkkkwwwk', '.kwwwwwwwwk.', '.kwwwwwwwwk.', 'kwwwkkkkwwwk',
+  bone: ['.kk......kk.', 'kwwk....kwwk', 'kwwwkkkkwwwk', '.kwwwwwwwwk.', '.kwwwwwwwwk.', 'kwwwkkkkwwwk',
     'kwwk....kwwk', '.kk......kk.'],
+  fish: ['....kkkk....', '..kkbbbbk.kk', '.kbwkbbbbkbk', 'kbbbbbbbbbbk', 'kbbbbbbbbbbk', '.kBBBBBBk.Bk',
+    '..kkBBBk..kk', '....kkk.....'],
+  star: ['....k....', '...kyk...', 'kkkyyykkk', 'kyyyyyyyk', '.kyywyyk.', '..kyyyk..', '.kyykyyk.', 'kyk...kyk',
+    'kk.....kk'],
   heart: ['.kk.kk.', 'krrkrrk', 'krwrrrk', 'krrrrrk', '.krrrk.', '..krk..', '...k...'],
   heartEmpty: ['.kk.kk.', 'kSSkSSk', 'kSSSSSk', 'kSSSSSk', '.kSSSk.', '..kSk..', '...k...'],
   paw: ['.k.k.k.', 'kykykyk', '.k.k.k.', '.kkkkk.', 'kyyyyyk', 'kyyyyyk', '.kkkkk.'],
@@ -105,9 +110,11 @@ function boss(flash) {
 }
 
 export class Sprites {
-  constructor() {
+  constructor(collectible = 'bone') {
     this.img = {};
     for (const [name, rows] of Object.entries(MAPS)) this.img[name] = fromMap(rows);
+    this.collectible = MAPS[collectible] ? collectible : 'bone';
+    this.img.treat = this.img[this.collectible];
     this.img.flagOff = flag('#94b0c2', 16);
     this.img.flagOn = flag('#38b764', 16);
     this.img.house = house();

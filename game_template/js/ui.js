@@ -4,8 +4,9 @@
 const $ = (id) => document.getElementById(id);
 
 export class UI {
-  constructor({ petName, touch, levelCount }) {
+  constructor({ petName, touch, levelCount, word = 'bark' }) {
     this.petName = petName;
+    this.word = word; // the special move's name: bark, meow or chirp
     this.touch = touch;
     this.levelCount = levelCount;
     this.overlay = $('overlay');
@@ -49,7 +50,7 @@ export class UI {
   hide() { this.overlay.hidden = true; }
 
   title() {
-    const keys = this.touch ? 'Use the buttons to run, jump and bark.' : 'Arrows/WASD run · Space/Z jump · X/Shift bark · P pause';
+    const keys = this.touch ? `Use the buttons to run, jump and ${this.word}.` : `Arrows/WASD run · Space/Z jump · X/Shift ${this.word} · P pause`;
     this.show(this.petName, [`A pixel adventure in ${this.levelCount} ${this.levelCount === 1 ? 'level' : 'levels'}`, keys], [], this.prompt(), true);
   }
 

@@ -108,12 +108,17 @@ def served_game(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A packaged two-level park game served from a sub-folder, as a static host would."""
     root = tmp_path_factory.mktemp("site")
     package(root / "games" / "abc")
+    yield from serve(root, "games/abc")
+
+
+def serve(root: Path, sub: str) -> Iterator[Served]:
+    """Serve `root` over HTTP until the generator is closed; yields the game at `sub`."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Served(root / "games" / "abc", f"http://127.0.0.1:{server.server_port}/games/abc/")
+        yield Served(root / sub, f"http://127.0.0.1:{server.server_port}/{sub}/")
     finally:
         server.shutdown()
         server.server_close()

@@ -12,14 +12,18 @@ KEY_FOR = {"L": "ArrowLeft", "R": "ArrowRight", "J": "Space", "S": "KeyX"}
 FRAME_MS = 16  # the fake clock fires requestAnimationFrame every 16 ms: at most one sim step each
 
 
-def bot_trace(level: dict[str, Any], workdir: Path) -> list[tuple[int, str]]:
-    """The rules engineer's A* bot: run-length input runs that finish `level` in the real sim."""
+def bot_trace(
+    level: dict[str, Any], workdir: Path, physics: dict[str, Any] | None = None
+) -> list[tuple[int, str]]:
+    """The rules engineer's A* bot: run-length input runs that finish `level` in the real sim
+    (with the game's own physics, e.g. its hero's hitbox, when given)."""
     path = workdir / f"level{level['index']}.json"
     path.write_text(json.dumps(level))
-    bot = TEMPLATE / "tools" / "bot.mjs"
-    out = subprocess.run(
-        ["node", str(bot), str(path)], capture_output=True, text=True, check=True, timeout=120
-    )
+    args = [str(TEMPLATE / "tools" / "bot.mjs"), str(path)]
+    if physics is not None:
+        (workdir / "physics.json").write_text(json.dumps(physics))
+        args += ["--physics", str(workdir / "physics.json")]
+    out = subprocess.run(["node", *args], capture_output=True, text=True, check=True, timeout=120)
     return [(int(n), str(keys)) for n, keys in json.loads(out.stdout)["inputs"]]
 
 
