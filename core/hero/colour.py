@@ -1,0 +1,82 @@
+"""Colour helpers for reading a pet: Lab conversion, CIEDE2000, and the room-light correction.
+
+The correction is a clamped von Kries white balance: the illuminant is estimated from near-neutral
+pixels (background and the pet's own greys and whites, brighter ones weighted more, as in
+white-patch), so warm lamp light no longer turns a grey cat olive. Strongly coloured pixels never
+vote, and the gains are clamped, so a genuinely orange cat stays orange.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from skimage.color import deltaE_ciede2000, lab2rgb, rgb2lab
+
+from core.hero.traits import RGB
+
+# Lab chroma below which a pixel may be a grey or white lit by a tinted light.
+NEUTRAL_CHROMA = 24.0
+# How far a channel's gain may move from 1 (a stronger cast is likelier the scene's own colour).
+MAX_GAIN_SHIFT = 0.22
+# Fewer near-neutral pixels than this fraction: no estimate, no correction.
+MIN_NEUTRAL_SHARE = 0.02
+
+
+def to_lab(rgb: np.ndarray) -> np.ndarray:
+    """sRGB uint8 (..., 3) to CIELAB float (..., 3)."""
+    return np.asarray(rgb2lab(np.asarray(rgb, dtype=np.float64) / 255.0))
+
+
+def to_rgb(lab: np.ndarray) -> RGB:
+    """One Lab colour to an sRGB tuple (clipped into gamut)."""
+    rgb = lab2rgb(np.asarray(lab, dtype=np.float64).reshape(1, 1, 3)).reshape(3)
+    r, g, b = (round(float(v)) for v in np.clip(rgb * 255.0, 0, 255))
+    return (r, g, b)
+
+
+def delta_e(a: RGB, b: RGB) -> float:
+    """CIEDE2000 difference between two sRGB colours."""
+    lab = to_lab(np.array([a, b], dtype=np.uint8))
+    return float(deltaE_ciede2000(lab[0], lab[1]))  # type: ignore[no-untyped-call]
+
+
+def hex_rgb(colour: str) -> RGB:
+    """'#rrggbb' to an RGB tuple."""
+    value = colour.lstrip("#")
+    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
+
+
+def _linear(rgb: np.ndarray) -> np.ndarray:
+    c = rgb.astype(np.float64) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _srgb(lin: np.ndarray) -> np.ndarray:
+    c = np.clip(lin, 0.0, 1.0)
+    out = np.where(c <= 0.0031308, c * 12.92, 1.055 * c ** (1 / 2.4) - 0.055)
+    return np.asarray(np.round(out * 255.0), dtype=np.uint8)
+
+
+def estimate_gains(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per-channel gains (linear light) that neutralise the room's cast, clamped; ones if unsure."""
+    pixels = image.reshape(-1, 3)
+    lab = to_lab(pixels)
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    neutral = (chroma < NEUTRAL_CHROMA) & (lab[:, 0] > 25) & (lab[:, 0] < 98)
+    if neutral.mean() < MIN_NEUTRAL_SHARE:
+        return np.ones(3)
+    # The pet's neutral pixels count as much as the whole background, whatever their areas.
+    on_pet = mask.reshape(-1)[neutral] > 0
+    weight = (lab[neutral, 0] / 100.0) ** 2
+    weight = weight / np.where(on_pet, max(on_pet.sum(), 1), max((~on_pet).sum(), 1))
+    mean = (_linear(pixels[neutral]) * weight[:, None]).sum(axis=0) / weight.sum()
+    gains = mean.mean() / np.maximum(mean, 1e-6)
+    # Pixels near the neutral threshold could be pale coloured fur: trust only a consistent cast.
+    cast = np.hypot(*np.median(lab[neutral, 1:], axis=0))
+    trust = float(np.clip(1.5 - cast / NEUTRAL_CHROMA, 0.0, 1.0))
+    gains = 1.0 + np.clip(gains - 1.0, -MAX_GAIN_SHIFT, MAX_GAIN_SHIFT) * trust
+    return np.asarray(gains / gains.mean())
+
+
+def apply_gains(image: np.ndarray, gains: np.ndarray) -> np.ndarray:
+    """The image with the gains applied in linear light (uint8 sRGB out)."""
+    return _srgb(_linear(image) * gains.reshape(1, 1, 3))
