@@ -19,6 +19,7 @@ from sqlalchemy import update
 from core.config import Settings
 from core.db import Database
 from core.errors import PetPixelError
+from core.hero.traits import SpeciesChoice
 from core.orders.lifecycle import FINAL_STATUSES, InvalidTransition, OrderStatus
 from core.orders.models import Event, Order
 from core.orders.packages import Package, get_package
@@ -27,6 +28,7 @@ from core.orders.publish import (
     png_bytes,
     reserve_game,
     save_preview_keys,
+    species_of,
     sprite_info,
     store_preview,
     upload_bundle,
@@ -73,6 +75,7 @@ class _Job:
     sheet_key: str | None
     atlas_key: str | None
     gif_key: str | None
+    species: SpeciesChoice  # what the build draws: the choice, or the preview's guess for auto
 
 
 class Builds:
@@ -105,16 +108,19 @@ class Builds:
             return self.fail(order_id, code=exc.code, message=exc.message)
         report(92, "Saving your sprite")
         keys = store_preview(self.storage, order_id, result)
+        species, guessed = species_of(result)
         with self.db.session() as session:
             if choices_of(get_order_row(session, order_id)) != job.choices:
                 return (
                     OrderStatus.DRAFT
                 )  # re-requested with new choices meanwhile: a newer job runs
             save_preview_keys(session, order_id, keys, sprite_info(result))
-            move(session, order_id, OrderStatus.PREVIEW_READY,
-                 progress_percent=100, progress_label="Preview ready")  # fmt: skip
+            move(session, order_id, OrderStatus.PREVIEW_READY, progress_percent=100,
+                 progress_label="Preview ready", species_drawn=species,
+                 species_guessed=guessed)  # fmt: skip
             session.add(Event(type="order.preview_ready", user_id=job.user_id, order_id=order_id,
-                              data={"style": job.choices.style}))  # fmt: skip
+                              data={"style": job.choices.style, "species": species,
+                                    "species_guessed": guessed}))  # fmt: skip
         return OrderStatus.PREVIEW_READY
 
     def run_build(self, order_id: str, progress: ProgressFn | None = None) -> OrderStatus:
@@ -172,7 +178,7 @@ class Builds:
             upload = get_upload_row(session, order_id)
             return _Job(order_id, order.user_id, choices_of(order), order.package,
                         upload.original_key, upload.sheet_key, upload.atlas_key,
-                        upload.preview_gif_key)  # fmt: skip
+                        upload.preview_gif_key, build_species(order))  # fmt: skip
 
     def _reporter(self, order_id: str, progress: ProgressFn | None) -> ProgressFn:
         writer = ProgressWriter(self.db, order_id, self.settings.progress_interval_s)
@@ -186,12 +192,18 @@ class Builds:
         return both
 
     def _sprite(
-        self, photo: bytes, choices: OrderChoices, size: int | None, progress: ProgressFn
+        self,
+        photo: bytes,
+        choices: OrderChoices,
+        size: int | None,
+        progress: ProgressFn,
+        species: SpeciesChoice | None = None,
     ) -> Any:
         return self.steps.make_sprite(
             photo, settings=self.settings, style=choices.style,
             size=size or self.settings.preview_sprite_size, seed=choices.seed,
             user_crop=choices.user_crop, progress=progress,
+            species=species or choices.species,
         )  # fmt: skip
 
     def _make_game(
@@ -216,7 +228,8 @@ class Builds:
             atlas = json.loads(self.storage.get(job.atlas_key))
             gif = self.storage.get(job.gif_key) if job.gif_key else None
             return self.storage.get(job.sheet_key), atlas, gif
-        result = self._sprite(self.storage.get(job.photo_key), job.choices, None, progress)
+        photo = self.storage.get(job.photo_key)
+        result = self._sprite(photo, job.choices, None, progress, job.species)
         return png_bytes(result.sheet), result.atlas, result.preview_gif
 
     def _bundle(
@@ -235,8 +248,16 @@ class Builds:
         )  # fmt: skip
 
     def _hd_sprite(self, job: _Job, progress: ProgressFn) -> dict[str, bytes]:
-        result = self._sprite(self.storage.get(job.photo_key), job.choices, 128, progress)
+        photo = self.storage.get(job.photo_key)
+        result = self._sprite(photo, job.choices, 128, progress, job.species)
         return {"download/sprite-hd.png": png_bytes(result.sprite)}
+
+
+def build_species(order: Order) -> SpeciesChoice:
+    """The species a build draws: the person's choice, else what the preview they saw drew."""
+    if order.species != "auto" or order.species_drawn is None:
+        return order.species  # type: ignore[return-value]
+    return order.species_drawn  # type: ignore[return-value]
 
 
 def _config(job: _Job, package: Package, levels: list[dict[str, Any]]) -> dict[str, Any]:
@@ -245,7 +266,7 @@ def _config(job: _Job, package: Package, levels: list[dict[str, Any]]) -> dict[s
         "package": package.name, "levels": len(levels),
         "boss": any(level.get("boss") for level in levels),
         "style": c.style, "theme": c.theme, "difficulty": c.difficulty, "seed": c.seed,
-        "pet_name": c.pet_name,
+        "pet_name": c.pet_name, "species": job.species,
     }  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -105,6 +106,11 @@ class Order(Base):
     difficulty: Mapped[str] = mapped_column(String(16))
     seed: Mapped[int] = mapped_column(Integer, default=0)
     user_crop: Mapped[list[float] | None] = mapped_column(JSON, default=None)
+    # The species choice (auto|cat|dog|other), then what the latest preview drew and whether the
+    # detector chose it; the build draws that same species so the game matches the preview.
+    species: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
+    species_drawn: Mapped[str | None] = mapped_column(String(8), default=None)
+    species_guessed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 

@@ -62,11 +62,18 @@ def store_preview(storage: Storage, order_id: str, result: Any) -> dict[str, str
 
 
 def sprite_info(result: Any) -> dict[str, Any]:
+    species, guessed = species_of(result)
     return {
         "style": result.style, "size": result.size, "palette": list(result.palette),
         "cutout_backend": result.cutout_backend, "confidence": round(float(result.confidence), 3),
+        "species": species, "species_guessed": guessed,
         "timings_ms": {k: round(v, 1) for k, v in result.timings_ms.items()},
     }  # fmt: skip
+
+
+def species_of(result: Any) -> tuple[str, bool]:
+    """(species drawn, guessed by the detector) of a SpriteResult."""
+    return str(getattr(result, "species", "other")), bool(getattr(result, "species_guessed", False))
 
 
 def save_preview_keys(

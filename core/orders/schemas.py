@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from core.hero.traits import Species, SpeciesChoice
 from core.orders.lifecycle import OrderStatus
 
 # Named for people; core.levels takes 1 (relaxed) .. 5 (tough).
@@ -28,6 +29,8 @@ class OrderChoices(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     # (x0, y0, x1, y1) as fractions of the photo, as in core.images.crop.
     user_crop: tuple[float, float, float, float] | None = None
+    # The hero's species: "auto" lets the detector guess; cat/dog/other is the person's word.
+    species: SpeciesChoice = "auto"
 
     @field_validator("user_crop")
     @classmethod
@@ -76,6 +79,8 @@ class OrderView:
     attempts: int
     created_at: datetime
     updated_at: datetime
+    species: Species | None = None  # what the latest preview drew (None before one finished)
+    species_guessed: bool = False  # True when the detector chose it (the choice was "auto")
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,9 @@ class OrderStatusView:
     refund_due: bool
     links: Links
     updated_at: datetime
+    species_choice: SpeciesChoice = "auto"
+    species: Species | None = None  # what the latest preview drew (None before one finished)
+    species_guessed: bool = False
 
 
 @dataclass(frozen=True)

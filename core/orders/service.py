@@ -5,6 +5,7 @@
     user = svc.get_or_create_user(provider="telegram", external_id="42", display_name="Ann")
     order = svc.create_order(user_id=user.id, photo=jpeg_bytes, choices=OrderChoices(style="16bit"))
     svc.request_preview(order_id=order.id)            # enqueues the preview job
+    svc.choose_species(order_id=order.id, species="cat")  # redraws it as a cat (until paid)
     svc.status(order_id=order.id)                     # status, percent, label, links (poll this)
     checkout = svc.choose_package(order_id=order.id, package="classic")
     # free mode: already paid, build queued. Stripe (later): send the buyer to checkout.url,
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidRequest
 from core.orders.base import ServiceBase
 from core.orders.games import GameMethods
-from core.orders.lifecycle import PAID_STATUSES, OrderStatus, check_transition
+from core.orders.lifecycle import PAID_STATUSES, InvalidTransition, OrderStatus, check_transition
 from core.orders.models import Order, PaymentEvent, Upload, utcnow
 from core.orders.packages import get_package
 from core.orders.schemas import (
@@ -82,9 +83,11 @@ class OrderService(UserMethods, GameMethods, ServiceBase):
             status = OrderStatus(order.status)
             if status == OrderStatus.PREVIEW_READY and picked is None:
                 return self._status(session, order)  # nothing new to draw
+            check_changeable(status, paid=order.paid_at is not None)
             values = {
                 **(_choice_columns(picked) if picked else {}),
-                "error_code": None, "error_message": None,
+                "error_code": None, "error_message": None, "species_drawn": None,
+                "species_guessed": False,
                 "progress_percent": 0, "progress_label": "Waiting for an artist",
             }  # fmt: skip
             if status == OrderStatus.DRAFT:  # first request, or new choices before it ran
@@ -94,6 +97,19 @@ class OrderService(UserMethods, GameMethods, ServiceBase):
                 move(session, order_id, OrderStatus.DRAFT, **values)
         self.jobs.enqueue_preview(order_id)
         return self.status(order_id=order_id)
+
+    def choose_species(self, *, order_id: str, species: str) -> OrderStatusView:
+        """Set the hero's species (auto|cat|dog|other) until payment: redraw the preview, or just
+        keep the choice when it confirms the species the ready preview already shows."""
+        current = self.get_order(order_id=order_id)
+        picked = parse_choices({**current.choices.model_dump(), "species": species})
+        if current.status == OrderStatus.PREVIEW_READY and picked.species == current.species:
+            with self.db.session() as session:  # a confirmed guess: nothing new to draw
+                session.execute(update(Order).where(Order.id == order_id,
+                                                    Order.status == current.status.value)
+                                .values(species=picked.species, species_guessed=False))  # fmt: skip
+                return self._status(session, get_order_row(session, order_id))
+        return self.request_preview(order_id=order_id, choices=picked)
 
     def choose_package(self, *, order_id: str, package: str) -> CheckoutInfo:
         """Pick a game package and start paying; free mode pays and queues the build at once."""
@@ -194,8 +210,24 @@ def parse_choices(choices: OrderChoices | dict[str, object] | None) -> OrderChoi
         raise InvalidRequest(f"Please check {field}: {first['msg']}.", code="bad_choice") from None
 
 
+def check_changeable(status: OrderStatus, *, paid: bool) -> None:
+    """Choices change until payment starts; say plainly why not after that (a paid order that
+    failed stays failed: it is refunded, not redrawn)."""
+    if status in PAID_STATUSES or paid:
+        raise InvalidTransition(
+            "This game is already paid for, so its hero and choices can't change any more. "
+            "Start a new order with a new photo to try something else."
+        )
+    if status == OrderStatus.AWAITING_PAYMENT:
+        raise InvalidTransition(
+            "This order is waiting for its payment, so its choices can't change now. Finish "
+            "or cancel the payment first, or start a new order."
+        )
+
+
 def _choice_columns(c: OrderChoices) -> dict[str, object]:
     return {
         "style": c.style, "theme": c.theme, "pet_name": c.pet_name, "difficulty": c.difficulty,
         "seed": c.seed, "user_crop": list(c.user_crop) if c.user_crop else None,
+        "species": c.species,
     }  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.hero.traits import SPECIES, Species
 from core.orders.lifecycle import OrderStatus
 from core.orders.models import Game, Order, Upload, User
 from core.orders.schemas import (
@@ -28,7 +29,13 @@ def choices_of(order: Order) -> OrderChoices:
         difficulty=order.difficulty,  # type: ignore[arg-type]
         seed=order.seed,
         user_crop=crop,  # type: ignore[arg-type]
+        species=order.species,  # type: ignore[arg-type]
     )
+
+
+def drawn_species(order: Order) -> Species | None:
+    drawn = order.species_drawn
+    return drawn if drawn in SPECIES else None
 
 
 def order_view(order: Order) -> OrderView:
@@ -45,6 +52,8 @@ def order_view(order: Order) -> OrderView:
         attempts=order.attempts,
         created_at=order.created_at,
         updated_at=order.updated_at,
+        species=drawn_species(order),
+        species_guessed=order.species_guessed,
     )
 
 
@@ -84,6 +93,9 @@ def status_view(order: Order, links: Links) -> OrderStatusView:
         refund_due=order.refund_due,
         links=links,
         updated_at=order.updated_at,
+        species_choice=order.species,  # type: ignore[arg-type]
+        species=drawn_species(order),
+        species_guessed=order.species_guessed,
     )
 
 

@@ -17,6 +17,6 @@ def test_db_upgrade_then_current(tmp_path: Path) -> None:
     assert "empty" in before.output
     result = runner.invoke(db_app, ["upgrade"], env=env)
     assert result.exit_code == 0, result.output
-    assert "revision 0001" in result.output
+    assert "revision 0002" in result.output
     assert (tmp_path / "data" / "petpixel.db").is_file()
-    assert runner.invoke(db_app, ["current"], env=env).output.strip() == "0001"
+    assert runner.invoke(db_app, ["current"], env=env).output.strip() == "0002"

@@ -21,12 +21,12 @@ def test_upgrade_from_empty_creates_every_table(db_url: str) -> None:
         assert set(inspect(engine).get_table_names()) >= TABLES
     finally:
         engine.dispose()
-    assert current_revision(db_url) == "0001"
+    assert current_revision(db_url) == "0002"
 
 
 def test_upgrade_is_repeatable(db_url: str) -> None:
     migrate(db_url)  # the fixture already upgraded once
-    assert current_revision(db_url) == "0001"
+    assert current_revision(db_url) == "0002"
 
 
 def test_migrations_match_the_models(db: Database) -> None:
