@@ -34,3 +34,9 @@ class InvalidRequest(PetPixelError):
     """A choice (style, size, theme...) outside what we offer."""
 
     code = "invalid_request"
+
+
+class PhotoNeedsRetake(ImageRejected):
+    """The photo is readable but unfit for a hero (no pet, two pets, too small, cut off...)."""
+
+    code = "photo_needs_retake"
