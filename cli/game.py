@@ -11,6 +11,7 @@ from PIL import Image
 
 from cli.common import load_cli_settings, print_progress, user_errors
 from core.errors import ImageRejected
+from core.hero.traits import check_species
 
 
 def register(app: typer.Typer) -> None:
@@ -26,6 +27,9 @@ def game(
     theme: Annotated[str, typer.Option(help="park, beach, snow, city or space.")] = "park",
     difficulty: Annotated[int, typer.Option(help="1 (relaxed) to 5 (tough).")] = 2,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same game.")] = 0,
+    species: Annotated[
+        str, typer.Option(help="cat, dog, other (the photo's own pose) or auto (guess).")
+    ] = "auto",
 ) -> None:
     """Build a playable platformer starring the pet in the photo."""
     from core.levels import generate_levels
@@ -40,8 +44,9 @@ def game(
         from core.pipeline import make_sprite  # heavy imports only once the cheap checks pass
 
         sprite = make_sprite(
-            data, settings=settings, style=style, seed=seed, progress=print_progress
-        )
+            data, settings=settings, style=style, seed=seed, progress=print_progress,
+            species=check_species(species),
+        )  # fmt: skip
         # Levels are proven with the hero's own hitbox, which only the sprite's atlas knows.
         level_list = generate_levels(
             seed=seed, theme=theme, difficulty=difficulty, count=levels,

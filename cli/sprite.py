@@ -10,6 +10,7 @@ import typer
 
 from cli.common import load_cli_settings, print_progress, user_errors
 from core.errors import ImageRejected
+from core.hero.traits import check_species
 from core.pixelart.styles import STYLES
 from core.progress import ProgressFn
 
@@ -27,6 +28,9 @@ def sprite(
         int | None, typer.Option(help="Sprite size in pixels (16-128); style default if unset.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same sprite.")] = 0,
+    species: Annotated[
+        str, typer.Option(help="cat, dog, other (the photo's own pose) or auto (guess).")
+    ] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Turn a pet photo into sprite.png, sheet.png, sheet.json, preview.gif and mask.png."""
@@ -36,8 +40,9 @@ def sprite(
     with user_errors():
         data = _read_photo(photo)
         result = make_sprite(
-            data, settings=settings, style=style, size=size, seed=seed, progress=_progress(as_json)
-        )
+            data, settings=settings, style=style, size=size, seed=seed,
+            progress=_progress(as_json), species=check_species(species),
+        )  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     result.sprite.save(out / "sprite.png")
     result.sheet.save(out / "sheet.png")
@@ -47,7 +52,9 @@ def sprite(
     if as_json:
         print(json.dumps(result.summary()))
     else:
-        print(f"Sprite written to {out} ({result.style}, {result.size}px, {result.cutout_backend})")
+        guessed = " (guessed)" if result.species_guessed else ""
+        print(f"Sprite written to {out} ({result.species}{guessed}, {result.style}, "
+              f"{result.visible_height}px tall, {result.cutout_backend})")  # fmt: skip
 
 
 def styles() -> None:

@@ -15,12 +15,16 @@ import numpy as np
 from PIL import Image
 
 from core.config import Settings
+from core.hero.detect import guess_species, new_detector
+from core.hero.gate import Subject, check_subject
+from core.hero.hero import draw_hero
+from core.hero.read import read_pet
+from core.hero.traits import PetLook, Species, SpeciesChoice
 from core.images.crop import crop_subject
 from core.images.cutout import new_cutter
-from core.hero.traits import Species, SpeciesChoice
-from core.images.intake import IntakeLimits, load_image
-from core.pixelart.pixelize import PixelSprite, pixelize
-from core.pixelart.styles import get_style
+from core.images.intake import IntakeLimits, IntakeResult, load_image
+from core.pixelart.pixelize import pixelize
+from core.pixelart.styles import Style, get_style
 from core.pixelart.stylize import Stylizer, new_stylizer
 from core.progress import ProgressFn, no_progress, scaled
 from core.sprites.animate import Frame, animate
@@ -49,6 +53,9 @@ class SpriteResult:
     # detector guessed it (True) or the person chose it (False).
     species: Species = "other"
     species_guessed: bool = False
+    visible_height: int = 0
+    hitbox: tuple[int, ...] = ()
+    look: PetLook | None = None  # what was read from the photo (cats and dogs)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
@@ -58,6 +65,8 @@ class SpriteResult:
             "size": self.size,
             "species": self.species,
             "species_guessed": self.species_guessed,
+            "visible_height": self.visible_height,
+            "hitbox": dict(zip(("x", "y", "w", "h"), self.hitbox, strict=True)),
             "palette": self.palette,
             "cutout": {"backend": self.cutout_backend, "confidence": round(self.confidence, 3)},
             "frames": {name: len(frames) for name, frames in self.animations.items()},
@@ -105,54 +114,126 @@ def make_sprite(
     report(2, "Checking your photo")
     with timer.step("intake"):
         intake = load_image(photo, IntakeLimits.from_settings(settings))
-    report(10, "Finding your pet")
+    report(8, "Finding your pet")
+    image = _user_cropped(intake.image, user_crop)
+    with timer.step("detect"):
+        guess = guess_species(image, new_detector(settings))
     with timer.step("cutout"):
-        cut = new_cutter(settings).cut(intake.image)
-    report(45, "Framing")
-    with timer.step("crop"):
-        subject = crop_subject(cut.rgba, cut.mask, user_crop=user_crop)
-    with timer.step("stylize"):
-        styled = (stylizer or new_stylizer(settings)).stylize(
-            subject, style=style_def.name, seed=seed, progress=scaled(report, 45, 50)
-        )
-    report(50, "Drawing pixel art")
-    with timer.step("pixelize"):
-        sprite = pixelize(styled, style=style_def.name, size=size, seed=seed)
-    report(75, "Animating")
-    sheet_parts = _animate_and_pack(sprite, seed=seed, timer=timer.step)
+        cut = new_cutter(settings).cut(image)
+    with timer.step("gate"):
+        subject = check_subject(image=image, mask=cut.mask, confidence=cut.confidence,
+                                guess=guess, species_choice=species)  # fmt: skip
+    drawn = subject.species
+    report(40, "Drawing your hero" if drawn != "other" else "Drawing pixel art")
+    if drawn == "other":
+        frames = _photo_pose(cut.rgba, subject.mask, style_def.name, size, seed, stylizer,
+                             settings, report, timer)  # fmt: skip
+    else:
+        frames = _hero(image, subject, drawn, style_def, size, timer)
+    report(80, "Packing the sprite sheet")
+    sheet_parts = _pack(frames, species=drawn, timer=timer.step)
     with timer.step("mask"):
-        mask = _full_size_mask(cut.mask, intake.original_size)
+        mask = _full_size_mask(subject.mask, intake, user_crop)
     timer.ms["total"] = (time.perf_counter() - start) * 1000
     report(100, "Sprite ready")
     return SpriteResult(
-        sprite=sprite.image,
-        palette=sprite.palette,
+        sprite=frames.still,
+        palette=frames.palette,
         style=style_def.name,
-        size=max(sprite.image.size),
+        size=max(frames.still.size),
         mask=mask,
         cutout_backend=cut.backend,
         confidence=cut.confidence,
         timings_ms=timer.ms,
+        species=drawn,
+        species_guessed=species == "auto",
+        visible_height=sheet_parts["atlas"]["visible_height"],
+        hitbox=tuple(sheet_parts["atlas"]["hitbox"].values()),
+        look=frames.look,
         **sheet_parts,
     )
 
 
-def _animate_and_pack(
-    sprite: PixelSprite, *, seed: int, timer: Callable[[str], Any]
-) -> dict[str, Any]:
-    with timer("animate"):
+@dataclass
+class _Frames:
+    """What either drawing path hands to packing."""
+
+    animations: dict[str, list[Frame]]
+    palette: list[str]
+    still: Image.Image
+    hitbox: tuple[int, int, int, int] | None = None
+    look: PetLook | None = None
+
+
+def _hero(
+    image: Image.Image, subject: Subject, species: Species, style: Style, size: int | None,
+    timer: _Timer,
+) -> _Frames:  # fmt: skip
+    """Cats and dogs: read the pet's look from the photo and draw it on the rig."""
+    box = subject.detection.box if subject.detection is not None else None
+    with timer.step("read"):
+        look = read_pet(photo=np.asarray(image.convert("RGB")), mask=subject.mask,
+                        species="cat" if species == "cat" else "dog", box=box)  # fmt: skip
+    with timer.step("draw"):
+        hero = draw_hero(look, style=style, height=size)
+    return _Frames(hero.animations, hero.palette, hero.still, hero.hitbox, look)
+
+
+def _photo_pose(
+    rgba: Image.Image, mask: np.ndarray, style: str, size: int | None, seed: int,
+    stylizer: Stylizer | None, settings: Settings, report: ProgressFn, timer: _Timer,
+) -> _Frames:  # fmt: skip
+    """Other pets: the "as photographed" look, the cutout pixelized and moved by whole pixels."""
+    with timer.step("crop"):
+        alpha = np.minimum(np.asarray(rgba.getchannel("A")), mask)
+        clean = rgba.copy()
+        clean.putalpha(Image.fromarray(alpha))
+        subject = crop_subject(clean, mask)
+    with timer.step("stylize"):
+        styled = (stylizer or new_stylizer(settings)).stylize(
+            subject, style=style, seed=seed, progress=scaled(report, 40, 50)
+        )
+    with timer.step("pixelize"):
+        sprite = pixelize(styled, style=style, size=size, seed=seed)
+    with timer.step("animate"):
         animations = animate(sprite, seed=seed)
+    return _Frames(animations, list(sprite.palette), sprite.image)
+
+
+def _pack(frames: _Frames, *, species: str, timer: Callable[[str], Any]) -> dict[str, Any]:
     with timer("sheet"):
-        sheet, atlas = build_sheet(animations, sprite.palette)
+        sheet, atlas = build_sheet(frames.animations, frames.palette, species=species,
+                                   hitbox=frames.hitbox)  # fmt: skip
     with timer("gif"):
         # Keep big sprites' previews small enough for a chat message.
-        gif = preview_gif(animations, scale=4 if max(sprite.image.size) <= 64 else 2)
-    return {"sheet": sheet, "atlas": atlas, "preview_gif": gif, "animations": animations}
+        cell = max(frames.animations["idle"][0].image.size)
+        gif = preview_gif(frames.animations, scale=4 if cell <= 64 else 2)
+    return {"sheet": sheet, "atlas": atlas, "preview_gif": gif, "animations": frames.animations}
 
 
-def _full_size_mask(mask: np.ndarray, size: tuple[int, int]) -> Image.Image:
-    """The cutout alpha at the photo's oriented resolution, strictly 0/255."""
-    image = Image.fromarray(np.where(mask > 127, 255, 0).astype(np.uint8))
+def _user_cropped(image: Image.Image, user_crop: UserCrop | None) -> Image.Image:
+    """The part of the photo the person picked ("Fix the crop"), before anything looks at it."""
+    if user_crop is None:
+        return image
+    return image.crop(_crop_pixels(image.size, user_crop))
+
+
+def _crop_pixels(size: tuple[int, int], crop: UserCrop) -> tuple[int, int, int, int]:
+    w, h = size
+    x0, y0, x1, y1 = crop
+    left, top = int(x0 * w), int(y0 * h)
+    return left, top, max(left + 1, round(x1 * w)), max(top + 1, round(y1 * h))
+
+
+def _full_size_mask(
+    mask: np.ndarray, intake: IntakeResult, user_crop: UserCrop | None
+) -> Image.Image:
+    """The pet's mask at the photo's oriented resolution, strictly 0/255 (zero outside a crop)."""
+    working = np.zeros(intake.image.size[::-1], dtype=np.uint8)
+    x0, y0, x1, y1 = _crop_pixels(intake.image.size, user_crop or (0.0, 0.0, 1.0, 1.0))
+    working[y0:y1, x0:x1] = np.where(mask[: y1 - y0, : x1 - x0] > 127, 255, 0)
+    size = intake.original_size
+    image = Image.fromarray(working)
     if image.size == size:
         return image
     # Bilinear then threshold: smooth edges at full size instead of blocky nearest-neighbour steps.

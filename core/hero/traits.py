@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 RGB = tuple[int, int, int]
-Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the image they came from (x1, y1 excl.)
+Box = tuple[
+    int, int, int, int
+]  # x0, y0, x1, y1 in pixels of the image they came from (x1, y1 excl.)
 
 Species = Literal["cat", "dog", "other"]
 SpeciesChoice = Literal["auto", "cat", "dog", "other"]
@@ -82,3 +84,16 @@ class PetLook:
     head_box: Box | None = None
     # How sure the reader is of each guess, 0..1, keyed by field name ("ear", "pattern", ...).
     confidence: dict[str, float] = field(default_factory=dict)
+
+
+def check_species(value: str) -> SpeciesChoice:
+    """A species choice from user input; InvalidRequest names the choices otherwise."""
+    from core.errors import InvalidRequest
+
+    for choice in SPECIES_CHOICES:
+        if value == choice:
+            return choice
+    raise InvalidRequest(
+        f"There is no species {value!r}. Choose one of: {', '.join(SPECIES_CHOICES)}.",
+        code="bad_species",
+    )

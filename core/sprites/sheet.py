@@ -1,4 +1,4 @@
-"""Pack the animation frames into one sheet PNG and describe it with the version 1 atlas."""
+"""Pack the animation frames into one sheet PNG and describe it with the version 2 atlas."""
 
 from __future__ import annotations
 
@@ -10,25 +10,58 @@ from PIL import Image
 
 from core.sprites.animate import ANIMATIONS, LOOPS, Frame
 
-ATLAS_VERSION = 1
+ATLAS_VERSION = 2
+Hitbox = tuple[int, int, int, int]  # x, y, w, h in cell pixels
 
 
 def build_sheet(
-    animations: Mapping[str, Sequence[Frame]], palette: Sequence[str]
+    animations: Mapping[str, Sequence[Frame]],
+    palette: Sequence[str],
+    *,
+    species: str = "other",
+    hitbox: Hitbox | None = None,
 ) -> tuple[Image.Image, dict[str, Any]]:
-    """The sheet image and its atlas (see docs/CONTRACTS.md, "Sprite atlas")."""
+    """The sheet image and its atlas (see docs/CONTRACTS.md, "Sprite atlas").
+
+    Without a hitbox (the "as photographed" sprite) the box of the first idle frame is used.
+    """
     fw, fh = cell_size(animations)
     sheet, entries = _pack(animations, shelf_rows({n: len(animations[n]) for n in ANIMATIONS}))
+    anchor = _anchor(animations)
+    box = hitbox or idle_box(animations, anchor["y"])
     atlas = {
         "version": ATLAS_VERSION,
         "image": "sheet.png",
         "frame_w": fw,
         "frame_h": fh,
-        "anchor": _anchor(animations),
+        "anchor": anchor,
+        "species": species,
+        "visible_height": visible_height(animations, anchor["y"]),
+        "hitbox": dict(zip(("x", "y", "w", "h"), box, strict=True)),
         "palette": list(palette),
         "animations": {name: entries[name] for name in ANIMATIONS},
     }
     return sheet, atlas
+
+
+def _idle_rows_cols(animations: Mapping[str, Sequence[Frame]]) -> tuple[np.ndarray, np.ndarray]:
+    alpha = np.asarray(animations["idle"][0].image.getchannel("A"))
+    return np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
+
+
+def visible_height(animations: Mapping[str, Sequence[Frame]], ground: int) -> int:
+    """Pixels from the ground line to the top of the first idle frame."""
+    rows, _ = _idle_rows_cols(animations)
+    return int(ground - rows.min()) if rows.size else 0
+
+
+def idle_box(animations: Mapping[str, Sequence[Frame]], ground: int) -> Hitbox:
+    """The first idle frame's opaque box, down to the ground line."""
+    rows, cols = _idle_rows_cols(animations)
+    if not rows.size:
+        return 0, 0, 1, 1
+    x0, y0 = int(cols.min()), int(rows.min())
+    return x0, y0, int(cols.max()) + 1 - x0, max(1, ground - y0)
 
 
 def _pack(
