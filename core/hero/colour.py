@@ -14,9 +14,9 @@ from skimage.color import deltaE_ciede2000, lab2rgb, rgb2lab
 from core.hero.traits import RGB
 
 # Lab chroma below which a pixel may be a grey or white lit by a tinted light.
-NEUTRAL_CHROMA = 24.0
+NEUTRAL_CHROMA = 26.0
 # How far a channel's gain may move from 1 (a stronger cast is likelier the scene's own colour).
-MAX_GAIN_SHIFT = 0.22
+MAX_GAIN_SHIFT = 0.35
 # Fewer near-neutral pixels than this fraction: no estimate, no correction.
 MIN_NEUTRAL_SHARE = 0.02
 
@@ -64,15 +64,18 @@ def estimate_gains(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     neutral = (chroma < NEUTRAL_CHROMA) & (lab[:, 0] > 25) & (lab[:, 0] < 98)
     if neutral.mean() < MIN_NEUTRAL_SHARE:
         return np.ones(3)
-    # The pet's neutral pixels count as much as the whole background, whatever their areas.
+    # The pet's own greys and whites count as much as the whole background once there are
+    # enough of them (a few stray pixels must not outvote it).
     on_pet = mask.reshape(-1)[neutral] > 0
+    n_pet, n_bg = int(on_pet.sum()), int((~on_pet).sum())
+    pet_weight = min(1.0, n_pet / 200) if n_bg else 1.0
     weight = (lab[neutral, 0] / 100.0) ** 2
-    weight = weight / np.where(on_pet, max(on_pet.sum(), 1), max((~on_pet).sum(), 1))
+    weight = weight * np.where(on_pet, pet_weight / max(n_pet, 1), 1.0 / max(n_bg, 1))
     mean = (_linear(pixels[neutral]) * weight[:, None]).sum(axis=0) / weight.sum()
     gains = mean.mean() / np.maximum(mean, 1e-6)
     # Pixels near the neutral threshold could be pale coloured fur: trust only a consistent cast.
     cast = np.hypot(*np.median(lab[neutral, 1:], axis=0))
-    trust = float(np.clip(1.5 - cast / NEUTRAL_CHROMA, 0.0, 1.0))
+    trust = float(np.clip(1.8 - cast / NEUTRAL_CHROMA, 0.0, 1.0))
     gains = 1.0 + np.clip(gains - 1.0, -MAX_GAIN_SHIFT, MAX_GAIN_SHIFT) * trust
     return np.asarray(gains / gains.mean())
 
