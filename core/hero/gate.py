@@ -92,6 +92,8 @@ def check_subject(
     species_choice: SpeciesChoice,
 ) -> Subject:
     """The chosen pet with a clean one-pet mask, or PhotoNeedsRetake with the reason."""
+    if mask.shape[:2] != (image.height, image.width):
+        raise ValueError(f"mask {mask.shape[:2]} does not match the photo {image.size[::-1]}")
     detection = choose_detection(guess, species_choice)
     box = detection.box if detection else None
     clean = restrict(separate(mask > 0, box, others(guess, detection)), box)
