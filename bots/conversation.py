@@ -23,15 +23,6 @@ BAD_NAME_CHARS = "That name has characters I can't use. Letters, numbers and emo
 ASK_CROP = "Which part of the photo is your pet in?"
 QUEUED = "In the queue"
 WAITING_FOR_PAYMENT = "Waiting for your payment"
-# "Fix the crop" presets: (button label, box as fractions of the photo: left, top, right, bottom).
-CROPS: dict[str, tuple[str, tuple[float, float, float, float] | None]] = {
-    "all": ("🖼 Whole photo", None),
-    "centre": ("🎯 Centre", (0.2, 0.2, 0.8, 0.8)),
-    "left": ("⬅️ Left half", (0.0, 0.0, 0.6, 1.0)),
-    "right": ("➡️ Right half", (0.4, 0.0, 1.0, 1.0)),
-    "top": ("⬆️ Top half", (0.0, 0.0, 1.0, 0.6)),
-    "bottom": ("⬇️ Bottom half", (0.0, 0.4, 1.0, 1.0)),
-}
 # Control, surrogate, private-use and unassigned code points: never shown in a game title.
 _REFUSED_CATEGORIES = ("Cc", "Cs", "Co", "Cn")
 

@@ -16,7 +16,8 @@ from typing import Any
 from core.botstate import BotStateStore
 
 # Named conversation steps (Flow.step).
-STYLE, THEME, NAME, PREVIEWING, PREVIEW, RESTYLE, CROP, PACKAGE, PAYING, BUILDING, DONE = (
+# FIX: the preview failed on a photo problem and its way forward (crop, use Other) is offered.
+STYLE, THEME, NAME, PREVIEWING, PREVIEW, RESTYLE, CROP, PACKAGE, PAYING, BUILDING, DONE, FIX = (
     "style",
     "theme",
     "name",
@@ -28,6 +29,7 @@ STYLE, THEME, NAME, PREVIEWING, PREVIEW, RESTYLE, CROP, PACKAGE, PAYING, BUILDIN
     "paying",
     "building",
     "done",
+    "fix",
 )
 WATCH_SCOPE = "discord:watch"
 
@@ -43,6 +45,7 @@ class Flow:
     style: str | None = None
     theme: str | None = None
     crop: list[float] | None = None  # left, top, right, bottom as fractions; None = whole photo
+    species: str = "auto"  # auto|cat|dog|other (rows saved before it existed read as auto)
 
 
 @dataclass

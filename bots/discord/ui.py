@@ -11,15 +11,16 @@ from typing import Any, cast
 
 import discord
 
-from bots.conversation import CROPS
 from bots.discord import texts
 from core.config import Settings
+from core.hero.traits import SPECIES, Species
+from core.orders.choices import CROPS, NEXT_STEP_LABELS, SPECIES_LABELS, NextStep
 from core.orders.packages import game_packages
 from core.payments_discord import checkout_mode
 
 PREFIX = "pp"
-STYLE, THEME, NAME, PREVIEW, CROP, PACKAGE, DELETE = (
-    "style", "theme", "name", "pv", "crop", "pkg", "del",
+STYLE, THEME, NAME, PREVIEW, CROP, PACKAGE, DELETE, SPECIES_PICK, FIX = (
+    "style", "theme", "name", "pv", "crop", "pkg", "del", "sp", "fix",
 )  # fmt: skip
 MAX_CUSTOM_ID = 100
 
@@ -86,7 +87,9 @@ def theme_buttons(order_id: str, themes: list[str]) -> discord.ui.View:
     )
 
 
-def preview_buttons(order_id: str) -> discord.ui.View:
+def preview_buttons(order_id: str, species: Species | None = None) -> discord.ui.View:
+    """Looks good / Try another style / Fix the crop, then a row of species with the drawn one
+    highlighted (and ✓)."""
     view = discord.ui.View(timeout=None)
     view.add_item(discord.ui.Button(label="Looks good", emoji="👍", custom_id=custom_id(
         PREVIEW, order_id, "ok"), style=discord.ButtonStyle.success))  # fmt: skip
@@ -94,11 +97,31 @@ def preview_buttons(order_id: str) -> discord.ui.View:
         PREVIEW, order_id, "style"), style=discord.ButtonStyle.secondary))  # fmt: skip
     view.add_item(discord.ui.Button(label="Fix the crop", emoji="✂️", custom_id=custom_id(
         PREVIEW, order_id, "crop"), style=discord.ButtonStyle.secondary))  # fmt: skip
+    for kind in SPECIES:
+        emoji, title = SPECIES_LABELS[kind]
+        current = kind == species
+        view.add_item(discord.ui.Button(
+            label=f"{title} ✓" if current else title, emoji=emoji, row=1,
+            custom_id=custom_id(SPECIES_PICK, order_id, kind),
+            style=discord.ButtonStyle.primary if current else discord.ButtonStyle.secondary,
+        ))  # fmt: skip
     return _stopped(view)
 
 
+def fix_buttons(order_id: str, steps: tuple[NextStep, ...]) -> discord.ui.View | None:
+    """The ways forward after a photo problem that are buttons (another photo is a new
+    /pixelpet); None when there are none."""
+    items: list[tuple[str, str, str | None]] = [
+        (NEXT_STEP_LABELS[s].split(" ", 1)[1], custom_id(FIX, order_id, s),
+         NEXT_STEP_LABELS[s].split(" ", 1)[0])
+        for s in steps
+        if s != "photo"
+    ]  # fmt: skip
+    return _buttons(items, discord.ButtonStyle.primary) if items else None
+
+
 def crop_buttons(order_id: str) -> discord.ui.View:
-    """One button per crop preset (bots.conversation.CROPS)."""
+    """One button per crop preset (core.orders.choices.CROPS)."""
     items: list[tuple[str, str, str | None]] = [
         (label.split(" ", 1)[1], custom_id(CROP, order_id, key), label.split(" ", 1)[0])
         for key, (label, _box) in CROPS.items()

@@ -22,7 +22,8 @@ import discord
 
 from bots.conversation import shown_progress
 from bots.discord import texts, ui
-from bots.discord.flow import DONE, PACKAGE, PREVIEW, Watch
+from bots.discord.flow import DONE, FIX, PACKAGE, PREVIEW, Watch
+from core.orders.choices import guessed_line, next_steps
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderStatusView
 from core.payments_discord import REF_PREFIX
@@ -235,21 +236,14 @@ async def _finished(
     """Deliver the result when the job is over; False while it is still running."""
     surface, order_id = progress.surface, watch.order_id
     if st.status == OrderStatus.FAILED:
-        await _set_step(bot, order_id, DONE)  # a new /pixelpet is welcome at once
-        reason = texts.esc(st.error_message or texts.SORRY)
-        template = texts.PREVIEW_FAILED if watch.kind == "preview" else texts.BUILD_FAILED
-        text = template.format(reason=reason)
-        note = await _refund_note(bot, order_id) if watch.kind == "build" and st.refund_due else ""
-        text += f"\n{note}" if note else ""
-        if not await progress.update(text, final=True):  # the progress message says why...
-            await surface.send(text)  # ...or, where it cannot be edited, a new message
+        await _failed(bot, watch, st, progress)
         return True
     if watch.kind == "preview" and st.status in PREVIEW_DONE_STATUSES:
         style = await _set_step(bot, order_id, PREVIEW)  # before the buttons: a quick press works
         await progress.update(texts.PREVIEW_DONE, final=True)
         gif = await bot.deps.call(bot.deps.preview_gif, order_id)
-        caption = texts.PREVIEW_CAPTION.format(name=name, style=texts.style_label(style))
-        await surface.send(caption, view=ui.preview_buttons(order_id), gif=gif)
+        caption = preview_caption(st, name, style)
+        await surface.send(caption, view=ui.preview_buttons(order_id, st.species), gif=gif)
         return True
     if watch.kind == "build" and st.status == OrderStatus.PREVIEW_READY:
         # The checkout expired or its payment failed: the order went back to its preview, so
@@ -265,6 +259,35 @@ async def _finished(
         await _send_game(bot, surface, st, name)
         return True
     return False
+
+
+async def _failed(
+    bot: PetPixelBot, watch: Watch, st: OrderStatusView, progress: ProgressMessage
+) -> None:
+    """Say why; after a photo problem, offer its way forward (fix the crop, use Other)."""
+    fixes = ui.fix_buttons(watch.order_id, next_steps(st.error_code))
+    fixes = fixes if watch.kind == "preview" else None
+    await _set_step(bot, watch.order_id, FIX if fixes else DONE)  # a new /pixelpet is welcome
+    reason = texts.esc(st.error_message or texts.SORRY)
+    text = (texts.PREVIEW_FAILED if watch.kind == "preview" else texts.BUILD_FAILED).format(
+        reason=reason
+    )
+    if fixes:
+        text = reason
+    if watch.kind == "build" and st.refund_due:
+        note = await _refund_note(bot, watch.order_id)
+        text += f"\n{note}" if note else ""
+    if not await progress.update(text, final=True):  # the progress message says why...
+        await progress.surface.send(text)  # ...or, where it cannot be edited, a new message
+    if fixes:
+        await progress.surface.send(texts.FIX_ASK, view=fixes)
+
+
+def preview_caption(st: OrderStatusView, name: str, style: str) -> str:
+    """The preview's caption, with "Looks like a cat to me…" when the detector chose."""
+    caption = texts.PREVIEW_CAPTION.format(name=name, style=texts.style_label(style))
+    guess = guessed_line(st.species, st.species_guessed)
+    return f"{caption}\n{guess}" if guess else caption
 
 
 async def _refund_note(bot: PetPixelBot, order_id: str) -> str:

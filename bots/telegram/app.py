@@ -113,6 +113,8 @@ def add_handlers(app: App) -> None:
         (kb.ALBUM, photo.album_pick),
         (kb.PREVIEW, choices.preview_button),
         (kb.CROP, choices.pick_crop),
+        (kb.SPECIES_PICK, choices.pick_species),
+        (kb.FIX, choices.fix_button),
         (kb.PACKAGE, checkout.pick_package),
         (kb.DELETE, commands.delete_answer),
     ]:

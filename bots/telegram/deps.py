@@ -22,7 +22,8 @@ T = TypeVar("T")
 Context = ContextTypes.DEFAULT_TYPE
 
 # Named conversation states, kept in user_data["state"] (persisted, so they survive a restart).
-IDLE, ALBUM, STYLE, NAME, THEME, PREVIEWING, PREVIEW, CROP, PACKAGE, PAYING, BUILDING = (
+# FIX: a preview failed on a photo problem and its way forward is offered (fix the crop, use Other).
+IDLE, ALBUM, STYLE, NAME, THEME, PREVIEWING, PREVIEW, CROP, PACKAGE, PAYING, BUILDING, FIX = (
     "idle",
     "album",
     "style",
@@ -34,6 +35,7 @@ IDLE, ALBUM, STYLE, NAME, THEME, PREVIEWING, PREVIEW, CROP, PACKAGE, PAYING, BUI
     "package",
     "paying",
     "building",
+    "fix",
 )
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bots.conversation import CROPS
 from bots.telegram import texts
 from core.config import Settings
+from core.hero.traits import SPECIES, Species
+from core.orders.choices import CROPS, NEXT_STEP_LABELS, NextStep, species_button
 from core.orders.packages import game_packages
 from core.payments_stars import stars_price
 
 # Callback data prefixes: "<prefix>:<value>".
-STYLE, THEME, ALBUM, PREVIEW, CROP, PACKAGE, DELETE = (
+STYLE, THEME, ALBUM, PREVIEW, CROP, PACKAGE, DELETE, SPECIES_PICK, FIX = (
     "style",
     "theme",
     "album",
@@ -19,6 +20,8 @@ STYLE, THEME, ALBUM, PREVIEW, CROP, PACKAGE, DELETE = (
     "crop",
     "pkg",
     "del",
+    "sp",
+    "fix",
 )
 
 
@@ -64,14 +67,30 @@ def album(count: int) -> InlineKeyboardMarkup:
     )
 
 
-def preview() -> InlineKeyboardMarkup:
+def preview(species: Species | None = None) -> InlineKeyboardMarkup:
+    """The three preview buttons, then one row "🐱 Cat / 🐶 Dog / 🐾 Other" with the drawn one ✓."""
+    kinds = [
+        InlineKeyboardButton(species_button(kind, species), callback_data=data(SPECIES_PICK, kind))
+        for kind in SPECIES
+    ]
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton("👍 Looks good", callback_data=data(PREVIEW, "ok"))],
             [InlineKeyboardButton("🎨 Try another style", callback_data=data(PREVIEW, "style"))],
             [InlineKeyboardButton("✂️ Fix the crop", callback_data=data(PREVIEW, "crop"))],
+            kinds,
         ]
     )
+
+
+def fixes(steps: tuple[NextStep, ...]) -> InlineKeyboardMarkup | None:
+    """The ways forward after a photo problem that are buttons (another photo is just sent)."""
+    buttons = [
+        InlineKeyboardButton(NEXT_STEP_LABELS[step], callback_data=data(FIX, step))
+        for step in steps
+        if step != "photo"
+    ]
+    return _rows(buttons, 1) if buttons else None
 
 
 def crops() -> InlineKeyboardMarkup:

@@ -102,5 +102,7 @@ BUSY = (
 )
 TOO_MANY_UPLOADS = "That's a lot of photos! Please wait a bit – you can send more in an hour."
 PREVIEW_FAILED = "{reason}\nPlease send another photo."
+PREVIEW_FAILED_FIX = "{reason}\nTap below, or just send me another photo. 📷"
+SPECIES_KEPT = "{label} it is! ✓"
 BUILD_FAILED = "{reason}"
 SORRY = "Oops, something went wrong on my side. 🙈 Please try again, or send /new to start over."

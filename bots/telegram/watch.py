@@ -17,8 +17,9 @@ from telegram.ext import Application
 
 from bots.conversation import shown_progress
 from bots.telegram import keyboards, texts
-from bots.telegram.deps import BUILDING, IDLE, PACKAGE, PREVIEW, BotDeps
+from bots.telegram.deps import BUILDING, FIX, IDLE, PACKAGE, PREVIEW, BotDeps
 from bots.telegram.progress import ProgressMessage
+from core.orders.choices import guessed_line, next_steps
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderStatusView
 from core.payments_stars import PROVIDER
@@ -129,19 +130,14 @@ async def _finished(
     """Deliver the result when the job is over; False while it is still running."""
     chat_id, data = watch["chat_id"], app.user_data[tg_user]
     if st.status == OrderStatus.FAILED:
-        data["state"] = IDLE  # a new photo is welcome as soon as the user reads why
-        reason = texts.esc(st.error_message or texts.SORRY)
-        template = texts.PREVIEW_FAILED if watch["kind"] == "preview" else texts.BUILD_FAILED
-        await app.bot.send_message(
-            chat_id, template.format(reason=reason), parse_mode=ParseMode.HTML
-        )
+        await _send_failure(app, chat_id, data, watch["kind"], st)
         if st.refund_due:
             await refund(app, tg_user, st.order_id)
         return True
     if watch["kind"] == "preview" and st.status in PREVIEW_DONE_STATUSES:
         data["state"] = PREVIEW  # before the buttons appear: a quick tap must find it set
         await progress.update(texts.PREVIEW_DONE, final=True)
-        await send_preview(app, chat_id, st.order_id, name, data.get("style", ""))
+        await send_preview(app, chat_id, st, name, data.get("style", ""))
         return True
     if watch["kind"] == "build" and st.status == OrderStatus.PREVIEW_READY:
         # The checkout expired or its payment failed: the order went back to its preview, so
@@ -162,15 +158,37 @@ async def _finished(
     return False
 
 
-async def send_preview(app: App, chat_id: int, order_id: str, name: str, style: str) -> None:
-    gif = await _deps(app).call(_deps(app).preview_gif, order_id=order_id)
+async def _send_failure(
+    app: App, chat_id: int, data: dict[str, Any], kind: str, st: OrderStatusView
+) -> None:
+    """Say why; after a photo problem, offer its way forward (fix the crop, use Other)."""
+    markup = keyboards.fixes(next_steps(st.error_code)) if kind == "preview" else None
+    # A new photo is welcome as soon as the user reads why (in FIX too: photos start afresh).
+    data["state"] = FIX if markup else IDLE
+    template = texts.PREVIEW_FAILED if kind == "preview" else texts.BUILD_FAILED
+    if markup:
+        template = texts.PREVIEW_FAILED_FIX
+    reason = texts.esc(st.error_message or texts.SORRY)
+    await app.bot.send_message(
+        chat_id, template.format(reason=reason), parse_mode=ParseMode.HTML, reply_markup=markup
+    )
+
+
+def preview_caption(st: OrderStatusView, name: str, style: str) -> str:
+    """The preview's caption, with "Looks like a cat to me…" when the detector chose."""
     caption = texts.PREVIEW_CAPTION.format(name=name, style=texts.esc(style))
+    guess = guessed_line(st.species, st.species_guessed)
+    return f"{caption}\n{texts.esc(guess)}" if guess else caption
+
+
+async def send_preview(app: App, chat_id: int, st: OrderStatusView, name: str, style: str) -> None:
+    gif = await _deps(app).call(_deps(app).preview_gif, order_id=st.order_id)
     await app.bot.send_animation(
         chat_id,
         gif or b"",
-        caption=caption,
+        caption=preview_caption(st, name, style),
         parse_mode=ParseMode.HTML,
-        reply_markup=keyboards.preview(),
+        reply_markup=keyboards.preview(st.species),
         filename="preview.gif",
     )
 

@@ -13,11 +13,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bots.conversation import ASK_CROP, CROPS, MAX_NAME, check_name
+from bots.conversation import ASK_CROP, MAX_NAME, check_name
 from bots.discord import texts, ui
 from bots.discord.flow import (
     BUILDING,
     CROP,
+    FIX,
     NAME,
     PACKAGE,
     PAYING,
@@ -29,8 +30,10 @@ from bots.discord.flow import (
     Flow,
     Watch,
 )
-from bots.discord.watch import begin
+from bots.discord.watch import begin, preview_caption
 from core.errors import PetPixelError
+from core.hero.traits import SPECIES
+from core.orders.choices import CROPS, species_label
 from core.payments_discord import PROVIDER as PREMIUM
 from core.payments_discord import checkout_mode, sku_for
 
@@ -63,7 +66,8 @@ class Orders(commands.Cog):
         self.bot.order_routes.update({
             ui.STYLE: self.pick_style, ui.THEME: self.pick_theme, ui.NAME: self.named,
             ui.PREVIEW: self.preview_button, ui.CROP: self.pick_crop,
-            ui.PACKAGE: self.pick_package,
+            ui.PACKAGE: self.pick_package, ui.SPECIES_PICK: self.pick_species,
+            ui.FIX: self.fix,
         })  # fmt: skip
 
     @app_commands.command(name="pixelpet", description="Turn a photo of your pet into a game")
@@ -164,7 +168,7 @@ class Orders(commands.Cog):
     async def request_preview(self, interaction: Interaction, flow: Flow) -> None:
         """Queue the preview with the chosen style, world and name, and watch it."""
         choices = {"style": flow.style, "theme": flow.theme, "pet_name": flow.pet_name,
-                   "user_crop": flow.crop}  # fmt: skip
+                   "user_crop": flow.crop, "species": flow.species}  # fmt: skip
         try:
             await self.deps.call(
                 self.deps.orders.request_preview, order_id=flow.order_id, choices=choices
@@ -215,6 +219,56 @@ class Orders(commands.Cog):
         await self.deps.call(self.deps.flows.put, flow)  # before answering: no double press
         await interaction.response.edit_message(content=f"{CROPS[key][0]} – drawing it now…",
                                                 view=None)  # fmt: skip
+        await self.request_preview(interaction, flow)
+
+    async def pick_species(self, interaction: Interaction, flow: Flow, parts: list[str]) -> None:
+        """Cat / Dog / Other under the preview: keep the species it shows, or redraw as that."""
+        species = parts[1] if len(parts) > 1 else ""
+        if flow.step != PREVIEW or species not in SPECIES:
+            await stale(interaction)
+            return
+        flow.step, flow.species = PREVIEWING, species
+        await self.deps.call(self.deps.flows.put, flow)  # before answering: no double press
+        d = self.deps
+        st = await d.call(d.orders.status, order_id=flow.order_id)
+        if st.species != species:
+            await interaction.response.edit_message(
+                content=f"{species_label(species)} – drawing it now…", view=None)  # fmt: skip
+            await self.request_preview(interaction, flow)
+            return
+        flow.step = PREVIEW
+        try:  # the preview already shows it: keep the choice, no redraw
+            st = await d.call(d.orders.choose_species, order_id=flow.order_id, species=species)
+        except PetPixelError as exc:
+            await interaction.response.send_message(exc.message, ephemeral=True)
+            return
+        finally:
+            await d.call(d.flows.put, flow)
+        name = texts.esc(flow.pet_name or "")
+        content = f"{preview_caption(st, name, flow.style or '')}\n" + texts.SPECIES_KEPT.format(
+            label=species_label(species))  # fmt: skip
+        await interaction.response.edit_message(
+            content=content, view=ui.preview_buttons(flow.order_id, st.species)
+        )
+
+    async def fix(self, interaction: Interaction, flow: Flow, parts: list[str]) -> None:
+        """After a photo problem: Fix the crop (the presets) or It's a pet, use Other (redraw)."""
+        choice = parts[1] if len(parts) > 1 else ""
+        if flow.step != FIX or choice not in ("crop", "use_other"):
+            await stale(interaction)
+            return
+        if choice == "crop":
+            flow.step = CROP
+            await self.deps.call(self.deps.flows.put, flow)
+            await interaction.response.edit_message(
+                content=ASK_CROP, view=ui.crop_buttons(flow.order_id)
+            )
+            return
+        flow.step, flow.species = PREVIEWING, "other"
+        await self.deps.call(self.deps.flows.put, flow)
+        await interaction.response.edit_message(
+            content=f"{species_label('other')} – drawing it now…", view=None
+        )
         await self.request_preview(interaction, flow)
 
     async def pick_package(self, interaction: Interaction, flow: Flow, parts: list[str]) -> None:

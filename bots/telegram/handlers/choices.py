@@ -1,14 +1,17 @@
-"""Choices after the photo: style, pet name, theme; then the preview and its three buttons."""
+"""Choices after the photo: style, pet name, theme; then the preview, its three buttons and its
+species row; after a photo problem, its way forward (fix the crop, use Other)."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
-from bots.conversation import ASK_CROP, BAD_NAME_LENGTH, CROPS, check_name
+from bots.conversation import ASK_CROP, BAD_NAME_LENGTH, check_name
 from bots.telegram import keyboards, texts
 from bots.telegram.deps import (
     CROP,
+    FIX,
     NAME,
     PACKAGE,
     PREVIEW,
@@ -23,8 +26,10 @@ from bots.telegram.deps import (
 from bots.telegram.handlers.checkout import offer_packages
 from bots.telegram.handlers.common import clear_buttons, pressed, stale
 from bots.telegram.handlers.photo import offer_styles, style_names
-from bots.telegram.watch import start_watch
+from bots.telegram.watch import preview_caption, start_watch
 from core.errors import PetPixelError
+from core.hero.traits import SPECIES
+from core.orders.choices import CROPS, species_label
 
 
 async def pick_style(update: Update, context: Context) -> None:
@@ -86,6 +91,7 @@ async def request_preview(update: Update, context: Context) -> None:
         "theme": data.get("theme"),
         "pet_name": data.get("pet_name"),
         "user_crop": data.get("crop"),
+        "species": data.get("species") or "auto",
     }
     try:
         await d.call(d.orders.request_preview, order_id=data["order_id"], choices=choices)
@@ -136,3 +142,57 @@ async def pick_crop(update: Update, context: Context) -> None:
     await query.answer()
     await clear_buttons(query)
     await request_preview(update, context)
+
+
+async def pick_species(update: Update, context: Context) -> None:
+    """🐱 Cat / 🐶 Dog / 🐾 Other under the preview: keep the species it shows, or redraw."""
+    query, species = pressed(update)
+    if state(context) != PREVIEW or species not in SPECIES:
+        await stale(query)
+        return
+    set_state(context, PREVIEWING)  # before any await: a double tap finds it taken
+    d, data = deps(context), context.user_data
+    assert data is not None
+    st = await d.call(d.orders.status, order_id=data["order_id"])
+    if st.species != species:
+        set_state(context, PREVIEWING, species=species)
+        await query.answer()
+        await clear_buttons(query)
+        await request_preview(update, context)
+        return
+    try:  # the preview already shows it: keep the choice, no redraw
+        st = await d.call(d.orders.choose_species, order_id=data["order_id"], species=species)
+    except PetPixelError as exc:
+        set_state(context, PREVIEW)
+        await query.answer(exc.message[:200], show_alert=True)
+        return
+    set_state(context, PREVIEW, species=species)
+    await query.answer(texts.SPECIES_KEPT.format(label=species_label(species)))
+    name = texts.esc(str(data.get("pet_name")))
+    caption = preview_caption(st, name, str(data.get("style", "")))
+    try:  # the tick moves and the "Looks like…" line goes (unchanged when it was confirmed)
+        await query.edit_message_caption(
+            caption, parse_mode=ParseMode.HTML, reply_markup=keyboards.preview(st.species)
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def fix_button(update: Update, context: Context) -> None:
+    """After a photo problem: Fix the crop (the presets), or It's a pet, use Other (redraw)."""
+    query, choice = pressed(update)
+    if state(context) != FIX or choice not in ("crop", "use_other"):
+        await stale(query)
+        return
+    if choice == "crop":
+        set_state(context, CROP)
+    else:
+        set_state(context, PREVIEWING, species="other")
+    await query.answer()
+    await clear_buttons(query)
+    if choice == "use_other":
+        await request_preview(update, context)
+        return
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(ASK_CROP, reply_markup=keyboards.crops())

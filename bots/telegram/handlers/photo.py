@@ -116,7 +116,9 @@ async def take_photo(update: Update, context: Context, file_id: str, size: int) 
             texts.esc(exc.message) + "\n" + texts.WANT_PHOTO, parse_mode=ParseMode.HTML
         )
         return
-    set_state(context, STYLE, order_id=order.id, album=None, token=order.token)
+    # A new order starts from its own defaults: no crop or species carried over from the last.
+    set_state(context, STYLE, order_id=order.id, album=None, token=order.token, crop=None,
+              species="auto")  # fmt: skip
     await ack.edit_text(texts.PHOTO_OK)
     await offer_styles(chat, context)
 
