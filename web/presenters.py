@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.orders.choices import guessed_line, next_steps
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderStatusView, OrderView
 from web.schemas import GamePublic, StatusPublic
@@ -42,6 +43,11 @@ def status_public(view: OrderStatusView, order: OrderView | None = None) -> Stat
         error_code=view.error_code,
         error=view.error_message,
         game_url=view.links.game,
+        species_choice=view.species_choice,
+        species=view.species,
+        species_guessed=view.species_guessed,
+        species_note=guessed_line(view.species, view.species_guessed) or None,
+        next_steps=list(next_steps(view.error_code)) if view.status == OrderStatus.FAILED else [],
     )
 
 

@@ -10,6 +10,8 @@ from typing import Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from core.hero.traits import Species, SpeciesChoice
+
 PET_NAME_MAX = 40  # as core.orders.schemas.PetName
 Fraction = Field(ge=0.0, le=1.0)
 
@@ -75,6 +77,14 @@ class StatusPublic(BaseModel):
     error_code: str | None = None
     error: str | None = None
     game_url: str | None = None
+    species_choice: SpeciesChoice = Field(default="auto", description="auto, cat, dog or other")
+    species: Species | None = Field(default=None, description="What the preview drew")
+    species_guessed: bool = Field(default=False, description="True when we guessed the species")
+    species_note: str | None = Field(default=None, examples=["Looks like a cat to me…"])
+    next_steps: list[str] = Field(
+        default_factory=list,
+        description="After a failed preview: crop (fix the crop), use_other, photo (another one)",
+    )
 
 
 class PetName(BaseModel):
@@ -95,12 +105,14 @@ class GenerateCreate(ImageRef, PetName):
     style: str = Field(min_length=1, max_length=32, examples=["16bit"])
     theme: str | None = Field(default=None, min_length=1, max_length=32, examples=["park"])
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    species: SpeciesChoice | None = Field(default=None, examples=["auto"])
 
 
 class CustomizeCreate(ImageRef, PetName):
     style: str | None = Field(default=None, min_length=1, max_length=32)
     theme: str | None = Field(default=None, min_length=1, max_length=32)
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
+    species: SpeciesChoice | None = Field(default=None, examples=["cat"])
 
 
 class GameCreate(ImageRef):

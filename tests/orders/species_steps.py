@@ -45,3 +45,20 @@ def photo_problem(code: str) -> PetPixelError:
         "head_cut_off": "Your pet's head is cut off at the edge of the photo.",
     }
     return PetPixelError(messages[code], code=code)
+
+
+# PETPIXEL_BUILD_STEPS entries for apps built from settings (web tests); each keeps its steps in
+# MADE so the test can read what make_sprite was asked.
+MADE: list[SpeciesSteps] = []
+
+
+def guessing_steps() -> Steps:
+    """The detector "sees" a cat whenever the choice is auto."""
+    MADE.append(SpeciesSteps(guess="cat"))
+    return MADE[-1].steps()
+
+
+def no_pet_then_fine_steps() -> Steps:
+    """The first preview fails with no_pet_found, the next with several_pets; then all is well."""
+    MADE.append(SpeciesSteps(errors=[photo_problem("no_pet_found"), photo_problem("several_pets")]))
+    return MADE[-1].steps()

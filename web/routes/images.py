@@ -54,10 +54,12 @@ def upload(
     style: ChoiceField = None,
     theme: ChoiceField = None,
     pet_name: ChoiceField = None,
+    species: ChoiceField = None,
 ) -> UploadPublic:
-    """Optional style, theme and pet name may come along; they can change until payment."""
+    """Optional style, theme, pet name and species (auto, cat, dog, other) may come along; they
+    can change until payment."""
     data = read_photo(photo, settings.max_upload_bytes)
-    picked = {"style": style, "theme": theme, "pet_name": pet_name}
+    picked = {"style": style, "theme": theme, "pet_name": pet_name, "species": species}
     choices: dict[str, object] = {k: v for k, v in picked.items() if v}
     user = svc.create_user(display_name="web")
     order = svc.create_order(user_id=user.id, photo=data, choices=choices)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from core.hero.traits import SPECIES
 from core.levels import THEMES
+from core.orders.choices import CHOICE_TITLES, CROPS, SPECIES_LABELS
 from core.orders.lifecycle import OrderStatus
 from core.orders.packages import game_packages
 from core.orders.schemas import OrderChoices
@@ -44,7 +46,12 @@ def order_page(request: Request, settings: SettingsDep) -> HTMLResponse:
         "max_upload_bytes": settings.max_upload_bytes,
         "max_upload_mb": settings.max_upload_bytes // (1024 * 1024),
         "max_name": PET_NAME_MAX,
-    }
+        "species_choices": [{"value": v, "title": t} for v, t in CHOICE_TITLES.items()],
+        "species_kinds": [{"value": s, "emoji": SPECIES_LABELS[s][0],
+                           "title": SPECIES_LABELS[s][1]} for s in SPECIES],
+        "crops": [{"key": k, "label": label, "box": list(box or (0, 0, 1, 1))}
+                  for k, (label, box) in CROPS.items()],
+    }  # fmt: skip
     return templates.TemplateResponse(request, "order.html", context)
 
 
@@ -61,6 +68,8 @@ def my_order(token: str, request: Request, svc: ServiceDep) -> HTMLResponse:
             "preview_url": view.links.preview_gif,
             "game_url": game_url,
             "error": view.error_message if view.status == OrderStatus.FAILED else None,
+            "species": SPECIES_LABELS[view.species][1] if view.species else None,
+            "species_guessed": view.species_guessed,
         },
         "status_text": STATUS_TEXT[view.status],
         "qr_svg": qr_svg(game_url) if game_url else "",

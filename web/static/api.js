@@ -29,7 +29,11 @@ export async function pollUntil(path, done, onProgress, intervalMs = 700) {
   for (;;) {
     const body = await api(path);
     if (onProgress) onProgress(body);
-    if (body.status === "failed") throw new Error(body.error || "That didn't work. Please try another photo.");
+    if (body.status === "failed") {
+      const error = new Error(body.error || "That didn't work. Please try another photo.");
+      error.body = body; // next_steps says what to offer (fix the crop, use Other, another photo)
+      throw error;
+    }
     if (done(body)) return body;
     await sleep(intervalMs);
   }

@@ -55,7 +55,7 @@ async function upload(file) {
 }
 
 function choices() {
-  return { image_id: state.imageId, style: chosen("style"), pet_name: $("pet-name").value.trim(), theme: $("theme").value };
+  return { image_id: state.imageId, style: chosen("style"), pet_name: $("pet-name").value.trim(), theme: $("theme").value, species: chosen("species") };
 }
 
 async function makeSprite() {
@@ -69,13 +69,21 @@ async function makeSprite() {
   } else {
     await postJSON("/api/pixel-art/customize", choices());
   }
-  const done = (body) => body.status === "preview_ready" && body.preview_url;
-  const body = await pollUntil(`/api/images/${state.imageId}/status`, done, (b) => setProgress(b.progress, b.label));
-  showPreview(body.preview_url);
+  await waitForPreview();
 }
 
-function showPreview(url) {
+async function waitForPreview() {
+  const done = (body) => body.status === "preview_ready" && body.preview_url;
+  const body = await pollUntil(`/api/images/${state.imageId}/status`, done, (b) => setProgress(b.progress, b.label));
+  showPreview(body);
+}
+
+function showPreview(body) {
+  const url = body.preview_url;
   state.previewUrl = url;
+  $("species-note").textContent = body.species_note || "";
+  $("species-note").hidden = !body.species_note;
+  for (const input of document.querySelectorAll('input[name="drawn_species"]')) input.checked = input.value === body.species;
   $("progress-card").hidden = true;
   $("preview-name").textContent = $("pet-name").value.trim();
   $("preview-gif").src = url;
@@ -95,9 +103,59 @@ form.addEventListener("submit", async (event) => {
   } catch (error) {
     $("progress-card").hidden = true;
     showError(error.message);
+    offerNextSteps(error.body);
   } finally {
     setBusy($("make"), false, "Make my sprite");
   }
+});
+
+// After a photo problem: the ways forward the API names (fix the crop, use Other, another photo).
+function offerNextSteps(body) {
+  const steps = (body && body.next_steps) || [];
+  $("next-steps").hidden = steps.length === 0;
+  $("use-other").hidden = !steps.includes("use_other");
+  $("crop-fix").hidden = !steps.includes("crop");
+}
+
+async function redraw(path, payload) {
+  showError("");
+  $("next-steps").hidden = true;
+  $("preview-card").hidden = true;
+  setProgress(2, "Drawing again");
+  try {
+    await postJSON(path, { image_id: state.imageId, ...payload });
+    await waitForPreview();
+    form.hidden = true;
+  } catch (error) {
+    $("progress-card").hidden = true;
+    form.hidden = false;
+    showError(error.message);
+    offerNextSteps(error.body);
+  }
+}
+
+function pickSpecies(value) {
+  for (const input of document.querySelectorAll('input[name="species"]')) input.checked = input.value === value;
+}
+
+$("use-other").addEventListener("click", () => {
+  pickSpecies("other");
+  redraw("/api/pixel-art/customize", { species: "other" });
+});
+
+for (const button of document.querySelectorAll("[data-crop]")) {
+  button.addEventListener("click", () => {
+    const [x0, y0, x1, y1] = button.dataset.crop.split(",").map(Number);
+    redraw("/api/images/crop", { x0, y0, x1, y1 });
+  });
+}
+
+$("species-fix").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const species = chosen("drawn_species");
+  if (!species) return;
+  pickSpecies(species);
+  redraw("/api/pixel-art/customize", { species });
 });
 
 $("restyle").addEventListener("click", () => {
