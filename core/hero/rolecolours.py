@@ -44,11 +44,14 @@ def role_colours(look: PetLook) -> RoleColours:
     """The ideal colour of every role, before any palette is applied."""
     coat = look.coat
     base_l = float(np.clip(_lab(coat.base)[0], 24, 90))
-    base = _with_l(coat.base, base_l)
-    shade = _with_l(coat.base, base_l - max(12.0, base_l * 0.22), 1.05)
+    # Near-black fur is nearly neutral: a tint in it is mostly the room's light, and at sprite
+    # size it reads as a purple or green pet rather than a black one.
+    dark = float(np.clip((_lab(coat.base)[0] - 15) / 25, 0.35, 1.0))
+    base = _with_l(coat.base, base_l, dark)
+    shade = _with_l(coat.base, base_l - max(12.0, base_l * 0.22), 1.05 * dark)
     if _lab(coat.shade)[0] < base_l - 8:
-        shade = _with_l(coat.shade, min(_lab(coat.shade)[0], base_l - 10))
-    highlight = _with_l(coat.base, min(98.0, base_l + max(10.0, (100 - base_l) * 0.35)), 0.9)
+        shade = _with_l(coat.shade, min(_lab(coat.shade)[0], base_l - 10), dark)
+    highlight = _with_l(coat.base, min(98.0, base_l + max(10.0, (100 - base_l) * 0.35)), 0.9 * dark)
     pattern = coat.pattern_colour or _with_l(coat.base, base_l - 25)
     if _delta(pattern, base) < 14:
         pattern = _with_l(pattern, base_l - 22 if base_l > 35 else base_l + 22)

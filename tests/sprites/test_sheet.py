@@ -1,4 +1,4 @@
-"""Sheet + atlas: version 1 of docs/CONTRACTS.md, and every rect crops back to its frame."""
+"""Sheet + atlas: version 2 of docs/CONTRACTS.md, and every rect crops back to its frame."""
 
 from __future__ import annotations
 
@@ -29,10 +29,21 @@ def test_atlas_follows_the_contract(animations: dict[str, list[Frame]]) -> None:
         "frame_w",
         "frame_h",
         "anchor",
+        "species",
+        "visible_height",
+        "hitbox",
         "palette",
         "animations",
     }
-    assert atlas["version"] == 1
+    assert atlas["version"] == 2
+    assert atlas["species"] == "other"
+    # Without a rig's hitbox, the first idle frame's box down to the feet stands in.
+    alpha = np.asarray(animations["idle"][0].image.getchannel("A"))
+    ys, xs = np.nonzero(alpha)
+    box = atlas["hitbox"]
+    assert (box["x"], box["y"], box["w"]) == (xs.min(), ys.min(), xs.max() + 1 - xs.min())
+    assert box["y"] + box["h"] == atlas["anchor"]["y"]
+    assert atlas["visible_height"] == atlas["anchor"]["y"] - ys.min()
     assert atlas["image"] == "sheet.png"
     assert (atlas["frame_w"], atlas["frame_h"]) == animations["idle"][0].image.size
     first = animations["idle"][0].anchor

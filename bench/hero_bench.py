@@ -1,0 +1,215 @@
+"""Hero benchmark: every development photo -> hero (or a refusal), with metrics and a contact sheet.
+
+Per photo: the species used, the quality gate's verdict, and for heroes the eye pixels and their
+contrast, the dominant coat colour's CIEDE2000 error against the photo's pet pixels (after the
+same colour-cast correction the reader applies), leg motion between walk frames, orphan pixels and
+colour count. End-to-end times at 12 MP and 1 MP (median of a few photos). Writes
+bench/results/hero.json and bench/results/hero_contact_sheet.png (photo | hero idle | walk frames |
+jump | today's photo-pose sprite | PixelOE when importable).
+
+    .venv/bin/python bench/hero_bench.py [--style 16bit] [--photos DIR] [--timing-photos 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+from skimage.color import deltaE_ciede2000, rgb2lab
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.pipeline_bench import pixeloe_pixelize  # noqa: E402
+from core.config import Settings  # noqa: E402
+from core.errors import PetPixelError  # noqa: E402
+from core.hero.colour import apply_gains, estimate_gains  # noqa: E402
+from core.hero.rolecolours import fit_style, role_colours  # noqa: E402
+from core.hero.paint import Role  # noqa: E402
+from core.images.crop import crop_subject  # noqa: E402
+from core.images.intake import IntakeLimits, load_image  # noqa: E402
+from core.pipeline import SpriteResult, make_sprite  # noqa: E402
+from core.pixelart import metrics  # noqa: E402
+from core.pixelart.styles import get_style  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+THUMB = 96
+
+
+def lab(rgb: np.ndarray) -> np.ndarray:
+    return np.asarray(rgb2lab(np.asarray(rgb, dtype=np.uint8).reshape(-1, 1, 3))).reshape(-1, 3)
+
+
+def coat_error(photo: bytes, result: SpriteResult, settings: Settings) -> float:
+    """CIEDE2000 between the hero's base colour and the median of the photo's pet pixels."""
+    image = np.asarray(load_image(photo, IntakeLimits.from_settings(settings)).image.convert("RGB"))
+    mask = np.asarray(result.mask.resize(image.shape[1::-1], Image.Resampling.NEAREST)) > 0
+    corrected = apply_gains(image, estimate_gains(image, np.where(mask, 255, 0).astype(np.uint8)))
+    pet = lab(corrected[mask])
+    reference = np.median(pet, axis=0)
+    assert result.look is not None
+    base = fit_style(role_colours(result.look), get_style(result.style))[Role.BASE]
+    return float(deltaE_ciede2000(reference, lab(np.array([base]))[0]))
+
+
+def hero_metrics(result: SpriteResult) -> dict[str, Any]:
+    idle = np.asarray(result.animations["idle"][0].image)
+    assert result.look is not None
+    fitted = fit_style(role_colours(result.look), get_style(result.style))
+    eye = np.all(idle[..., :3] == fitted[Role.EYE], axis=-1) & (idle[..., 3] > 0)
+    eye_contrast = float(
+        np.linalg.norm(lab(np.array([fitted[Role.EYE]])) - lab(np.array([fitted[Role.BASE]])))
+    )
+    walk = [np.asarray(f.image)[..., 3] > 0 for f in result.animations["walk"]]
+    rows = max(3, result.visible_height // 4)
+    legs = [w[-rows:] for w in walk]
+    motion = statistics.mean(float((a ^ b).sum() / max(1, (a | b).sum()))
+                             for a, b in zip(legs, legs[1:] + legs[:1], strict=True))  # fmt: skip
+    orphans = metrics.orphan_stats(idle)
+    return {
+        "eye_pixels": int(eye.sum()),
+        "eye_contrast_lab": round(eye_contrast, 1),
+        "leg_motion": round(motion, 3),
+        "orphans": orphans["count"],
+        "orphans_inside": orphans["inside"],
+        "colours": len(result.palette),
+    }
+
+
+def timing(photos: list[Path], settings: Settings, style: str) -> dict[str, float]:
+    """Median end-to-end ms for 12 MP and 1 MP versions of a few photos."""
+    out = {}
+    for label, side in (("12mp", 4000), ("1mp", 1155)):
+        times = []
+        for path in photos:
+            image = Image.open(path).convert("RGB")
+            scale = side / max(image.size)
+            big = image.resize((round(image.width * scale), round(image.height * scale)))
+            buf = io.BytesIO()
+            big.save(buf, "JPEG", quality=90)
+            make_sprite(buf.getvalue(), settings=settings, style=style)  # warm caches
+            for _ in range(3):
+                start = time.perf_counter()
+                make_sprite(buf.getvalue(), settings=settings, style=style)
+                times.append((time.perf_counter() - start) * 1000)
+        out[f"end_to_end_{label}_median_ms"] = round(statistics.median(times), 1)
+    return out
+
+
+def strip(images: list[Image.Image | None], height: int) -> Image.Image:
+    """Images side by side, each scaled by a whole factor to about `height` px tall."""
+    tiles = []
+    for im in images:
+        if im is None:
+            tiles.append(Image.new("RGBA", (height // 2, height), (0, 0, 0, 0)))
+            continue
+        k = max(1, height // max(im.height, 1))
+        tiles.append(im.resize((im.width * k, im.height * k), Image.Resampling.NEAREST))
+    out = Image.new("RGBA", (sum(t.width + 4 for t in tiles), height), (0, 0, 0, 0))
+    x = 0
+    for t in tiles:
+        out.alpha_composite(t.convert("RGBA"), (x, height - t.height))
+        x += t.width + 4
+    return out
+
+
+def row(path: Path, result: SpriteResult | None, error: str | None, old: SpriteResult | None,
+        oe: Image.Image | None) -> Image.Image:  # fmt: skip
+    photo = Image.open(path).convert("RGBA")
+    photo.thumbnail((THUMB * 2, THUMB))
+    canvas = Image.new("RGBA", (1500, THUMB + 8), (205, 225, 240, 255))
+    canvas.alpha_composite(photo, (4, 4))
+    draw = ImageDraw.Draw(canvas)
+    draw.text((4 + THUMB * 2 + 8, 4), path.stem[:28], fill=(0, 0, 0, 255))
+    x = 4 + THUMB * 2 + 8
+    if result is None:
+        draw.text((x, 30), f"refused: {error}", fill=(160, 0, 0, 255))
+    else:
+        a = result.animations
+        frames = [a["idle"][0].image] + [a["walk"][i].image for i in range(0, 8, 2)]
+        frames += [a["jump"][2].image, a["special"][2].image]
+        draw.text(
+            (x, 16), f"{result.species}{'?' if result.species_guessed else ''}", fill=(0, 0, 0, 255)
+        )
+        canvas.alpha_composite(strip(frames, THUMB - 16), (x, 20))
+    x = 1500 - 260
+    extra = [old.sprite if old else None, oe]
+    canvas.alpha_composite(strip(extra, THUMB - 16), (x, 20))
+    draw.text((x, 4), "today | PixelOE", fill=(0, 0, 0, 255))
+    return canvas
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--style", default="16bit")
+    parser.add_argument("--photos", type=Path, default=ROOT / "tests" / "data" / "pets")
+    parser.add_argument("--timing-photos", type=int, default=3)
+    args = parser.parse_args()
+    settings = Settings()
+    oe = pixeloe_pixelize()
+    photos = sorted(args.photos.glob("*.jpg"))
+    entries, rows = [], []
+    for path in photos:
+        data = path.read_bytes()
+        entry: dict[str, Any] = {"photo": path.name}
+        result, error = None, None
+        try:
+            result = make_sprite(data, settings=settings, style=args.style)
+            entry.update(species=result.species, guessed=result.species_guessed,
+                         visible_height=result.visible_height, ms=round(result.timings_ms["total"], 1),
+                         coat_de2000=round(coat_error(data, result, settings), 1),
+                         **hero_metrics(result))  # fmt: skip
+        except PetPixelError as exc:
+            error = exc.code
+            entry["refused"] = exc.code
+        old = None
+        try:
+            old = make_sprite(data, settings=settings, style=args.style, species="other")
+        except PetPixelError:
+            pass
+        oe_image = None
+        if oe is not None and old is not None:
+            subject = crop_subject(old.mask.convert("RGBA"), np.asarray(old.mask))
+            rgb = Image.open(path).convert("RGBA").resize(old.mask.size)
+            rgb.putalpha(old.mask)
+            subject = crop_subject(rgb, np.asarray(old.mask))
+            oe_image = oe(subject, 32, 16)
+        entries.append(entry)
+        rows.append(row(path, result, error, old, oe_image))
+        print(json.dumps(entry))
+    sheet = Image.new("RGBA", (1500, sum(r.height for r in rows)), (255, 255, 255, 255))
+    y = 0
+    for r in rows:
+        sheet.alpha_composite(r, (0, y))
+        y += r.height
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    sheet.convert("RGB").save(RESULTS / "hero_contact_sheet.png", optimize=True)
+    heroes = [e for e in entries if "refused" not in e]
+    summary = {
+        "photos": len(entries),
+        "heroes": len(heroes),
+        "refused": {e["photo"]: e["refused"] for e in entries if "refused" in e},
+        "coat_de2000_median": statistics.median(e["coat_de2000"] for e in heroes)
+        if heroes
+        else None,
+        "eyes_visible": sum(e["eye_pixels"] >= 2 for e in heroes),
+        "leg_motion_median": statistics.median(e["leg_motion"] for e in heroes) if heroes else None,
+        **timing(photos[: args.timing_photos], settings, args.style),
+    }
+    report = {"machine": {"cpu_count": __import__("os").cpu_count(), "python": platform.python_version()},
+              "style": args.style, "summary": summary, "photos": entries}  # fmt: skip
+    (RESULTS / "hero.json").write_text(json.dumps(report, indent=1))
+    print(json.dumps(summary, indent=1))
+
+
+if __name__ == "__main__":
+    main()
