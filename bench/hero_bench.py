@@ -13,8 +13,10 @@ jump | today's photo-pose sprite | PixelOE when importable).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
+import os
 import platform
 import statistics
 import sys
@@ -33,8 +35,8 @@ from bench.pipeline_bench import pixeloe_pixelize  # noqa: E402
 from core.config import Settings  # noqa: E402
 from core.errors import PetPixelError  # noqa: E402
 from core.hero.colour import apply_gains, estimate_gains  # noqa: E402
-from core.hero.rolecolours import fit_style, role_colours  # noqa: E402
 from core.hero.paint import Role  # noqa: E402
+from core.hero.rolecolours import fit_style, role_colours  # noqa: E402
 from core.images.crop import crop_subject  # noqa: E402
 from core.images.intake import IntakeLimits, load_image  # noqa: E402
 from core.pipeline import SpriteResult, make_sprite  # noqa: E402
@@ -164,18 +166,20 @@ def main() -> None:
         result, error = None, None
         try:
             result = make_sprite(data, settings=settings, style=args.style)
-            entry.update(species=result.species, guessed=result.species_guessed,
-                         visible_height=result.visible_height, ms=round(result.timings_ms["total"], 1),
-                         coat_de2000=round(coat_error(data, result, settings), 1),
-                         **hero_metrics(result))  # fmt: skip
+            entry.update(
+                species=result.species,
+                guessed=result.species_guessed,
+                visible_height=result.visible_height,
+                ms=round(result.timings_ms["total"], 1),
+                coat_de2000=round(coat_error(data, result, settings), 1),
+                **hero_metrics(result),
+            )
         except PetPixelError as exc:
             error = exc.code
             entry["refused"] = exc.code
         old = None
-        try:
+        with contextlib.suppress(PetPixelError):
             old = make_sprite(data, settings=settings, style=args.style, species="other")
-        except PetPixelError:
-            pass
         oe_image = None
         if oe is not None and old is not None:
             subject = crop_subject(old.mask.convert("RGBA"), np.asarray(old.mask))
@@ -205,8 +209,8 @@ def main() -> None:
         "leg_motion_median": statistics.median(e["leg_motion"] for e in heroes) if heroes else None,
         **timing(photos[: args.timing_photos], settings, args.style),
     }
-    report = {"machine": {"cpu_count": __import__("os").cpu_count(), "python": platform.python_version()},
-              "style": args.style, "summary": summary, "photos": entries}  # fmt: skip
+    machine = {"cpu_count": os.cpu_count(), "python": platform.python_version()}
+    report = {"machine": machine, "style": args.style, "summary": summary, "photos": entries}
     (RESULTS / "hero.json").write_text(json.dumps(report, indent=1))
     print(json.dumps(summary, indent=1))
 
