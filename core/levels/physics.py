@@ -54,7 +54,7 @@ def load_physics(path: Path | None = None) -> dict[str, Any]:
     return data
 
 
-PLAYER_LIMITS = (4, 24)  # hitbox sides (px) the generator and its proofs are tested with
+PLAYER_LIMITS = (4, 32)  # hitbox sides (px) the generator and its proofs are tested with
 
 
 def with_player(ph: dict[str, Any], player: tuple[int, int] | None) -> dict[str, Any]:

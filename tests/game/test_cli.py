@@ -55,11 +55,16 @@ def pipeline_ready() -> bool:
 
 
 @pytest.mark.slow
-def test_photo_becomes_a_game_folder(tmp_path: Path, cat_jpeg: bytes) -> None:
+def test_photo_becomes_a_game_folder(tmp_path: Path) -> None:
     if not pipeline_ready():
         pytest.skip("the sprite pipeline (core.pipeline) does not import yet")
-    photo = tmp_path / "cat.jpg"
-    photo.write_bytes(cat_jpeg)
+    # A real cat photo: with the detector installed it gets the hero, without it the photo's pose.
+    photo = (
+        Path(__file__).resolve().parents[1]
+        / "data"
+        / "pets"
+        / "cat-16-sitting-orange-tabby-outdoor.jpg"
+    )
     out = tmp_path / "game"
     result = run(str(photo), "--out", str(out), "--name", "Chelsea", "--levels", "2")
     assert result.exit_code == 0, result.stderr

@@ -18,7 +18,7 @@ from core.levels.schema import validate_level
 from tests.levels.conftest import run_node, write_json
 from tests.levels.test_bot import BATCH
 
-BOXES = [(24, 24), (24, 10), (8, 24), (20, 20), (4, 4)]
+BOXES = [(32, 24), (24, 24), (24, 10), (8, 24), (20, 20), (4, 4)]
 
 
 def novice_for(box: tuple[int, int]) -> Constants:

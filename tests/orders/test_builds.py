@@ -56,7 +56,7 @@ def test_preview_stores_sprite_files(
     gif_key = links.preview_gif.removeprefix("http://files.test/files/")
     assert storage.get(gif_key).startswith(b"GIF8")
     atlas = json.loads(storage.get(links.atlas.removeprefix("http://files.test/files/")))
-    assert atlas["version"] == 1
+    assert atlas["version"] == 2
     assert "walk" in atlas["animations"]
     assert builds.run_preview(order.id) == OrderStatus.PREVIEW_READY  # second run: no-op
 
