@@ -41,6 +41,8 @@ BOX_MARGIN = 0.06
 # Cutouts under this confidence, or covering less than MIN_COVER of the box, are redone by
 # GrabCut (dev: black cat on black 0.03, white cat on black 0.00; the rest >= 0.50).
 RESCUE_BELOW, MIN_COVER = 0.3, 0.15
+# Without a detector box a cutout is kept unless it is nearly worthless.
+BLIND_FLOOR = 0.1
 # Too small: under this share of the photo, or under this many pixels on its shorter side
 # (dev: the smallest pets fill 0.09-0.12 of the frame).
 MIN_FILL, MIN_SIDE = 0.03, 64
@@ -98,7 +100,9 @@ def check_subject(
     box = detection.box if detection else None
     clean = restrict(separate(mask > 0, box, others(guess, detection)), box)
     rescued = False
-    if confidence < RESCUE_BELOW or cover(clean, detection) < MIN_COVER:
+    if detection is None and confidence > BLIND_FLOOR and clean.any():
+        pass  # no box to rescue with (no weights, or "other"): keep the cutout as before
+    elif confidence < RESCUE_BELOW or cover(clean, detection) < MIN_COVER:
         if detection is None:
             raise refuse("cutout_unsure")
         clean, rescued = grabcut_in_box(image, detection.box), True
