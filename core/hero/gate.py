@@ -109,7 +109,8 @@ def check_subject(
         clean = restrict(clean, detection.box)
         if not plausible(clean, detection):
             raise refuse("cutout_unsure")
-    check_frame(clean)
+    if detection is not None:  # the hero is read from the head; the photo-pose look needs none
+        check_frame(clean)
     species = guess.species if species_choice == "auto" else species_choice
     out = np.where(clean, 255, 0).astype(np.uint8)
     return Subject(species, detection, out, mask_box(clean), rescued)
