@@ -20,7 +20,7 @@ from core.hero.gate import Subject, check_subject
 from core.hero.hero import draw_hero
 from core.hero.read import read_pet
 from core.hero.traits import PetLook, Species, SpeciesChoice
-from core.images.crop import crop_subject
+from core.images.crop import crop_subject, user_box
 from core.images.cutout import new_cutter
 from core.images.intake import IntakeLimits, IntakeResult, load_image
 from core.pixelart.pixelize import pixelize
@@ -215,14 +215,7 @@ def _user_cropped(image: Image.Image, user_crop: UserCrop | None) -> Image.Image
     """The part of the photo the person picked ("Fix the crop"), before anything looks at it."""
     if user_crop is None:
         return image
-    return image.crop(_crop_pixels(image.size, user_crop))
-
-
-def _crop_pixels(size: tuple[int, int], crop: UserCrop) -> tuple[int, int, int, int]:
-    w, h = size
-    x0, y0, x1, y1 = crop
-    left, top = int(x0 * w), int(y0 * h)
-    return left, top, max(left + 1, round(x1 * w)), max(top + 1, round(y1 * h))
+    return image.crop(user_box(user_crop, image.size))
 
 
 def _full_size_mask(
@@ -230,7 +223,7 @@ def _full_size_mask(
 ) -> Image.Image:
     """The pet's mask at the photo's oriented resolution, strictly 0/255 (zero outside a crop)."""
     working = np.zeros(intake.image.size[::-1], dtype=np.uint8)
-    x0, y0, x1, y1 = _crop_pixels(intake.image.size, user_crop or (0.0, 0.0, 1.0, 1.0))
+    x0, y0, x1, y1 = user_box(user_crop or (0.0, 0.0, 1.0, 1.0), intake.image.size)
     working[y0:y1, x0:x1] = np.where(mask[: y1 - y0, : x1 - x0] > 127, 255, 0)
     size = intake.original_size
     image = Image.fromarray(working)

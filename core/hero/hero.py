@@ -23,6 +23,7 @@ from core.hero.traits import PetLook
 from core.pixelart.colour import rgb_to_hex
 from core.pixelart.styles import Style, get_style
 from core.sprites.animate import Frame
+from core.sprites.sheet import visible_height
 
 # Visible height in pixels (feet to the top of the ears, outline included) per style.
 HEIGHTS = {"8bit": 16, "gameboy": 16, "pico8": 20, "16bit": 24, "modern": 48}
@@ -69,7 +70,7 @@ def draw_hero(look: PetLook, *, style: str | Style, height: int | None = None) -
     return HeroSprite(
         animations=animations,
         palette=_palette(animations),
-        visible_height=_visible_height(animations["idle"][0].image, anchor[1]),
+        visible_height=visible_height(animations, anchor[1]),
         hitbox=_hitbox(first, grid, box),
         anchor=anchor,
     )
@@ -142,12 +143,6 @@ def _palette(animations: dict[str, list[Frame]]) -> list[str]:
             solid = arr[..., 3] == 255
             seen.update(map(tuple, arr[solid][:, :3].tolist()))
     return sorted(rgb_to_hex(c) for c in seen)
-
-
-def _visible_height(image: Image.Image, ground: int) -> int:
-    alpha = np.asarray(image.getchannel("A"))
-    rows = np.nonzero(alpha.any(axis=1))[0]
-    return int(ground - rows.min()) if rows.size else 0
 
 
 def _hitbox(posed: Posed, grid: Grid, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
