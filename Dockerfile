@@ -8,9 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PETPIXEL_DATA_DIR=/data
 
-WORKDIR /app
+# A normal (non-editable) install: game_template/, web templates and static files and the migrations
+# are package data, read from site-packages; the copied sources are removed once installed.
+WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY core ./core
+COPY runtime ./runtime
 COPY workers ./workers
 COPY web ./web
 COPY bots ./bots
@@ -18,10 +21,11 @@ COPY cli ./cli
 COPY game_template ./game_template
 RUN python3 -m venv /venv \
     && /venv/bin/pip install --upgrade pip \
-    # Editable on purpose: game_template/, web templates and migrations are read from /app.
-    && /venv/bin/pip install -e . \
+    && /venv/bin/pip install . \
+    && rm -rf /src \
     && useradd --create-home --uid 10001 petpixel \
     && mkdir -p /data && chown petpixel /data
+WORKDIR /data
 ENV PATH=/venv/bin:$PATH
 USER petpixel
 EXPOSE 8000

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).parent / "orders" / "migrations"
+from core.package_data import package_folder
 
 
 class Base(DeclarativeBase):
@@ -83,7 +83,7 @@ def alembic_config(url: str) -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(package_folder("core.orders", "migrations")))
     # ConfigParser interpolation would mangle a '%' in a password.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config

@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-PHYSICS_PATH = Path(__file__).resolve().parents[2] / "game_template" / "physics.json"
+from core.package_data import game_template
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ class Constants:
 
 @cache
 def _load_default() -> str:
-    return PHYSICS_PATH.read_text(encoding="utf-8")
+    return game_template().joinpath("physics.json").read_text(encoding="utf-8")
 
 
 def load_physics(path: Path | None = None) -> dict[str, Any]:

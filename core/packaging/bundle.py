@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import json
+from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from core.errors import InvalidRequest
 from core.levels import get_theme
 from core.levels.physics import with_player
+from core.package_data import game_template
 from core.packaging.cards import icon, idle_frame, share_card
 from core.packaging.hashing import hash_modules, hashed_name, reachable, rewrite_imports
 from core.packaging.hero import hero_fit, species_of
 from core.packaging.page import PageInfo, render_page
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "game_template"
 MAX_NAME_CHARS = 40
 ENTRY = "js/main.js"
 # Only what a player's browser needs: tools/, tests/ and modules main.js never imports stay out.
-_SHIPPED = ("js/*.js", "css/*.css")
+_SHIPPED = (("js", ".js"), ("css", ".css"))  # (folder, suffix)
 
 
 def build_bundle(
@@ -34,16 +35,19 @@ def build_bundle(
     preview_png: bytes | None = None,
     preview_gif: bytes | None = None,
     physics: dict[str, Any] | None = None,
-    template_dir: Path = TEMPLATE_DIR,
+    template_dir: Traversable | None = None,
 ) -> dict[str, bytes]:
     """Every file of one playable game; only index.html keeps its name, the rest are hashed.
+
+    The code comes from `template_dir`, by default the shipped game template (package data).
 
     The hero's physics box comes from the atlas hitbox (core.packaging.hero): `levels` must have
     been generated with `player=player_box(atlas)` to be proven for the box the game plays with.
     """
     name = _check_inputs(pet_name, theme, levels)
+    source = game_template() if template_dir is None else template_dir
     bundle: dict[str, bytes] = {}
-    names = _add_code(bundle, template_dir)
+    names = _add_code(bundle, source)
     sheet = _add(bundle, "sheet.png", sheet_png)
     atlas_name = _add(bundle, "sheet.json", _json({**atlas, "image": sheet}))
     sprite = idle_frame(sheet_png, atlas)
@@ -59,7 +63,7 @@ def build_bundle(
         "palette": palette,
         "species": species_of(atlas),
         "hero": fit.game_json(),
-        "physics": with_player(physics or _physics(template_dir), fit.player),
+        "physics": with_player(physics or _physics(source), fit.player),
         "levels": levels,
         "atlas": atlas_name,
         "sheet": sheet,
@@ -77,7 +81,7 @@ def build_bundle(
         data=(game_name, atlas_name),
         sheet=sheet,
     )
-    template = (template_dir / "index.html").read_text(encoding="utf-8")
+    template = source.joinpath("index.html").read_text(encoding="utf-8")
     bundle["index.html"] = render_page(template, info, names).encode()
     return bundle
 
@@ -108,12 +112,13 @@ def _check_inputs(pet_name: str, theme: str, levels: list[dict[str, Any]]) -> st
     return name
 
 
-def _add_code(bundle: dict[str, bytes], template_dir: Path) -> dict[str, str]:
+def _add_code(bundle: dict[str, bytes], template_dir: Traversable) -> dict[str, str]:
     """Copy JS and CSS under hashed names with imports rewritten; returns old -> new names."""
     files = {
-        path.relative_to(template_dir).as_posix(): path.read_bytes()
-        for pattern in _SHIPPED
-        for path in sorted(template_dir.glob(pattern))
+        f"{folder}/{entry.name}": entry.read_bytes()
+        for folder, suffix in _SHIPPED
+        for entry in sorted(template_dir.joinpath(folder).iterdir(), key=lambda e: e.name)
+        if entry.is_file() and entry.name.endswith(suffix)
     }
     modules = reachable(ENTRY, {p: d for p, d in files.items() if p.endswith(".js")})
     names = hash_modules(modules)
@@ -131,8 +136,9 @@ def _add(bundle: dict[str, bytes], path: str, data: bytes) -> str:
     return name
 
 
-def _physics(template_dir: Path) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads((template_dir / "physics.json").read_text(encoding="utf-8"))
+def _physics(template_dir: Traversable) -> dict[str, Any]:
+    text = template_dir.joinpath("physics.json").read_text(encoding="utf-8")
+    result: dict[str, Any] = json.loads(text)
     return result
 
 

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from html.parser import HTMLParser
+from importlib.resources import as_file
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,8 @@ from core.errors import InvalidRequest, PetPixelError
 from core.levels import generate_levels
 from core.levels.physics import load_physics
 from core.levels.schema import validate_level
+from core.package_data import game_template
 from core.packaging import build_bundle, write_bundle
-from core.packaging.bundle import TEMPLATE_DIR
 from core.packaging.hashing import hash_modules, module_imports
 from tests.game.conftest import PALETTE, TRICKY_NAME
 
@@ -176,7 +177,8 @@ def test_changing_a_leaf_module_renames_its_importers(
 ) -> None:
     """Hashes cover imports, so a cached main.js can never point at a stale themes.js."""
     template = tmp_path / "template"
-    shutil.copytree(TEMPLATE_DIR, template, ignore=shutil.ignore_patterns("tools", "tests"))
+    with as_file(game_template()) as shipped:
+        shutil.copytree(shipped, template, ignore=shutil.ignore_patterns("tools", "tests"))
     with (template / "js" / "themes.js").open("a") as f:
         f.write("\n// changed\n")
     (template / "js" / "unused.js").write_text("export const x = 1;\n")
