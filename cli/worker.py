@@ -16,7 +16,11 @@ def register(app: typer.Typer) -> None:
 
 def worker(
     queues: Annotated[
-        str | None, typer.Option(help="Comma-separated queues (default: the default queue).")
+        str | None,
+        typer.Option(
+            help="Comma-separated queues (default: gpu with PETPIXEL_GPU_WORKERS and a model path, "
+            "else the default queue)."
+        ),
     ] = None,
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     pool: Annotated[str, typer.Option(help="prefork, solo or threads.")] = "prefork",
@@ -25,8 +29,8 @@ def worker(
         bool, typer.Option("--beat", help="Also run the periodic sweeper in this process.")
     ] = False,
 ) -> None:
-    """Run a Celery worker; use --queues gpu on machines that hold the diffusion model."""
-    from workers.celery_app import create_celery
+    """Run a Celery worker; machines that hold the diffusion model serve the gpu queue."""
+    from workers.celery_app import create_celery, unserved_warning, worker_queues
 
     settings = load_cli_settings()
     if settings.redis_url is None:
@@ -34,7 +38,10 @@ def worker(
             "Set PETPIXEL_REDIS_URL (e.g. redis://localhost:6379/0): without Redis, jobs run "
             "inside `petpixel serve` and no separate worker is needed."
         )
-    argv = ["worker", f"--queues={queues or settings.default_queue}",
+    served = queues.split(",") if queues else worker_queues(settings)
+    if warning := unserved_warning(settings, served):
+        typer.echo(f"warning: {warning}", err=True)
+    argv = ["worker", f"--queues={','.join(served)}",
             f"--concurrency={concurrency}", f"--pool={pool}", f"--loglevel={loglevel}"]  # fmt: skip
     app = create_celery(settings)
     follow_stripe_builds(app)

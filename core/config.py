@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     # Jobs: Celery over Redis when redis_url is set, else an in-process broker and worker thread.
     default_queue: str = "petpixel"
     gpu_queue: str = "gpu"  # reserved for diffusion work, served only by GPU workers
+    # Set on EVERY process (senders and workers) when GPU workers run: previews and HD builds then
+    # go to gpu_queue (core/jobs.py). Off (the default), every job goes to default_queue, so nothing
+    # waits in a queue no worker serves (embedded mode, or production without a GPU worker).
+    gpu_workers: bool = False
     task_time_limit_s: int = 900
     task_soft_time_limit_s: int = 840
     task_max_retries: int = 5

@@ -79,6 +79,6 @@ class CountingJobs:
         self.metrics.jobs.labels("preview").inc()
         return self.jobs.enqueue_preview(order_id)
 
-    def enqueue_build(self, order_id: str) -> str:
+    def enqueue_build(self, order_id: str, *, hd: bool = False) -> str:
         self.metrics.jobs.labels("build").inc()
-        return self.jobs.enqueue_build(order_id)
+        return self.jobs.enqueue_build(order_id, hd=hd)

@@ -94,6 +94,26 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     }
 
 
+def worker_queues(settings: Settings) -> list[str]:
+    """The queues a worker serves unless told (`petpixel worker --queues`): a worker holding the
+    diffusion model serves the GPU queue while GPU workers are on (`gpu_workers`); any other
+    worker serves the default queue, where every job goes while they are off (core.jobs)."""
+    if settings.gpu_workers and settings.model_path is not None:
+        return [settings.gpu_queue]
+    return [settings.default_queue]
+
+
+def unserved_warning(settings: Settings, queues: list[str]) -> str | None:
+    """Why a worker serving `queues` would wait for nothing (no sender routes there), if so."""
+    if settings.gpu_queue in queues and not settings.gpu_workers:
+        return (
+            f"this worker serves the {settings.gpu_queue!r} queue, but PETPIXEL_GPU_WORKERS is "
+            f"off: senders put every job on {settings.default_queue!r}. Set "
+            "PETPIXEL_GPU_WORKERS=true on every service to route GPU jobs here."
+        )
+    return None
+
+
 def _transport_options(settings: Settings) -> dict[str, Any]:
     if settings.redis_url is None:
         # The in-memory queue is polled, not pushed: a short interval keeps previews snappy and

@@ -57,3 +57,9 @@ def get_package(settings: Settings, name: str) -> Package:
             f"Unknown package {name!r}. Choose one of: {', '.join(offered)}.", code="bad_package"
         )
     return offered[name]
+
+
+def draws_hd(settings: Settings, name: str | None) -> bool:
+    """Whether building package `name` draws the HD sprite (a GPU job, see core.jobs.LANES)."""
+    offer = packages(settings).get(name or "")
+    return offer is not None and offer.hd_sprite

@@ -32,7 +32,7 @@ from core.orders.base import ServiceBase
 from core.orders.games import GameMethods
 from core.orders.lifecycle import PAID_STATUSES, InvalidTransition, OrderStatus, check_transition
 from core.orders.models import Order, PaymentEvent, Upload, utcnow
-from core.orders.packages import get_package
+from core.orders.packages import draws_hd, get_package
 from core.orders.schemas import (
     CheckoutInfo,
     OrderChoices,
@@ -154,8 +154,9 @@ class OrderService(UserMethods, GameMethods, ServiceBase):
                 # A second, different payment for one order: keep the first, flag this for refund.
                 self._event(session, "payment.duplicate", order, {"payment_ref": payment_ref})
             result = self._payment_result(session, order_id, changed=changed)
+            hd = draws_hd(self.settings, order.package)
         if changed:
-            self.jobs.enqueue_build(order_id)
+            self.jobs.enqueue_build(order_id, hd=hd)
         return result
 
     def status(self, *, order_id: str) -> OrderStatusView:

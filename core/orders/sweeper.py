@@ -25,6 +25,7 @@ from core.jobs import JobQueue
 from core.orders.builds import Builds
 from core.orders.lifecycle import OrderStatus
 from core.orders.models import Order, utcnow
+from core.orders.packages import draws_hd
 
 PREVIEW_STALLED = (
     "Drawing your preview took too long and was stopped. Please pick a style again to retry."
@@ -61,12 +62,12 @@ def sweep_stuck(
     if cutoff is None:
         cutoff = (now or utcnow()) - timedelta(seconds=settings.stuck_after_s)
     report = SweepReport()
-    for order_id, attempts in _stuck(db, cutoff):
+    for order_id, attempts, package in _stuck(db, cutoff):
         if attempts >= settings.max_build_attempts:
             builds.fail(order_id, code="build_gave_up", message=GAVE_UP)
             report.failed.append(order_id)
         elif _claim(db, order_id, cutoff):
-            jobs.enqueue_build(order_id)
+            jobs.enqueue_build(order_id, hd=draws_hd(settings, package))
             report.requeued.append(order_id)
     for order_id, label in _stalled_previews(db, cutoff):
         if label == REQUEUED_LABEL:  # queued again once already and still nothing: give up
@@ -78,13 +79,13 @@ def sweep_stuck(
     return report
 
 
-def _stuck(db: Database, cutoff: datetime) -> list[tuple[str, int]]:
+def _stuck(db: Database, cutoff: datetime) -> list[tuple[str, int, str | None]]:
     active = [OrderStatus.PAID.value, OrderStatus.BUILDING.value]
-    stmt = select(Order.id, Order.attempts).where(
+    stmt = select(Order.id, Order.attempts, Order.package).where(
         Order.status.in_(active), Order.updated_at < cutoff
     )
     with db.session() as session:
-        return [(row.id, row.attempts) for row in session.execute(stmt)]
+        return [(row.id, row.attempts, row.package) for row in session.execute(stmt)]
 
 
 def _stalled_previews(db: Database, cutoff: datetime) -> list[tuple[str, str]]:

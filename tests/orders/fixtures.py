@@ -33,8 +33,8 @@ class RecordingJobs:
         self.sent.append(("preview", order_id))
         return f"preview-{len(self.sent)}"
 
-    def enqueue_build(self, order_id: str) -> str:
-        self.sent.append(("build", order_id))
+    def enqueue_build(self, order_id: str, *, hd: bool = False) -> str:
+        self.sent.append(("hd_build" if hd else "build", order_id))
         return f"build-{len(self.sent)}"
 
 

@@ -53,7 +53,7 @@ def test_free_checkout_pays_and_queues_the_build(
     order = _order(db, order_id)
     assert (order.status, order.package, order.amount) == ("paid", "deluxe", 0)
     assert order.payment_ref == f"free:{order_id}"
-    assert jobs.sent == [("build", order_id)]
+    assert jobs.sent == [("hd_build", order_id)]  # deluxe draws the HD sprite: a GPU job
 
 
 def test_unknown_package_is_refused(svc: OrderService, db: Database) -> None:

@@ -5,6 +5,8 @@ Worker processes load these through PETPIXEL_BUILD_STEPS ("tests.workers.steps:s
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -69,3 +71,29 @@ def gated_steps(gate: threading.Event, label: str = "Waiting at the gate") -> St
         return default_steps().make_sprite(*args, progress=progress, **kwargs)
 
     return _with_sprite(make_sprite)
+
+
+def recording_steps() -> Steps:
+    """The real steps, each call logged (process id, queue it came from, order) to
+    DATA_DIR/step-calls.jsonl, so a test can tell which worker process ran which job."""
+    real = default_steps()
+
+    def recorded(step: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            from celery import current_task
+
+            from core.config import Settings
+
+            request = current_task.request
+            line = {"step": step, "pid": os.getpid(), "order_id": request.args[0],
+                    "queue": request.delivery_info["routing_key"],
+                    "size": kwargs.get("size")}  # fmt: skip
+            with (Settings().data_dir / "step-calls.jsonl").open("a") as log:
+                log.write(json.dumps(line) + "\n")
+            return func(*args, **kwargs)
+
+        return call
+
+    return Steps(recorded("make_sprite", real.make_sprite),
+                 recorded("generate_levels", real.generate_levels),
+                 recorded("build_bundle", real.build_bundle))  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,35 @@ def test_gpu_worker_serves_only_the_gpu_queue(compose: dict[str, Any]) -> None:
     assert gpu["command"][gpu["command"].index("--queues") + 1] == Settings().gpu_queue
     worker = compose["services"]["worker"]
     assert worker["command"][worker["command"].index("--queues") + 1] == Settings().default_queue
+
+
+def _settings_of(service: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The Settings a compose service starts with (`${VAR:-default}` taken at its default)."""
+    with monkeypatch.context() as env:
+        for key, value in service["environment"].items():
+            default = re.fullmatch(r"\$\{\w+:-(.*)\}", str(value))
+            env.setenv(key, default.group(1) if default else str(value))
+        return Settings()
+
+
+def test_every_service_routes_gpu_jobs_to_the_queue_the_gpu_worker_serves(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.jobs import queue_for
+    from workers.celery_app import worker_queues
+
+    services = compose["services"]
+    settings = {name: _settings_of(services[name], monkeypatch) for name in APP_SERVICES}
+    assert {s.gpu_workers for s in settings.values()} == {True}  # senders and workers agree
+    gpu, cpu = settings["gpu-worker"], settings["worker"]
+    assert gpu.model_path is not None
+    assert worker_queues(gpu) == ["gpu"]  # what the command names is what it would pick itself
+    assert worker_queues(cpu) == ["petpixel"]
+    for sender in ("web", "telegram-bot", "discord-bot", "worker"):  # the worker runs the sweeper
+        assert settings[sender].model_path is None
+        assert queue_for(settings[sender], "preview") == "gpu"
+        assert queue_for(settings[sender], "hd_build") == "gpu"
+        assert queue_for(settings[sender], "build") == "petpixel"
 
 
 def parse_with_the_real_cli(argv: list[str]) -> list[str]:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy import select, update
 
 from core.config import Settings
@@ -57,23 +55,6 @@ def test_preview_and_build_on_a_real_worker_with_live_progress(
     with db.session() as session:
         assert list(session.scalars(select(Game.code))) == [done.links.game_code]
     assert order_row(db, order.id).attempts == 1  # counted from payment: one build run, no re-run
-
-
-def test_previews_go_to_the_gpu_queue_when_a_diffusion_model_is_set(
-    worker_settings: Settings, tmp_path: Path
-) -> None:
-    gpu = worker_settings.model_copy(update={"model_path": tmp_path / "model"})
-    queues = redis.Redis.from_url(str(worker_settings.redis_url))
-    try:
-        CeleryJobs(create_celery(gpu), gpu).enqueue_preview("order-a")
-        CeleryJobs(create_celery(gpu), gpu).enqueue_build("order-b")
-        CeleryJobs(create_celery(worker_settings), worker_settings).enqueue_preview("order-c")
-        # kombu's Redis transport keeps each queue as a list named after it
-        assert queues.llen(gpu.gpu_queue) == 1
-        assert queues.llen(gpu.default_queue) == 2
-        assert gpu.gpu_queue == "gpu"
-    finally:
-        queues.close()
 
 
 def test_user_error_fails_the_order_without_retry(
