@@ -12,6 +12,9 @@ from PIL import Image
 from cli.common import load_cli_settings, print_progress, user_errors
 from core.errors import ImageRejected
 from core.hero.traits import check_species
+from core.petnames import MAX_NAME, clean_name
+
+NAME_HELP = f"The pet's name, shown in the game (1 to {MAX_NAME} characters)."
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +24,7 @@ def register(app: typer.Typer) -> None:
 def game(
     photo: Annotated[Path, typer.Argument(help="Pet photo: JPEG, PNG, WebP or HEIC.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the game into.")],
-    name: Annotated[str, typer.Option(help="The pet's name, shown in the game.")] = "Pixel",
+    name: Annotated[str, typer.Option(help=NAME_HELP)] = "Pixel",
     style: Annotated[str, typer.Option(help="Style name; see `petpixel styles`.")] = "16bit",
     levels: Annotated[int, typer.Option(help="Number of levels (1-10); the last has a boss.")] = 3,
     theme: Annotated[str, typer.Option(help="park, beach, snow, city or space.")] = "park",
@@ -40,6 +43,7 @@ def game(
     with user_errors():
         # Cheap checks first, so a typo fails before the photo is processed.
         check_request(theme=theme, difficulty=difficulty, count=levels)
+        name = clean_name(name)
         data = _read_photo(photo)
         from core.pipeline import make_sprite  # heavy imports only once the cheap checks pass
 

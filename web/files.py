@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from core.filetypes import content_type
 from core.storage import LocalStorage, MissingFile, Storage, check_key
 from web.playpage import is_hashed
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Unhashed files (game.json of a rebuilt game, previews) may change: short cache, then revalidate.
 SHORT = "public, max-age=60, must-revalidate"
-TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json"}
-
-
-def content_type(key: str) -> str:
-    suffix = "." + key.rsplit(".", 1)[-1].lower() if "." in key else ""
-    return TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
 def cache_control(key: str) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import discord
 
+from core.petnames import MAX_NAME
+
 STYLE_BLURBS: dict[str, tuple[str, str]] = {
     "8bit": ("👾", "8-bit: chunky NES pixels, few colours"),
     "16bit": ("🕹", "16-bit: rich SNES colours (our favourite)"),
@@ -52,7 +54,7 @@ ASK_RESTYLE = "Pick another style for **{name}**:"
 STYLE_PLACEHOLDER = "Choose a style…"
 ASK_THEME = "{style} it is! Where should your pet adventure?"
 ASK_NAME_TITLE = "Your pet's name"
-NAME_LABEL = "Name (up to 40 characters)"
+NAME_LABEL = f"Name (up to {MAX_NAME} characters)"
 PREVIEW_WAIT = "🎨 Drawing {name}… {percent}% {label}"
 BUILD_WAIT = "🛠 Building {name}'s game… {percent}% {label}"
 PREVIEW_CAPTION = "Here's **{name}** in {style}! Happy with it?"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 
+from core.petnames import MAX_NAME
+
 STYLE_BLURBS: dict[str, str] = {
     "8bit": "👾 8-bit: chunky NES pixels, few colours",
     "16bit": "🕹 16-bit: rich SNES colours (our favourite)",
@@ -54,7 +56,7 @@ ALBUM_ASK = "You sent {count} photos. Which one shall I use?"
 ASK_STYLE = "Lovely! Pick a style:"
 PHOTO_OK = "Got your photo! ✅"
 STYLE_LEGEND = "Left to right: {names}"
-ASK_NAME = "Great choice. What's your pet's name? (up to 40 characters)"
+ASK_NAME = f"Great choice. What's your pet's name? (up to {MAX_NAME} characters)"
 ASK_THEME = "Where should <b>{name}</b> adventure?"
 ASK_PACKAGE = "Pick your game:"
 PREVIEW_CAPTION = "Here's <b>{name}</b> in {style}! Happy with it?"

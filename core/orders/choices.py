@@ -23,6 +23,7 @@ CHOICE_TITLES: dict[SpeciesChoice, str] = {
     "auto": AUTO_LABEL,
     **{s: SPECIES_LABELS[s][1] for s in SPECIES},
 }
+ASK_CROP = "Which part of the photo is your pet in?"
 # "Fix the crop" presets: (button label, box as fractions of the photo: left, top, right, bottom).
 CROPS: dict[str, tuple[str, tuple[float, float, float, float] | None]] = {
     "all": ("🖼 Whole photo", None),

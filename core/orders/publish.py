@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import mimetypes
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.db import Database
+from core.filetypes import content_type
 from core.orders.games import new_code
 from core.orders.models import Game, Upload, utcnow
 from core.storage import IMMUTABLE, Storage
@@ -35,13 +35,6 @@ def hashed_key(prefix: str, name: str, data: bytes) -> str:
     stem, dot, ext = name.rpartition(".")
     digest = hashlib.sha256(data).hexdigest()[:12]
     return f"{prefix}/{stem}.{digest}{dot}{ext}"
-
-
-def content_type(path: str) -> str:
-    if path.endswith(".js"):
-        return "text/javascript; charset=utf-8"  # mimetypes varies by OS for .js
-    guessed = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
 def store_preview(storage: Storage, order_id: str, result: Any) -> dict[str, str]:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.hero.traits import Species, SpeciesChoice
 from core.orders.lifecycle import OrderStatus
+from core.petnames import PetName
 
 # Named for people; core.levels takes 1 (relaxed) .. 5 (tough).
 DIFFICULTY_LEVELS = {"easy": 1, "normal": 3, "hard": 5}
 Provider = Literal["telegram", "discord", "web"]
-PetName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
 class OrderChoices(BaseModel):

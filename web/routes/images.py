@@ -11,10 +11,10 @@ from fastapi import APIRouter, File, Form, UploadFile
 
 from core.errors import ImageRejected
 from core.orders.service import OrderService
+from core.petnames import MAX_NAME
 from web.deps import ServiceDep, SettingsDep
 from web.presenters import status_public
 from web.schemas import (
-    PET_NAME_MAX,
     CropCreate,
     ErrorPublic,
     ImageRef,
@@ -43,7 +43,7 @@ def read_photo(photo: UploadFile, limit: int) -> bytes:
     return data
 
 
-ChoiceField = Annotated[str | None, Form(max_length=PET_NAME_MAX)]
+ChoiceField = Annotated[str | None, Form(max_length=MAX_NAME)]
 
 
 @router.post("/upload", status_code=201, summary="Upload a pet photo (starts an order)")

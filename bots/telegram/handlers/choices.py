@@ -7,7 +7,6 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bots.conversation import ASK_CROP, BAD_NAME_LENGTH, check_name
 from bots.telegram import keyboards, texts
 from bots.telegram.deps import (
     CROP,
@@ -29,7 +28,8 @@ from bots.telegram.handlers.photo import offer_styles, style_names
 from bots.telegram.watch import preview_caption, start_watch
 from core.errors import PetPixelError
 from core.hero.traits import SPECIES
-from core.orders.choices import CROPS, species_label
+from core.orders.choices import ASK_CROP, CROPS, species_label
+from core.petnames import BAD_NAME_LENGTH, check_name
 
 
 async def pick_style(update: Update, context: Context) -> None:
