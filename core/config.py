@@ -57,8 +57,9 @@ class Settings(BaseSettings):
     currency: str = "usd"
     price_classic: int = 499
     price_deluxe: int = 999
-    # "free" labels every package free (embedded default); "stripe" arrives in a later issue.
-    payments_backend: Literal["free", "stripe"] = "free"
+    # How a web buyer pays: "stripe" = Stripe Checkout, "free" = every package free, "auto" =
+    # Stripe when stripe_secret_key is set, else free. Decided in core/payments/choose.py.
+    payments_backend: Literal["auto", "free", "stripe"] = "auto"
     # Storage: "local" keeps files under DATA_DIR/storage, served by the web app at /files/.
     storage_backend: Literal["local", "s3"] = "local"
     s3_bucket: str = "petpixel"
@@ -152,16 +153,16 @@ class Settings(BaseSettings):
     # Interaction tokens die after 15 minutes; past this age the bot talks by DM instead.
     discord_token_ttl_s: float = 840.0
     # How a Discord user pays for a game: "premium" = Discord Premium Apps (a premium button for
-    # the package's consumable SKU; core/payments_discord.py), "stripe" = a Stripe link, "free";
-    # "auto" = premium when SKUs are configured, else the runtime's payments (Stripe or free).
+    # the package's consumable SKU; core/payments/discord_premium.py), "stripe" = a Stripe link,
+    # "free"; "auto" = premium when SKUs are configured, else as on the web (payments_backend).
     discord_checkout: Literal["auto", "premium", "stripe", "free"] = "auto"
     # Package name -> consumable SKU id from the developer portal, as JSON in the environment:
     # PETPIXEL_DISCORD_SKUS='{"classic": 123, "deluxe": 456}'. Price each SKU no higher than
     # the package (Discord requires it).
     discord_skus: dict[str, int] = Field(default_factory=dict)
 
-    # --- Stripe Checkout (owned by the payments engineer; core/stripe_payments.py) ---------------
-    # A secret key switches payments to Stripe Checkout (else free mode). The webhook secret
+    # --- Stripe Checkout (core/payments/stripe.py) -----------------------------------------------
+    # A secret key lets a checkout use Stripe ("auto" on the web then does). The webhook secret
     # ("whsec_...") verifies POST /webhooks/stripe; events older than the tolerance are refused.
     # API_BASE points the real client at another server (a local fake in tests); unset = Stripe.
     # Price ids per package are optional: unset = price_data from price_classic/price_deluxe.

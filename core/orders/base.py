@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from core.config import Settings
 from core.db import Database
 from core.jobs import JobQueue
+from core.orders.checkout import Payments
 from core.orders.lifecycle import OrderStatus
 from core.orders.models import Event, Game, Order, Upload, User
 from core.orders.schemas import OrderStatusView
 from core.orders.store import NotFound
 from core.orders.views import links, status_view
-from core.payments import Payments
 from core.storage import Storage
 
 

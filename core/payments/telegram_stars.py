@@ -4,16 +4,20 @@ Digital goods sold inside a Telegram bot must be paid in Stars. The checkout her
 package; the bot then sends an invoice whose payload is `invoice_payload(order_id)`, answers the
 pre-checkout query after `check_payable`, and on `successful_payment` calls
 `OrderService.mark_paid(payment_ref=<telegram_payment_charge_id>, provider="telegram_stars",
-event_id=<same>)`, which records it exactly once.
+event_id=<same>)`, which records it exactly once. When the paid build gives up, the bot gives the
+Stars back (`refundStarPayment`) between `refund_due` and `record_refund`, the one refund guard
+of core.payments.refunds, so it happens and is told once.
 """
 
 from __future__ import annotations
 
 from core.config import Settings
+from core.db import Database
 from core.errors import InvalidRequest
 from core.orders.lifecycle import OrderStatus
 from core.orders.packages import Package
 from core.orders.schemas import CheckoutInfo, OrderView
+from core.payments.refunds import Refunds
 
 CURRENCY = "XTR"
 PROVIDER = "telegram_stars"
@@ -74,3 +78,25 @@ def check_payable(
     if currency != CURRENCY or total_amount != expected:
         return "The price changed since this invoice was made. Please pick a package again."
     return None
+
+
+def stars_charge(order: OrderView) -> str | None:
+    """The Telegram charge to give back for an order paid in Stars; None for any other payment
+    (free, or Stripe, which core.payments.stripe_fulfilment refunds)."""
+    if order.currency.upper() != CURRENCY or not order.payment_ref:
+        return None
+    return order.payment_ref
+
+
+def refund_due(*, db: Database, order: OrderView) -> str | None:
+    """The charge to refund now: a Stars payment not refunded before; None otherwise. Call it
+    only for an order whose paid build gave up (`refund_due` in its status)."""
+    charge = stars_charge(order)
+    return None if charge is None or Refunds(db).done(order.id) else charge
+
+
+def record_refund(*, db: Database, order: OrderView) -> bool:
+    """After Telegram gave the Stars back: record it once; True when this call did (tell the
+    buyer then), False when a refund of this order was recorded before."""
+    data = {"charge_id": order.payment_ref, "stars": order.amount}
+    return Refunds(db).record(order=order, provider=PROVIDER, data=data)

@@ -4,15 +4,15 @@ page and reconciliation, plus the follow-ups of a build (game-ready notice, refu
 Stripe's advice, followed here: verify every webhook, dedupe by event id, never trust the order in
 which events arrive (each handler retrieves the session and acts on its *current* state), fulfil
 from the webhook AND the success page through the same function, and answer Stripe quickly. Every
-effect is guarded so it happens once: `mark_paid` is a compare-and-set, notices and refunds claim
-a unique marker row (`processed_payment_events`), refunds carry an Idempotency-Key.
+effect is guarded so it happens once: `mark_paid` is a compare-and-set, notices claim a unique
+marker row (`processed_payment_events`), refunds go through the one refund guard
+(`core.payments.refunds`) and carry an Idempotency-Key.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,14 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.config import Settings
-from core.jobs import TASK_BUILD
-from core.notifications import NOTICE_TEXT, Notice, NoticeKind, Notifiers
+from core.notify import NOTICE_TEXT, Notice, NoticeKind, Notifiers
 from core.orders.lifecycle import OrderStatus
 from core.orders.models import Event, Order, PaymentEvent
 from core.orders.schemas import OrderView
 from core.orders.service import OrderService
 from core.orders.store import NotFound, compare_and_set
-from core.stripe_payments import (
+from core.payments.refunds import MARKER, Refunds
+from core.payments.stripe import (
     PROVIDER,
     checkout_channel,
     mismatch,
@@ -39,7 +39,6 @@ from core.stripe_payments import (
 )
 
 log = logging.getLogger("petpixel.payments")
-MARKER = "petpixel"  # provider of our own once-only markers in processed_payment_events
 PAID = ("paid", "no_payment_required")
 
 
@@ -60,7 +59,8 @@ class ReconcileReport:
 
 
 class Fulfilment:
-    """Stripe payments -> order changes; build once per process (web, worker, CLI)."""
+    """Stripe payments -> order changes; built once per process, by the composition root
+    (`runtime`), which also runs `after_build` after each build this process ran."""
 
     def __init__(
         self,
@@ -74,7 +74,7 @@ class Fulfilment:
         self.orders = orders
         self.client = client
         self.notifiers = notifiers or Notifiers()
-        self.celery_app: Any = None
+        self.refunds = Refunds(orders.db)
 
     # --- webhook --------------------------------------------------------------------------
     def verify(self, payload: bytes, signature: str | None) -> stripe.Event:
@@ -166,26 +166,15 @@ class Fulfilment:
         ref = order.payment_ref or ""
         if not (self.settings.stripe_auto_refund and ref.startswith("pi_")):
             return None  # not paid through Stripe, or refunds are done by hand: refund_due stays
-        if self._seen(MARKER, f"refund:{order.id}"):
+        if self.refunds.done(order.id):
             return None
         refund = self.client.v1.refunds.create(
             params={"payment_intent": ref, "metadata": {"order_id": order.id}},
             options={"idempotency_key": f"petpixel-refund-{order.id}"},
         )
-        if self._claim(MARKER, f"refund:{order.id}", order.id):
-            self._record(order, "payment.refunded", {"refund_id": refund.id,
-                                                     "amount": refund.amount})  # fmt: skip
+        self.refunds.record(order=order, provider=PROVIDER,
+                            data={"refund_id": refund.id, "amount": refund.amount})  # fmt: skip
         return str(refund.id)
-
-    def on_task_done(self, sender: Any = None, args: Any = None, **_: Any) -> None:
-        """Celery `task_postrun` receiver (see `watch_builds`): follow up a finished build run."""
-        if getattr(sender, "name", None) != TASK_BUILD or sender.app is not self.celery_app:
-            return
-        order_id = (args or [None])[0]
-        try:
-            self.after_build(str(order_id))
-        except Exception:  # the reconcile command retries refunds; never break the worker
-            log.exception("follow-up of the build of order %s failed", order_id)
 
     # --- reconciliation -------------------------------------------------------------------
     def reconcile(self, *, since: datetime, until: datetime) -> ReconcileReport:
@@ -267,66 +256,3 @@ class Fulfilment:
         except IntegrityError:
             return False
         return True
-
-
-def watch_builds(celery_app: Any, fulfilment: Fulfilment) -> None:
-    """Run `fulfilment.after_build` whenever a build task of `celery_app` ends in this process.
-
-    Call it where builds run: the web process in embedded mode, each `petpixel worker` with Redis.
-    The signal holds the receiver weakly, so the hook goes away with the Fulfilment object.
-    """
-    from celery.signals import task_postrun
-
-    fulfilment.celery_app = celery_app
-    task_postrun.connect(fulfilment.on_task_done, weak=True)
-
-
-class BuildFollower:
-    """A `task_postrun` receiver for worker processes that builds its Fulfilment on the first
-    finished build, i.e. after the fork, inside the process that ran it."""
-
-    def __init__(self, celery_app: Any, make: Callable[[], Fulfilment]) -> None:
-        self.celery_app = celery_app
-        self.make = make
-        self.fulfilment: Fulfilment | None = None
-
-    def __call__(self, sender: Any = None, args: Any = None, **kwargs: Any) -> None:
-        if getattr(sender, "name", None) != TASK_BUILD or sender.app is not self.celery_app:
-            return
-        if self.fulfilment is None:
-            try:
-                self.fulfilment = self.make()
-            except Exception:  # settings or database trouble: reconcile catches up later
-                log.exception("cannot follow up builds in this worker")
-                return
-            self.fulfilment.celery_app = self.celery_app
-        self.fulfilment.on_task_done(sender=sender, args=args, **kwargs)
-
-
-def follow_builds(
-    celery_app: Any,
-    settings: Settings,
-    orders: Callable[[], OrderService],
-    notifiers: Callable[[OrderService], Notifiers] | None = None,
-) -> bool:
-    """For `petpixel worker`: after each build this worker runs, tell the buyer the game is
-    ready or refund a build that gave up (Stripe only). False when Stripe is not configured.
-
-    `orders` makes the OrderService of the worker process; it is called once, lazily, and so is
-    `notifiers` (the channels' notifiers over that service; the status page only when None).
-    """
-    if not settings.stripe_secret_key:
-        return False
-    from celery.signals import task_postrun
-
-    from core.stripe_payments import stripe_client
-
-    def make() -> Fulfilment:
-        service = orders()
-        return Fulfilment(settings=settings, orders=service, client=stripe_client(settings),
-                          notifiers=notifiers(service) if notifiers else None)  # fmt: skip
-
-    follower = BuildFollower(celery_app, make)
-    celery_app.petpixel_build_follower = follower  # the signal holds it weakly: keep it alive
-    task_postrun.connect(follower, weak=True)
-    return True

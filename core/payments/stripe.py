@@ -3,8 +3,8 @@
 `create_checkout` makes one Checkout Session per order: `client_reference_id` = order id, metadata
 (order, user, channel, package), return URLs to our pages, the price from Settings (`price_data`)
 or a Stripe Price id, and an Idempotency-Key so a retried or double-clicked create makes one
-session. The buyer pays on Stripe's page; `core.fulfilment` then marks the order paid from the
-webhook or the success page, whichever comes first.
+session. The buyer pays on Stripe's page; `core.payments.stripe_fulfilment` then marks the order
+paid from the webhook or the success page, whichever comes first.
 """
 
 from __future__ import annotations
@@ -14,25 +14,23 @@ from typing import Any
 import stripe
 
 from core.config import Settings
-from core.errors import InvalidRequest
+from core.money import money
 from core.orders.lifecycle import OrderStatus
 from core.orders.packages import Package
 from core.orders.schemas import CheckoutInfo, OrderView
+from core.payments.choose import CHANNELS, Channel, PaymentsMisconfigured
 
 PROVIDER = "stripe"
-CHANNELS = ("web", "telegram", "discord")
 # Stripe replaces this placeholder with the session id when it redirects the buyer back.
 SUCCESS_PATH = "/checkout/success?session_id={CHECKOUT_SESSION_ID}"
-
-
-def _unavailable(message: str) -> InvalidRequest:
-    return InvalidRequest(message, code="payments_unavailable")
 
 
 def stripe_client(settings: Settings) -> stripe.StripeClient:
     """A Stripe client for these settings (PETPIXEL_STRIPE_API_BASE points it at another server)."""
     if not settings.stripe_secret_key:
-        raise _unavailable("Stripe is not set up: set PETPIXEL_STRIPE_SECRET_KEY.")
+        raise PaymentsMisconfigured(
+            "Stripe is not set up: set PETPIXEL_STRIPE_SECRET_KEY.", problem="stripe_key_missing"
+        )
     bases: Any = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
     return stripe.StripeClient(
         settings.stripe_secret_key,
@@ -41,20 +39,17 @@ def stripe_client(settings: Settings) -> stripe.StripeClient:
     )
 
 
-def money(amount: int, currency: str) -> str:
-    """499, "usd" -> "4.99 USD" (every currency we sell in has two decimals)."""
-    return f"{amount / 100:.2f} {currency.upper()}"
-
-
 def status_page(settings: Settings, order: OrderView) -> str:
     return f"{public_base(settings)}/o/{order.token}"
 
 
 def public_base(settings: Settings) -> str:
+    """Where Stripe returns buyers to (`payments_for` refuses Stripe without it at start-up)."""
     if not settings.public_url:
-        raise _unavailable(
+        raise PaymentsMisconfigured(
             "Stripe Checkout needs absolute return links: set PETPIXEL_PUBLIC_URL "
-            "(e.g. https://petpixel.example)."
+            "(e.g. https://petpixel.example).",
+            problem="public_url_missing",
         )
     return settings.public_url.rstrip("/")
 
@@ -65,7 +60,11 @@ class StripePayments:
     name = PROVIDER
 
     def __init__(
-        self, settings: Settings, *, channel: str = "web", client: stripe.StripeClient | None = None
+        self,
+        settings: Settings,
+        *,
+        channel: Channel = "web",
+        client: stripe.StripeClient | None = None,
     ) -> None:
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
@@ -129,7 +128,7 @@ class StripePayments:
         return f"petpixel-checkout-{order.id}-{package.name}-{version}"
 
 
-# --- Reading a Checkout Session (used by core.fulfilment) ---------------------------------------
+# --- Reading a Checkout Session (used by core.payments.stripe_fulfilment) ----------------------
 def order_id_of(session: Any) -> str | None:
     """Our order id: client_reference_id, else the metadata copy."""
     return session.client_reference_id or metadata_of(session).get("order_id")
