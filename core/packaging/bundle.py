@@ -15,8 +15,8 @@ from core.packaging.cards import icon, idle_frame, share_card
 from core.packaging.hashing import hash_modules, hashed_name, reachable, rewrite_imports
 from core.packaging.hero import hero_fit, species_of
 from core.packaging.page import PageInfo, render_page
+from core.petnames import clean_name
 
-MAX_NAME_CHARS = 40
 ENTRY = "js/main.js"
 # Only what a player's browser needs: tools/, tests/ and modules main.js never imports stay out.
 _SHIPPED = (("js", ".js"), ("css", ".css"))  # (folder, suffix)
@@ -101,11 +101,7 @@ def write_bundle(bundle: dict[str, bytes], out_dir: Path) -> list[Path]:
 
 
 def _check_inputs(pet_name: str, theme: str, levels: list[dict[str, Any]]) -> str:
-    name = " ".join(pet_name.split())
-    if not name:
-        raise InvalidRequest("Give your pet a name so the game can show it.", code="bad_name")
-    if len(name) > MAX_NAME_CHARS:
-        raise InvalidRequest(f"Keep the pet's name to {MAX_NAME_CHARS} characters or fewer.")
+    name = clean_name(pet_name)  # raises InvalidRequest (code "bad_name") saying why
     get_theme(theme)  # raises InvalidRequest naming the choices
     if not levels:
         raise InvalidRequest("A game needs at least one level.")
