@@ -15,7 +15,7 @@ from core.orders.models import Event, Order
 from core.orders.packages import game_packages, packages
 from core.orders.schemas import PaymentResult
 from core.orders.service import OrderService
-from core.payments import FREE_LABEL, new_payments
+from core.payments import FREE_LABEL
 from tests.orders.factories import add_order
 from tests.orders.fixtures import RecordingJobs
 
@@ -146,9 +146,3 @@ def test_two_threads_marking_paid_make_exactly_one_transition(
             select(func.count()).select_from(Event).where(Event.type == "order.paid")
         )
     assert paid_events == len(order_ids)
-
-
-def test_payments_factory(order_settings: Settings) -> None:
-    assert new_payments(order_settings).name == "free"
-    with pytest.raises(InvalidRequest, match="PAYMENTS_BACKEND=free"):
-        new_payments(order_settings.model_copy(update={"payments_backend": "stripe"}))

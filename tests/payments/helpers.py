@@ -14,7 +14,7 @@ from core.orders.models import Event
 from core.orders.schemas import OrderView
 from core.orders.service import OrderService
 from core.orders.store import move
-from core.stripe_payments import StripePayments
+from core.payments.stripe import StripePayments
 from tests.orders.fixtures import wait_for
 
 
