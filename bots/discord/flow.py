@@ -2,16 +2,14 @@
 
 Every component carries its order id in its custom_id, and everything else the next step needs
 lives here, so a click after a restart finds the same state. Rows:
-`("discord:order:<order_id>", "flow") -> Flow`, `("discord:watch", <order_id>) -> Watch` and
-`("discord:entitlement:<entitlement id>", "state") -> {"order_id", "consumed", "unmatched"}`
-(Premium purchases, premium.py).
+`("discord:order:<order_id>", "flow") -> Flow` and `("discord:watch", <order_id>) -> Watch`
+(what happened to each Premium purchase is core's: core.payments.discord_premium).
 The methods are blocking: call them through `BotDeps.call`.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from core.botstate import BotStateStore
 
@@ -87,14 +85,6 @@ class FlowStore:
 
     def drop_watch(self, order_id: str) -> None:
         self.store.delete(WATCH_SCOPE, order_id)
-
-    def entitlement(self, entitlement_id: int) -> dict[str, Any] | None:
-        """What was done with a Premium purchase so far (None: never seen)."""
-        value = self.store.load(f"discord:entitlement:{entitlement_id}").get("state")
-        return value if isinstance(value, dict) else None
-
-    def put_entitlement(self, entitlement_id: int, value: dict[str, Any]) -> None:
-        self.store.save(f"discord:entitlement:{entitlement_id}", "state", value)
 
 
 def _scope(order_id: str) -> str:
