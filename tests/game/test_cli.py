@@ -26,6 +26,9 @@ def run(*args: str) -> object:
         (["--theme", "mars"], "theme"),
         (["--levels", "0"], "levels"),
         (["--difficulty", "9"], "Difficulty"),
+        (["--name", "   "], "Names need 1 to 40 characters"),  # core.petnames, as every channel
+        (["--name", "x" * 41], "Names need 1 to 40 characters"),
+        (["--name", "Rex\x07"], "characters I can't use"),
     ],
 )
 def test_bad_choices_exit_2_with_one_line(
