@@ -16,7 +16,7 @@ from core.config import Settings
 from core.hero.traits import SPECIES, Species
 from core.orders.choices import CROPS, NEXT_STEP_LABELS, SPECIES_LABELS, NextStep
 from core.orders.packages import game_packages
-from core.payments_discord import checkout_mode
+from core.payments import checkout_kind, is_free
 
 PREFIX = "pp"
 STYLE, THEME, NAME, PREVIEW, CROP, PACKAGE, DELETE, SPECIES_PICK, FIX = (
@@ -132,7 +132,7 @@ def crop_buttons(order_id: str) -> discord.ui.View:
 def package_label(settings: Settings, title: str, amount: int, currency: str) -> str:
     """A package button's label, priced as this bot charges (free mode says so; a Discord SKU
     is priced no higher than the package)."""
-    if checkout_mode(settings) == "free":
+    if is_free(settings, "discord"):
         return f"{title} – free"
     return f"{title} – {amount / 100:.2f} {currency.upper()}"
 
@@ -140,7 +140,7 @@ def package_label(settings: Settings, title: str, amount: int, currency: str) ->
 def package_buttons(order_id: str, settings: Settings) -> discord.ui.View:
     """One button per game package; with Discord Premium checkout, only those with a SKU."""
     offered = game_packages(settings)
-    if checkout_mode(settings) == "premium":
+    if checkout_kind(settings, "discord") == "discord_premium":
         offered = {n: p for n, p in offered.items() if n in settings.discord_skus}
     return _buttons(
         [

@@ -26,7 +26,7 @@ from bots.discord.flow import DONE, FIX, PACKAGE, PREVIEW, Watch
 from core.orders.choices import guessed_line, next_steps
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderStatusView
-from core.payments_discord import REF_PREFIX
+from core.payments.discord_premium import refer_refund
 
 if TYPE_CHECKING:
     from bots.discord.bot import PetPixelBot
@@ -292,9 +292,10 @@ def preview_caption(st: OrderStatusView, name: str, style: str) -> str:
 
 async def _refund_note(bot: PetPixelBot, order_id: str) -> str:
     """Who refunds a paid build that failed: Discord for Premium purchases (there is no refund
-    API; core already marked the order refund-due), else nothing more to say here."""
-    order = await bot.deps.call(bot.deps.orders.get_order, order_id=order_id)
-    if (order.payment_ref or "").startswith(REF_PREFIX):
+    API; core records the referral once, with the one refund guard), else nothing to say here."""
+    d = bot.deps
+    order = await d.call(d.orders.get_order, order_id=order_id)
+    if await d.call(refer_refund, db=d.orders.db, order=order):
         return texts.PREMIUM_REFUND.format(order=order_id)
     return ""
 

@@ -9,7 +9,8 @@ from core.config import Settings
 from core.hero.traits import SPECIES, Species
 from core.orders.choices import CROPS, NEXT_STEP_LABELS, NextStep, species_button
 from core.orders.packages import game_packages
-from core.payments_stars import stars_price
+from core.payments import checkout_kind
+from core.payments.telegram_stars import stars_price
 
 # Callback data prefixes: "<prefix>:<value>".
 STYLE, THEME, ALBUM, PREVIEW, CROP, PACKAGE, DELETE, SPECIES_PICK, FIX = (
@@ -140,9 +141,10 @@ def confirm_delete() -> InlineKeyboardMarkup:
 
 def package_label(settings: Settings, name: str, title: str) -> str:
     """A package button's label, priced in this channel's checkout currency."""
-    if settings.telegram_checkout == "stars":
+    provider = checkout_kind(settings, "telegram")
+    if provider == "telegram_stars":
         return f"{title} – ⭐ {stars_price(settings, name)}"
-    if settings.telegram_checkout == "free":
+    if provider == "free":
         return f"{title} – free"
     offer = game_packages(settings)[name]
     return f"{title} – {offer.amount / 100:.2f} {offer.currency.upper()}"

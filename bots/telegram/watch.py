@@ -22,7 +22,7 @@ from bots.telegram.progress import ProgressMessage
 from core.orders.choices import guessed_line, next_steps
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderStatusView
-from core.payments_stars import PROVIDER
+from core.payments.telegram_stars import record_refund, refund_due
 
 log = logging.getLogger(__name__)
 PREVIEW_DONE_STATUSES = {OrderStatus.PREVIEW_READY, OrderStatus.AWAITING_PAYMENT}
@@ -217,19 +217,13 @@ async def send_game(app: App, chat_id: int, st: OrderStatusView, name: str) -> N
 
 
 async def refund(app: App, tg_user: int, order_id: str) -> None:
-    """Give Stars back for a paid build that finally failed (once per order)."""
+    """Give Stars back for a paid build that finally failed (once per order: core's refund
+    guard, core.payments.refunds)."""
     d = _deps(app)
     order = await d.call(d.orders.get_order, order_id=order_id)
-    refunded = app.user_data[tg_user].setdefault("refunded", [])
-    if order.currency.upper() != "XTR" or not order.payment_ref or order_id in refunded:
-        return  # not a Stars payment (free or Stripe refunds happen elsewhere)
-    await app.bot.refund_star_payment(tg_user, order.payment_ref)
-    refunded.append(order_id)
-    await d.call(
-        d.orders.record_event,
-        type="payment.refunded",
-        data={"provider": PROVIDER},
-        user_id=order.user_id,
-        order_id=order_id,
-    )
-    await app.bot.send_message(tg_user, texts.PAYMENT_REFUNDED.format(stars=order.amount))
+    charge = await d.call(refund_due, db=d.orders.db, order=order)
+    if charge is None:
+        return  # not a Stars payment (Stripe refunds happen in core), or refunded before
+    await app.bot.refund_star_payment(tg_user, charge)
+    if await d.call(record_refund, db=d.orders.db, order=order):
+        await app.bot.send_message(tg_user, texts.PAYMENT_REFUNDED.format(stars=order.amount))

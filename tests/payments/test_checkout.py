@@ -1,19 +1,16 @@
-"""StripePayments: which backend the settings pick, and the Checkout Session each order gets."""
+"""StripePayments: the Checkout Session each order gets (which provider a channel uses is
+tested in test_choose.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from core.config import Settings
 from core.db import Database
-from core.errors import InvalidRequest
 from core.orders.lifecycle import OrderStatus
 from core.orders.service import OrderService
-from core.payments import FreePayments, new_payments
+from core.payments.stripe import StripePayments
 from core.storage import LocalStorage
-from core.stripe_payments import StripePayments
 from tests.fakes.stripe_api import FakeStripe
 from tests.orders.factories import add_order
 from tests.orders.fixtures import RecordingJobs
@@ -26,15 +23,6 @@ def service(settings: Settings, db: Database, storage: LocalStorage, channel: st
     payments = StripePayments(settings, channel=channel)
     return OrderService(settings=settings, db=db, storage=storage, payments=payments,
                         jobs=RecordingJobs())  # fmt: skip
-
-
-def test_secret_key_switches_to_stripe(tmp_path: Path, fake_stripe: FakeStripe) -> None:
-    keyed = stripe_settings(tmp_path, fake_stripe)
-    assert isinstance(new_payments(keyed), StripePayments)
-    assert isinstance(new_payments(Settings(data_dir=tmp_path)), FreePayments)
-    with pytest.raises(InvalidRequest, match="PETPIXEL_PUBLIC_URL") as caught:
-        new_payments(keyed.model_copy(update={"public_url": None}))
-    assert caught.value.code == "payments_unavailable"
 
 
 def test_checkout_session_carries_the_order(

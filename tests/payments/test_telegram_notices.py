@@ -18,13 +18,13 @@ from fastapi import FastAPI
 
 from bots.telegram.notify import TelegramNotifier, channel_notifiers, register_telegram
 from core.config import Settings
-from core.fulfilment import Fulfilment
+from core.payments.stripe_fulfilment import Fulfilment
 from core.notifications import NOTICE_TEXT, Notice, NoticeKind, Notifiers
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderView
 from core.orders.service import OrderService
 from core.orders.store import move
-from core.stripe_payments import stripe_client
+from core.payments.stripe import stripe_client
 from tests.conftest import free_port
 from tests.fakes.stripe_api import FakeStripe
 from tests.fakes.telegram_api import Call, FakeTelegram

@@ -11,6 +11,7 @@ from core.orders.choices import CHOICE_TITLES, CROPS, SPECIES_LABELS
 from core.orders.lifecycle import OrderStatus
 from core.orders.packages import game_packages
 from core.orders.schemas import OrderChoices
+from core.payments import is_free
 from web.deps import ServiceDep, SettingsDep
 from web.presenters import STATUS_TEXT
 from web.qr import qr_svg
@@ -31,7 +32,7 @@ def price_label(amount: int, currency: str, free_mode: bool) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def order_page(request: Request, settings: SettingsDep) -> HTMLResponse:
-    free = settings.payments_backend == "free" and not settings.stripe_secret_key  # as new_payments
+    free = is_free(settings, "web")
     packages = [
         {"id": p.name, "title": p.title, "description": p.description,
          "price_label": price_label(p.amount, p.currency, free)}

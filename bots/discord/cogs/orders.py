@@ -34,8 +34,9 @@ from bots.discord.watch import begin, preview_caption
 from core.errors import PetPixelError
 from core.hero.traits import SPECIES
 from core.orders.choices import CROPS, species_label
-from core.payments_discord import PROVIDER as PREMIUM
-from core.payments_discord import checkout_mode, sku_for
+from core.payments import checkout_kind
+from core.payments.discord_premium import PROVIDER as PREMIUM
+from core.payments.discord_premium import sku_for
 
 if TYPE_CHECKING:
     from bots.discord.bot import PetPixelBot
@@ -277,7 +278,7 @@ class Orders(commands.Cog):
         if flow.step != PACKAGE or len(parts) < 2:
             await stale(interaction)
             return
-        if checkout_mode(self.deps.settings) == "premium":
+        if checkout_kind(self.deps.settings, "discord") == PREMIUM:
             try:
                 sku_for(self.deps.settings, parts[1])  # refused before the order changes
             except PetPixelError as exc:

@@ -16,7 +16,7 @@ from bots.telegram.handlers.common import clear_buttons, pressed, stale
 from bots.telegram.watch import start_watch
 from core.errors import PetPixelError
 from core.orders.packages import game_packages
-from core.payments_stars import CURRENCY, PROVIDER, check_payable, order_id_of
+from core.payments.telegram_stars import CURRENCY, PROVIDER, check_payable, order_id_of
 
 
 async def offer_packages(update: Update, context: Context) -> None:

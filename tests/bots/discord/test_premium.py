@@ -18,12 +18,8 @@ from core.orders.builds import default_steps
 from core.orders.lifecycle import OrderStatus
 from core.orders.models import Event
 from core.orders.packages import game_packages
-from core.payments_discord import (
-    DiscordPremiumPayments,
-    checkout_mode,
-    package_for_sku,
-    sku_for,
-)
+from core.payments import checkout_kind
+from core.payments.discord_premium import DiscordPremiumPayments, package_for_sku, sku_for
 from tests.bots.discord.fake_discord import FakeDiscord, Said
 from tests.bots.discord.harness import Member, running_bot
 from workers.runtime import open_runtime
@@ -244,24 +240,26 @@ def test_a_failed_paid_build_says_discord_refunds_it(
         status = failing_runtime.orders.status(order_id=oid)
         assert status.status == OrderStatus.FAILED
         assert status.refund_due
+        (referred,) = _events(failing_runtime, "payment.refund_referred")  # once (refund guard)
+        assert referred.order_id == oid
 
     play(scenario, **PREMIUM)
 
 
 def test_skus_come_from_json_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """(How each setting picks the checkout: tests/payments/test_choose.py.)"""
     monkeypatch.setenv("PETPIXEL_DISCORD_SKUS", '{"classic": 123, "deluxe": "456"}')
     settings = Settings()
     assert settings.discord_skus == {"classic": 123, "deluxe": 456}
-    assert checkout_mode(settings) == "premium"
+    assert checkout_kind(settings, "discord") == "discord_premium"
     assert package_for_sku(settings, 456) == "deluxe"
     assert package_for_sku(settings, 789) is None
     monkeypatch.setenv("PETPIXEL_DISCORD_CHECKOUT", "free")
-    assert checkout_mode(Settings()) == "free"
+    assert checkout_kind(Settings(), "discord") == "free"
     monkeypatch.delenv("PETPIXEL_DISCORD_SKUS")
     monkeypatch.delenv("PETPIXEL_DISCORD_CHECKOUT")
     assert Settings().discord_skus == {}
-    assert checkout_mode(Settings()) == "free"
-    assert checkout_mode(Settings(stripe_secret_key="sk_test_x")) == "stripe"
+    assert checkout_kind(Settings(), "discord") == "free"
 
 
 def test_the_provider_names_the_sku_and_refuses_a_package_without_one() -> None:

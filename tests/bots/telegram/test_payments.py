@@ -100,6 +100,9 @@ def test_failed_paid_build_refunds_the_stars(
         assert len(refunds) == 1
         assert refunds[0].params["telegram_payment_charge_id"] == "charge-2"
         assert str(refunds[0].params["user_id"]) == "302"
+        with failing_runtime.db.session() as session:  # recorded once, by core's refund guard
+            sql = "SELECT count(*) FROM processed_payment_events WHERE event_id LIKE 'refund:%'"
+            assert session.execute(text(sql)).scalar() == 1
 
     play(scenario, telegram_checkout="stars")
 

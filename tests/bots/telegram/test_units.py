@@ -22,7 +22,7 @@ from core.config import Settings
 from core.db import Database
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderChoices, OrderView
-from core.payments_stars import check_payable, invoice_payload, order_id_of
+from core.payments.telegram_stars import check_payable, invoice_payload, order_id_of
 from tests.fakes.telegram_api import FakeTelegram
 
 
