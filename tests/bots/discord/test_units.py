@@ -34,7 +34,7 @@ def test_modal_value_and_labels() -> None:
     assert ui.modal_value(data, "name") == "Rex"
     assert ui.modal_value({}, "name") == ""
     assert ui.package_label(Settings(), "Classic game", 499, "usd") == "Classic game – free"
-    paid = Settings(stripe_secret_key="sk_test_x")
+    paid = Settings(stripe_secret_key="sk_test_x", public_url="https://petpixel.example")
     assert ui.package_label(paid, "Classic game", 499, "usd") == "Classic game – 4.99 USD"
 
 
