@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from core.hero.traits import Species, SpeciesChoice
+from core.petnames import MAX_NAME
+from core.petnames import PetName as PetNameRule
 
-PET_NAME_MAX = 40  # as core.orders.schemas.PetName
 Fraction = Field(ge=0.0, le=1.0)
 
 
@@ -88,17 +89,9 @@ class StatusPublic(BaseModel):
 
 
 class PetName(BaseModel):
-    pet_name: str | None = Field(default=None, min_length=1, max_length=PET_NAME_MAX)
-
-    @field_validator("pet_name")
-    @classmethod
-    def _tidy(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        cleaned = " ".join(value.split())
-        if not cleaned or any(ord(ch) < 32 for ch in cleaned):
-            raise ValueError("use letters, numbers and spaces")
-        return cleaned
+    pet_name: PetNameRule | None = Field(
+        default=None, description=f"1 to {MAX_NAME} characters (core.petnames)", examples=["Rex"]
+    )
 
 
 class GenerateCreate(ImageRef, PetName):

@@ -17,6 +17,7 @@ from bots.discord.flow import FlowStore
 from core.chatlimits import Limits
 from core.config import Settings
 from core.orders.service import OrderService
+from core.orders.watching import Watchers
 
 T = TypeVar("T")
 PROVIDER = "discord"  # the identity provider whose external id is the Discord user id
@@ -30,10 +31,9 @@ class BotDeps:
     preview_gif: Callable[[str], bytes | None]
     limits: Limits
     flows: FlowStore
-    watchers: dict[str, tuple[int, asyncio.Task[None]]] = field(default_factory=dict)
-    # Orders whose watcher is only waiting for the buyer to pay: not work in progress, so they
-    # do not count against `max_active` (an unpaid checkout must not block new photos).
-    awaiting_payment: set[str] = field(default_factory=set)
+    # By order id, owner the Discord user; `watchers.active_count` is what counts against
+    # `max_active` (a watcher waiting for a payment does not).
+    watchers: Watchers[int] = field(default_factory=Watchers)
 
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking core call off the event loop."""
@@ -48,11 +48,3 @@ class BotDeps:
             display_name=user.display_name,
         )
         return view.id
-
-    def active_count(self, owner: int) -> int:
-        """Creations of this user still being drawn or built (not those waiting for payment)."""
-        return sum(
-            1
-            for order_id, (who, _task) in self.watchers.items()
-            if who == owner and order_id not in self.awaiting_payment
-        )

@@ -14,9 +14,11 @@ import discord
 from bots.discord import texts
 from core.config import Settings
 from core.hero.traits import SPECIES, Species
+from core.money import price_label
 from core.orders.choices import CROPS, NEXT_STEP_LABELS, SPECIES_LABELS, NextStep
 from core.orders.packages import game_packages
 from core.payments import checkout_kind, is_free
+from core.petnames import MAX_NAME
 
 PREFIX = "pp"
 STYLE, THEME, NAME, PREVIEW, CROP, PACKAGE, DELETE, SPECIES_PICK, FIX = (
@@ -132,9 +134,8 @@ def crop_buttons(order_id: str) -> discord.ui.View:
 def package_label(settings: Settings, title: str, amount: int, currency: str) -> str:
     """A package button's label, priced as this bot charges (free mode says so; a Discord SKU
     is priced no higher than the package)."""
-    if is_free(settings, "discord"):
-        return f"{title} – free"
-    return f"{title} – {amount / 100:.2f} {currency.upper()}"
+    free = is_free(settings, "discord")
+    return f"{title} – {price_label(amount, currency, free=free)}"
 
 
 def package_buttons(order_id: str, settings: Settings) -> discord.ui.View:
@@ -179,9 +180,10 @@ def confirm_delete(owner: int) -> discord.ui.View:
 
 def name_modal(order_id: str) -> discord.ui.Modal:
     modal = discord.ui.Modal(title=texts.ASK_NAME_TITLE, custom_id=custom_id(NAME, order_id))
-    modal.add_item(
-        discord.ui.TextInput(label=texts.NAME_LABEL, custom_id="name", min_length=1, max_length=40)
+    name: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label=texts.NAME_LABEL, custom_id="name", min_length=1, max_length=MAX_NAME
     )
+    modal.add_item(name)
     modal.stop()
     return modal
 

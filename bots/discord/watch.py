@@ -7,6 +7,9 @@ watcher is an asyncio task, and what it watches is also a row in the database (f
 Where it talks (`Surface`): the interaction's webhook (ephemeral follow-ups) while the token is
 young; interaction tokens die after 15 minutes, so past `discord_token_ttl_s` it moves to a DM
 with the user and keeps editing a message there.
+
+When an order is finished, what the progress says and which watchers count as creations in
+progress come from core.orders.watching; this module renders them on Discord.
 """
 
 from __future__ import annotations
@@ -14,29 +17,22 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import math
 import time
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bots.conversation import shown_progress
 from bots.discord import texts, ui
 from bots.discord.flow import DONE, FIX, PACKAGE, PREVIEW, Watch
 from core.orders.choices import guessed_line, next_steps
-from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderStatusView
+from core.orders.watching import EditThrottle, Outcome, outcome, shown_progress
 from core.payments.discord_premium import refer_refund
 
 if TYPE_CHECKING:
     from bots.discord.bot import PetPixelBot
 
 log = logging.getLogger(__name__)
-PREVIEW_DONE_STATUSES = {OrderStatus.PREVIEW_READY, OrderStatus.AWAITING_PAYMENT}
-TERMINAL = {
-    "preview": {*PREVIEW_DONE_STATUSES, OrderStatus.FAILED},
-    "build": {OrderStatus.READY, OrderStatus.PREVIEW_READY, OrderStatus.FAILED},
-}
 
 
 class Surface:
@@ -104,20 +100,16 @@ def _extras(view: discord.ui.View | None, gif: bytes | None) -> dict[str, Any]:
 
 
 class ProgressMessage:
-    """One progress message: skips edits that change nothing or come too soon after the last."""
+    """One progress message, edited through the surface when the throttle allows it."""
 
     def __init__(self, bot: PetPixelBot, surface: Surface, *, text: str | None) -> None:
-        self.bot, self.surface, self.text = bot, surface, text
-        self.min_interval = bot.settings.discord_edit_interval_s
-        # A text given means the message was just posted with it: that counts as an edit.
-        self._last_edit = time.monotonic() if text is not None else -math.inf
+        self.bot, self.surface = bot, surface
+        self.throttle = EditThrottle(text=text, min_interval=bot.settings.discord_edit_interval_s)
 
     async def update(self, text: str, *, final: bool = False) -> bool:
         """Show `text`; `final` edits even inside the interval. True when an edit was sent."""
         watch = self.surface.watch
-        if text == self.text or watch.message_id is None:
-            return False
-        if not final and time.monotonic() - self._last_edit < self.min_interval:
+        if watch.message_id is None or not self.throttle.allows(text, final=final):
             return False
         try:
             new_id = await self.surface.edit(watch.message_id, text)
@@ -127,7 +119,7 @@ class ProgressMessage:
         if new_id != watch.message_id:
             watch.message_id = new_id
             await self.bot.deps.call(self.bot.deps.flows.put_watch, watch)
-        self.text, self._last_edit = text, time.monotonic()
+        self.throttle.shown(text)
         return True
 
 
@@ -139,21 +131,10 @@ def start_watch(
     the task, so its final delete always comes after) for `resume_watchers` after a restart."""
     if bot.is_closed():
         return  # shutting down: the persisted row resumes it on the next start
-    watchers = bot.deps.watchers
-    old = watchers.pop(watch.order_id, None)
-    if old is not None:
-        old[1].cancel()
     task = asyncio.get_running_loop().create_task(
         _guarded(bot, watch, text, persist), name=watch.order_id
     )
-    watchers[watch.order_id] = (watch.owner, task)
-
-    def forget(done: asyncio.Task[None]) -> None:
-        if watchers.get(watch.order_id, (0, None))[1] is done:
-            watchers.pop(watch.order_id, None)
-            bot.deps.awaiting_payment.discard(watch.order_id)
-
-    task.add_done_callback(forget)
+    bot.deps.watchers.add(watch.order_id, watch.owner, task)  # cancels a watcher it replaces
 
 
 def begin(bot: PetPixelBot, watch: Watch, text: str) -> None:
@@ -163,7 +144,7 @@ def begin(bot: PetPixelBot, watch: Watch, text: str) -> None:
 
 async def stop_watchers(bot: PetPixelBot, owner: int | None = None) -> None:
     """Cancel the watchers (all, or one user's); the persisted rows resume them on next start."""
-    tasks = [t for who, t in bot.deps.watchers.values() if owner is None or who == owner]
+    tasks = bot.deps.watchers.tasks(owner)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -205,13 +186,10 @@ async def _watch(bot: PetPixelBot, watch: Watch, text: str | None) -> None:
     template = texts.PREVIEW_WAIT if watch.kind == "preview" else texts.BUILD_WAIT
     while True:
         st = await d.call(d.orders.status, order_id=watch.order_id)
-        if st.status == OrderStatus.AWAITING_PAYMENT:
-            d.awaiting_payment.add(watch.order_id)
-        else:
-            d.awaiting_payment.discard(watch.order_id)
-        if st.status in TERMINAL.get(watch.kind, ()):
-            _release(bot, watch)  # no longer "in progress": a new photo is welcome at once
-        if await _finished(bot, watch, st, progress, name):
+        now = outcome(watch.kind, st)
+        d.watchers.seen(watch.order_id, now)  # finished or awaiting payment: a new photo is welcome
+        if now.finished:
+            await _deliver(bot, watch, st, now, progress, name)
             break
         percent, label = shown_progress(watch.kind, st)
         await progress.update(template.format(name=name, percent=percent, label=texts.esc(label)))
@@ -230,35 +208,34 @@ async def _set_step(bot: PetPixelBot, order_id: str, step: str) -> str:
     return flow.style or ""
 
 
-async def _finished(
-    bot: PetPixelBot, watch: Watch, st: OrderStatusView, progress: ProgressMessage, name: str
-) -> bool:
-    """Deliver the result when the job is over; False while it is still running."""
+async def _deliver(
+    bot: PetPixelBot,
+    watch: Watch,
+    st: OrderStatusView,
+    now: Outcome,
+    progress: ProgressMessage,
+    name: str,
+) -> None:
+    """Tell the user how the job ended and offer what comes next."""
     surface, order_id = progress.surface, watch.order_id
-    if st.status == OrderStatus.FAILED:
+    if now is Outcome.FAILED:
         await _failed(bot, watch, st, progress)
-        return True
-    if watch.kind == "preview" and st.status in PREVIEW_DONE_STATUSES:
+    elif now is Outcome.PREVIEW_READY:
         style = await _set_step(bot, order_id, PREVIEW)  # before the buttons: a quick press works
         await progress.update(texts.PREVIEW_DONE, final=True)
         gif = await bot.deps.call(bot.deps.preview_gif, order_id)
         caption = preview_caption(st, name, style)
         await surface.send(caption, view=ui.preview_buttons(order_id, st.species), gif=gif)
-        return True
-    if watch.kind == "build" and st.status == OrderStatus.PREVIEW_READY:
-        # The checkout expired or its payment failed: the order went back to its preview, so
-        # offer the packages again right here.
+    elif now is Outcome.CHECKOUT_ENDED:
+        # The order went back to its preview: offer the packages again right here.
         style = await _set_step(bot, order_id, PACKAGE)
         await progress.update(texts.CHECKOUT_ENDED, final=True)
         content = texts.ASK_PACKAGE.format(name=name, style=texts.style_label(style))
         await surface.send(content, view=ui.package_buttons(order_id, bot.settings))
-        return True
-    if watch.kind == "build" and st.status == OrderStatus.READY:
+    elif now is Outcome.GAME_READY:
         await _set_step(bot, order_id, DONE)
         await progress.update(texts.BUILD_DONE, final=True)
         await _send_game(bot, surface, st, name)
-        return True
-    return False
 
 
 async def _failed(
@@ -306,10 +283,3 @@ async def _send_game(bot: PetPixelBot, surface: Surface, st: OrderStatusView, na
     gif = await bot.deps.call(bot.deps.preview_gif, st.order_id)
     view = ui.link("Play", url, "🎮") if url.startswith(("https://", "http://")) else None
     await surface.send(texts.GAME_READY.format(name=name, url=url), view=view, gif=gif)
-
-
-def _release(bot: PetPixelBot, watch: Watch) -> None:
-    """Stop counting this watcher as a creation in progress (its task is finishing)."""
-    entry = bot.deps.watchers.get(watch.order_id)
-    if entry is not None and entry[1] is asyncio.current_task():
-        bot.deps.watchers.pop(watch.order_id, None)

@@ -17,6 +17,7 @@ from core.botstate import preview_gif_bytes
 from core.chatlimits import Limits
 from core.config import Settings
 from core.orders.service import OrderService
+from core.orders.watching import Watchers
 
 T = TypeVar("T")
 Context = ContextTypes.DEFAULT_TYPE
@@ -46,7 +47,7 @@ class BotDeps:
     checkout: OrderService  # same database, with this channel's checkout (stars, stripe or free)
     preview_gif: Callable[[str], bytes | None]
     limits: Limits
-    watchers: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    watchers: Watchers[int] = field(default_factory=Watchers)  # by order id, owner tg user
     seen_charges: set[str] = field(default_factory=set)
     style_sheet_file_id: str | None = None  # the examples image, once Telegram has it
 

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bots.telegram import texts
 from core.config import Settings
 from core.hero.traits import SPECIES, Species
+from core.money import STARS, money, price_label
 from core.orders.choices import CROPS, NEXT_STEP_LABELS, NextStep, species_button
 from core.orders.packages import game_packages
 from core.payments import checkout_kind
@@ -143,11 +144,10 @@ def package_label(settings: Settings, name: str, title: str) -> str:
     """A package button's label, priced in this channel's checkout currency."""
     provider = checkout_kind(settings, "telegram")
     if provider == "telegram_stars":
-        return f"{title} – ⭐ {stars_price(settings, name)}"
-    if provider == "free":
-        return f"{title} – free"
+        return f"{title} – {money(stars_price(settings, name), STARS)}"
     offer = game_packages(settings)[name]
-    return f"{title} – {offer.amount / 100:.2f} {offer.currency.upper()}"
+    free = provider == "free"
+    return f"{title} – {price_label(offer.amount, offer.currency, free=free)}"
 
 
 def package_offer(settings: Settings) -> InlineKeyboardMarkup:

@@ -1,8 +1,10 @@
 """Background watchers: poll an order's status, edit its progress message, deliver the result.
 
 Jobs run in workers (or the embedded worker); the bot never waits on them inside a handler. Each
-watcher is an asyncio task; what it watches is also kept in user_data["watch"] (persisted), so
-`resume_watchers` picks every one up again after a restart.
+watcher is an asyncio task (in `deps.watchers`); what it watches is also kept in
+user_data["watch"] (persisted), so `resume_watchers` picks every one up again after a restart.
+When an order is finished and what the progress says come from core.orders.watching; this module
+renders them as Telegram messages.
 """
 
 from __future__ import annotations
@@ -15,17 +17,15 @@ from typing import Any
 from telegram.constants import ParseMode
 from telegram.ext import Application
 
-from bots.conversation import shown_progress
 from bots.telegram import keyboards, texts
 from bots.telegram.deps import BUILDING, FIX, IDLE, PACKAGE, PREVIEW, BotDeps
 from bots.telegram.progress import ProgressMessage
 from core.orders.choices import guessed_line, next_steps
-from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderStatusView
+from core.orders.watching import Outcome, outcome, shown_progress
 from core.payments.telegram_stars import record_refund, refund_due
 
 log = logging.getLogger(__name__)
-PREVIEW_DONE_STATUSES = {OrderStatus.PREVIEW_READY, OrderStatus.AWAITING_PAYMENT}
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -47,22 +47,17 @@ def start_watch(
     watch = {"order_id": order_id, "kind": kind, "chat_id": chat_id, "message_id": message_id}
     app.user_data[tg_user]["watch"] = watch
     app.mark_data_for_update_persistence(user_ids=tg_user)
-    key = f"{tg_user}:{order_id}"
-    old = _deps(app).watchers.pop(key, None)
-    if old is not None:
-        old.cancel()
     # A plain task, not app.create_task: Application.stop() waits for those, and a build can take
     # minutes. stop_watchers() cancels these instead; the persisted "watch" resumes them later.
-    task = asyncio.get_running_loop().create_task(_guarded(app, tg_user, watch, text), name=key)
-    _deps(app).watchers[key] = task
-    task.add_done_callback(
-        lambda t: _deps(app).watchers.pop(key, None) if _deps(app).watchers.get(key) is t else None
+    task = asyncio.get_running_loop().create_task(
+        _guarded(app, tg_user, watch, text), name=f"{tg_user}:{order_id}"
     )
+    _deps(app).watchers.add(order_id, tg_user, task)  # cancels a watcher it replaces
 
 
 async def stop_watchers(app: App) -> None:
     """Cancel every watcher (before the Application stops); they resume on the next start."""
-    tasks = list(_deps(app).watchers.values())
+    tasks = _deps(app).watchers.tasks()
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -78,10 +73,6 @@ async def _guarded(app: App, tg_user: int, watch: dict[str, Any], text: str | No
         log.exception("watching order %s failed", watch["order_id"])
         app.user_data[tg_user].pop("watch", None)
         await app.bot.send_message(watch["chat_id"], texts.SORRY)
-
-
-def active_count(app: App, tg_user: int) -> int:
-    return sum(1 for key in _deps(app).watchers if key.startswith(f"{tg_user}:"))
 
 
 def resume_watchers(app: App) -> int:
@@ -110,8 +101,13 @@ async def _watch(app: App, tg_user: int, watch: dict[str, Any], text: str | None
     template = texts.PREVIEW_WAIT if kind == "preview" else texts.BUILD_WAIT
     while True:
         st = await d.call(d.orders.status, order_id=order_id)
-        if await _finished(app, tg_user, watch, st, progress, name):
+        now = outcome(kind, st)
+        d.watchers.seen(order_id, now)  # finished or awaiting payment: no longer in progress
+        if now.finished:
+            await _deliver(app, tg_user, watch, st, now, progress, name)
             break
+        if kind == "build":
+            app.user_data[tg_user]["state"] = BUILDING
         percent, label = shown_progress(kind, st)
         await progress.update(template.format(name=name, percent=percent, label=texts.esc(label)))
         await asyncio.sleep(d.settings.telegram_poll_interval_s)
@@ -119,43 +115,36 @@ async def _watch(app: App, tg_user: int, watch: dict[str, Any], text: str | None
     app.mark_data_for_update_persistence(user_ids=tg_user)
 
 
-async def _finished(
+async def _deliver(
     app: App,
     tg_user: int,
     watch: dict[str, Any],
     st: OrderStatusView,
+    now: Outcome,
     progress: ProgressMessage,
     name: str,
-) -> bool:
-    """Deliver the result when the job is over; False while it is still running."""
+) -> None:
+    """Tell the user how the job ended and offer what comes next."""
     chat_id, data = watch["chat_id"], app.user_data[tg_user]
-    if st.status == OrderStatus.FAILED:
+    if now is Outcome.FAILED:
         await _send_failure(app, chat_id, data, watch["kind"], st)
         if st.refund_due:
             await refund(app, tg_user, st.order_id)
-        return True
-    if watch["kind"] == "preview" and st.status in PREVIEW_DONE_STATUSES:
+    elif now is Outcome.PREVIEW_READY:
         data["state"] = PREVIEW  # before the buttons appear: a quick tap must find it set
         await progress.update(texts.PREVIEW_DONE, final=True)
         await send_preview(app, chat_id, st, name, data.get("style", ""))
-        return True
-    if watch["kind"] == "build" and st.status == OrderStatus.PREVIEW_READY:
-        # The checkout expired or its payment failed: the order went back to its preview, so
-        # offer the packages again right here.
+    elif now is Outcome.CHECKOUT_ENDED:
+        # The order went back to its preview: offer the packages again right here.
         data["state"] = PACKAGE
         await progress.update(texts.CHECKOUT_ENDED, final=True)
         await app.bot.send_message(
             chat_id, texts.ASK_PACKAGE, reply_markup=keyboards.package_offer(_deps(app).settings)
         )
-        return True
-    if watch["kind"] == "build" and st.status == OrderStatus.READY:
+    elif now is Outcome.GAME_READY:
         data["state"] = IDLE
         await progress.update(texts.BUILD_DONE, final=True)
         await send_game(app, chat_id, st, name)
-        return True
-    if watch["kind"] == "build":
-        data["state"] = BUILDING
-    return False
 
 
 async def _send_failure(

@@ -7,27 +7,22 @@ from fastapi.responses import HTMLResponse
 
 from core.hero.traits import SPECIES
 from core.levels import THEMES
+from core.money import price_label
 from core.orders.choices import CHOICE_TITLES, CROPS, SPECIES_LABELS
 from core.orders.lifecycle import OrderStatus
 from core.orders.packages import game_packages
 from core.orders.schemas import OrderChoices
 from core.payments import is_free
+from core.petnames import MAX_NAME
 from web.deps import ServiceDep, SettingsDep
 from web.presenters import STATUS_TEXT
 from web.qr import qr_svg
 from web.routes.games import absolute
 from web.routes.pixel_art import style_list
-from web.schemas import PET_NAME_MAX
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def price_label(amount: int, currency: str, free_mode: bool) -> str:
-    if free_mode or amount == 0:
-        return "Free"
-    return f"{amount / 100:.2f} {currency.upper()}"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -35,7 +30,7 @@ def order_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     free = is_free(settings, "web")
     packages = [
         {"id": p.name, "title": p.title, "description": p.description,
-         "price_label": price_label(p.amount, p.currency, free)}
+         "price_label": price_label(p.amount, p.currency, free=free)}
         for p in game_packages(settings).values()
     ]  # fmt: skip
     context = {
@@ -46,7 +41,7 @@ def order_page(request: Request, settings: SettingsDep) -> HTMLResponse:
         "free_mode": free,
         "max_upload_bytes": settings.max_upload_bytes,
         "max_upload_mb": settings.max_upload_bytes // (1024 * 1024),
-        "max_name": PET_NAME_MAX,
+        "max_name": MAX_NAME,
         "species_choices": [{"value": v, "title": t} for v, t in CHOICE_TITLES.items()],
         "species_kinds": [{"value": s, "emoji": SPECIES_LABELS[s][0],
                            "title": SPECIES_LABELS[s][1]} for s in SPECIES],

@@ -13,7 +13,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bots.conversation import ASK_CROP, MAX_NAME, check_name
 from bots.discord import texts, ui
 from bots.discord.flow import (
     BUILDING,
@@ -33,10 +32,11 @@ from bots.discord.flow import (
 from bots.discord.watch import begin, preview_caption
 from core.errors import PetPixelError
 from core.hero.traits import SPECIES
-from core.orders.choices import CROPS, species_label
+from core.orders.choices import ASK_CROP, CROPS, species_label
 from core.payments import checkout_kind
 from core.payments.discord_premium import PROVIDER as PREMIUM
 from core.payments.discord_premium import sku_for
+from core.petnames import MAX_NAME, check_name
 
 if TYPE_CHECKING:
     from bots.discord.bot import PetPixelBot
@@ -104,7 +104,7 @@ class Orders(commands.Cog):
         d = self.deps
         if size > d.settings.max_upload_bytes:
             return texts.TOO_BIG.format(mb=d.settings.max_upload_bytes // MB)
-        if d.active_count(owner) >= d.limits.max_active:
+        if d.watchers.active_count(owner) >= d.limits.max_active:
             return texts.BUSY.format(count=d.limits.max_active)
         if not d.limits.take_upload(owner):
             return texts.TOO_MANY_UPLOADS

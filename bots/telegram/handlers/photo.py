@@ -16,7 +16,6 @@ from bots.telegram import keyboards, texts
 from bots.telegram.deps import ALBUM, IDLE, STYLE, Context, deps, set_state, state, user_id
 from bots.telegram.examples import style_sheet
 from bots.telegram.handlers.common import clear_buttons, pressed, stale
-from bots.telegram.watch import active_count
 from core.errors import PetPixelError
 
 ALBUM_WAIT_S = 0.8  # album parts arrive as separate updates within a few hundred ms
@@ -142,7 +141,7 @@ def _check_limits(context: Context, tg_user: int, size: int) -> str | None:
     d = deps(context)
     if size > d.settings.telegram_max_download_bytes:
         return texts.TOO_BIG.format(mb=d.settings.telegram_max_download_bytes // MB)
-    if active_count(context.application, tg_user) >= d.limits.max_active:
+    if d.watchers.active_count(tg_user) >= d.limits.max_active:
         return texts.BUSY.format(count=d.limits.max_active)
     if not d.limits.take_upload(tg_user):
         return texts.TOO_MANY_UPLOADS

@@ -1,4 +1,4 @@
-"""The bot's small parts: custom_ids, names, modal values, package labels."""
+"""The bot's small parts: custom_ids, modal values, package labels (names: tests/core)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import asyncio
 import pytest
 
 from bots.discord import ui
-from bots.discord.cogs.orders import check_name
 from core.config import Settings
 
 
@@ -21,19 +20,11 @@ def test_custom_ids_round_trip_and_stay_short() -> None:
         ui.custom_id(ui.STYLE, "x" * 100)
 
 
-def test_names_are_cleaned_or_refused() -> None:
-    assert check_name("  Sir   Woofs ") == ("Sir Woofs", None)
-    assert check_name("")[0] is None
-    assert check_name("x" * 41)[0] is None
-    assert check_name("bad\x00name")[0] is None
-    assert check_name("Mochi 🐱")[0] == "Mochi 🐱"
-
-
 def test_modal_value_and_labels() -> None:
     data = {"components": [{"type": 1, "components": [{"custom_id": "name", "value": "Rex"}]}]}
     assert ui.modal_value(data, "name") == "Rex"
     assert ui.modal_value({}, "name") == ""
-    assert ui.package_label(Settings(), "Classic game", 499, "usd") == "Classic game – free"
+    assert ui.package_label(Settings(), "Classic game", 499, "usd") == "Classic game – Free"
     paid = Settings(stripe_secret_key="sk_test_x", public_url="https://petpixel.example")
     assert ui.package_label(paid, "Classic game", 499, "usd") == "Classic game – 4.99 USD"
 

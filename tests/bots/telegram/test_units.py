@@ -1,4 +1,5 @@
-"""The bot's small parts: names, progress edits, persistence, Stars checks, limits, the fake."""
+"""The bot's small parts: progress edits, persistence, Stars checks, limits, the fake (names:
+tests/core)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from bots.telegram.app import file_url
-from bots.telegram.handlers.choices import check_name
 from bots.telegram.keyboards import data
 from bots.telegram.persistence import DatabasePersistence
 from bots.telegram.progress import ProgressMessage
@@ -24,25 +24,6 @@ from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderChoices, OrderView
 from core.payments.telegram_stars import check_payable, invoice_payload, order_id_of
 from tests.fakes.telegram_api import FakeTelegram
-
-
-@pytest.mark.parametrize(
-    ("raw", "ok"),
-    [
-        ("Mochi", "Mochi"),
-        ("  Sir   Fluff  ", "Sir Fluff"),
-        ("🐶 Rex", "🐶 Rex"),
-        ("<b>Tom</b>", "<b>Tom</b>"),
-        ("", None),
-        ("x" * 41, None),
-        ("Bad\x00name", None),
-        ("Be\u0007ll", None),
-    ],
-)
-def test_pet_names_are_validated(raw: str, ok: str | None) -> None:
-    name, problem = check_name(raw)
-    assert name == ok
-    assert (problem is None) == (ok is not None)
 
 
 def test_callback_data_is_capped_at_64_bytes() -> None:
