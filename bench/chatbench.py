@@ -73,14 +73,14 @@ def run(bench: Bench, results: Path, description: str) -> None:
     """The command line of a chat benchmark: `--runs N` runs of `bench(settings, runtime, runs)`
     on embedded defaults in a fresh data dir, summarised and written to `results` as JSON."""
     from core.config import Settings
-    from workers.runtime import open_runtime
+    from runtime import open_runtime
 
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data")
-        with open_runtime(settings) as runtime:
+        with open_runtime(settings, role="bot") as runtime:
             samples = asyncio.run(bench(settings, runtime, args.runs))
     result = {
         "runs": args.runs,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import load_cli_settings, user_errors
+from cli.common import bot_companions, load_cli_settings, user_errors
 
 bot_app = typer.Typer(help="Chat bots.", no_args_is_help=True)
 
@@ -23,8 +23,9 @@ def telegram(
     port: Annotated[int, typer.Option(help="Webhook mode: TCP port.")] = 8000,
 ) -> None:
     """Run the Telegram bot; polling unless PETPIXEL_TELEGRAM_WEBHOOK_URL is set."""
-    from bots.telegram.runner import run_polling, serve_webhook
-    from workers.runtime import open_runtime
+    from bots.telegram.runner import run_polling
+    from core.telegram_webhook import webhook_url
+    from runtime import open_runtime
 
     settings = load_cli_settings()
     with user_errors():
@@ -35,13 +36,18 @@ def telegram(
                 "Set PETPIXEL_TELEGRAM_TOKEN to your bot's token from @BotFather.",
                 code="telegram_token_missing",
             )
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        with open_runtime(settings) as rt:
-            mode = "webhook" if settings.telegram_webhook_url else "polling"
-            print(f"PetPixel Telegram bot starting ({mode}); data in {settings.data_dir.resolve()}")
-            if settings.telegram_webhook_url:
-                asyncio.run(serve_webhook(settings, rt, host=host, port=port))
-            else:
+        mode = "webhook" if settings.telegram_webhook_url else "polling"
+        print(f"PetPixel Telegram bot starting ({mode}); data in {settings.data_dir.resolve()}")
+        if settings.telegram_webhook_url:  # the web app (with its route) and the bot, one runtime
+            import uvicorn
+
+            from web.app import create_app
+
+            webhook_url(settings)  # a clear error before anything starts
+            companions = bot_companions(settings, only="telegram")
+            uvicorn.run(create_app(settings, companions=companions), host=host, port=port)
+        else:
+            with open_runtime(settings, role="bot") as rt:
                 run_polling(settings, rt)
 
 
@@ -49,13 +55,12 @@ def telegram(
 def discord_bot() -> None:
     """Run the Discord bot (slash commands /pixelpet, /mygames, /help, /privacy, /delete)."""
     from bots.discord.bot import require_token, run_bot
-    from workers.runtime import open_runtime
+    from runtime import open_runtime
 
     settings = load_cli_settings()
     with user_errors():
         require_token(settings)
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        with open_runtime(settings) as rt:
+        with open_runtime(settings, role="bot") as rt:
             print(f"PetPixel Discord bot starting; data in {settings.data_dir.resolve()}")
             import discord
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cli.common import load_cli_settings, user_errors
+from core.errors import InvalidRequest
 
 payments_app = typer.Typer(help="Stripe payments.", no_args_is_help=True)
 FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"]
@@ -38,9 +39,7 @@ def reconcile(
 ) -> None:
     """List paid Checkout Sessions in a window, fulfil any order still waiting for its webhook,
     and issue refunds still due for paid builds that failed."""
-    from core.fulfilment import Fulfilment
-    from core.stripe_payments import stripe_client
-    from workers.runtime import open_runtime
+    from runtime import open_runtime
 
     settings = load_cli_settings()
     end = _utc(until, datetime.now(UTC))
@@ -48,11 +47,15 @@ def reconcile(
     with user_errors():
         if start >= end:
             raise typer.BadParameter("--since must be before --until.")
-        client = stripe_client(settings)
-        # No worker here: builds go to the queue (Redis workers, or the server's sweeper).
-        with open_runtime(settings, worker=False) as rt:
-            fulfilment = Fulfilment(settings=settings, orders=rt.orders, client=client)
-            report = fulfilment.reconcile(since=start, until=end)
+        if not settings.stripe_secret_key:
+            raise InvalidRequest(
+                "Stripe is not set up: set PETPIXEL_STRIPE_SECRET_KEY.", code="payments_unavailable"
+            )
+        # No worker here: builds go to the queue (Redis workers, or the server's sweeper). The
+        # runtime's fulfilment tells chat buyers, as the webhook would have.
+        with open_runtime(settings, role="cli") as rt:
+            assert rt.fulfilment is not None  # Stripe is set up
+            report = rt.fulfilment.reconcile(since=start, until=end)
     fixed = report.outcomes["fulfilled"]
     print(f"Checked {report.checked} completed checkouts from {start:%Y-%m-%d %H:%M} "
           f"to {end:%Y-%m-%d %H:%M} UTC.")  # fmt: skip

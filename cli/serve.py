@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import load_cli_settings
+from cli.common import bot_companions, load_cli_settings, user_errors
 from core.config import Settings
 
 
@@ -21,24 +21,22 @@ def serve(
     """Run the web app: SQLite, local files and in-process jobs unless configured otherwise."""
     import uvicorn
 
+    from runtime import check_payments
     from web.app import create_app
 
     settings = with_public_url(load_cli_settings(), host, port)
+    with user_errors():
+        check_payments(settings)  # before the server starts: one clear line, no traceback
     print(f"PetPixel is running at {settings.public_url}")
     print(f"Data lives in {settings.data_dir.resolve()} (set PETPIXEL_DATA_DIR to move it).")
     print("Press Ctrl+C to stop.")
-    web = create_app(settings)
-    if settings.telegram_token:  # the one command runs the whole product, bot included
-        from bots.telegram.runner import run_inside_web
-
-        run_inside_web(web, settings)
-        mode = "webhook" if settings.telegram_webhook_url else "polling"
-        print(f"The Telegram bot runs in this process too ({mode}).")
-    if settings.discord_token:
-        from bots.discord.bot import run_inside_web as run_discord_inside_web
-
-        run_discord_inside_web(web, settings)
-        print("The Discord bot runs in this process too.")
+    companions = bot_companions(settings)  # the one command runs the whole product, bots too
+    for name in companions:
+        mode = ""
+        if name == "telegram":
+            mode = " (webhook)" if settings.telegram_webhook_url else " (polling)"
+        print(f"The {name.title()} bot runs in this process too{mode}.")
+    web = create_app(settings, companions=companions)
     uvicorn.run(
         web,
         host=host,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -30,7 +30,9 @@ def worker(
     ] = False,
 ) -> None:
     """Run a Celery worker; machines that hold the diffusion model serve the gpu queue."""
-    from workers.celery_app import create_celery, unserved_warning, worker_queues
+    from cli.common import user_errors
+    from runtime import worker_app
+    from workers.celery_app import unserved_warning, worker_queues
 
     settings = load_cli_settings()
     if settings.redis_url is None:
@@ -43,32 +45,9 @@ def worker(
         typer.echo(f"warning: {warning}", err=True)
     argv = ["worker", f"--queues={','.join(served)}",
             f"--concurrency={concurrency}", f"--pool={pool}", f"--loglevel={loglevel}"]  # fmt: skip
-    app = create_celery(settings)
-    follow_stripe_builds(app)
+    with user_errors():
+        app = worker_app(settings)  # builds followed up here: game-ready notice, or a refund
     app.worker_main([*argv, *(["--beat"] if with_beat else [])])
-
-
-def follow_stripe_builds(app: Any) -> bool:
-    """With Stripe set up, each build this worker runs is followed up here: the game-ready
-    notice, or a refund and an apology when the build gave up (see core.fulfilment), told to
-    the buyer's channel (Telegram when PETPIXEL_TELEGRAM_TOKEN is set)."""
-    from bots.chatnotify import channel_notifiers
-    from core.fulfilment import follow_builds
-    from core.notifications import Notifiers
-    from core.orders.service import OrderService
-    from core.payments import new_payments
-    from workers.celery_app import context, jobs_for
-
-    ctx = context(app)
-
-    def orders() -> OrderService:
-        return OrderService(settings=ctx.settings, db=ctx.db, storage=ctx.storage,
-                            payments=new_payments(ctx.settings), jobs=jobs_for(app))  # fmt: skip
-
-    def notifiers(service: OrderService) -> Notifiers:
-        return channel_notifiers(ctx.settings, service)  # e.g. the refund notice on Telegram
-
-    return follow_builds(app, ctx.settings, orders, notifiers)
 
 
 def beat(loglevel: Annotated[str, typer.Option(help="DEBUG, INFO...")] = "INFO") -> None:

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     redis_url: str | None = None
 
-    # --- Web app and `petpixel serve` (owned by the web engineer) -------------------------------
+    # --- Web app and `petpixel serve` ------------------------------------------------------------
     # Token buckets per client IP: sustained requests a minute and the burst allowed on top.
     # Uploads are tighter because each one can start a pipeline run.
     rate_limit_enabled: bool = True
@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     # Largest JSON body accepted by the API (photo uploads use max_upload_bytes instead).
     max_json_bytes: int = 64 * 1024
 
-    # --- Orders, jobs, storage, payments (owned by the orders engineer) -------------------------
+    # --- Orders, jobs, storage, payments ---------------------------------------------------------
     # Packages: "preview" is always free; the paid ones are priced in the smallest currency unit.
     currency: str = "usd"
     price_classic: int = 499
@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     # Play-page views are summed in memory and written this often (core/orders/viewcounts.py).
     view_flush_interval_s: float = Field(default=2.0, gt=0, le=300)
 
-    # --- Stylizer before the pixelizer (owned by the stylizer engineer; docs/diffusion.md) -------
+    # --- Stylizer before the pixelizer (docs/diffusion.md) ---------------------------------------
     # "auto": diffusion only when model_path holds a diffusers pipeline AND a CUDA GPU is present
     # (on CPU one 512 px photo takes minutes, far too slow for users); "diffusion" forces it,
     # CPU included; "classical" never imports torch.
@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     diffusion_strength: float = Field(default=0.55, gt=0.0, le=1.0)
     diffusion_resolution: int = Field(default=512, ge=64, le=2048)
 
-    # --- Telegram bot, `petpixel bot telegram` (owned by the Telegram engineer) ------------------
+    # --- Telegram bot, `petpixel bot telegram` ---------------------------------------------------
     # Token from @BotFather. API URL: a self-hosted Bot API server ("http://127.0.0.1:8081/bot");
     # unset = api.telegram.org. WEBHOOK_URL: the web app's public base URL; set = webhook mode
     # (updates arrive at a secret path checked with WEBHOOK_SECRET), unset = long polling.
@@ -135,7 +135,7 @@ class Settings(BaseSettings):
     # Flood-control pacing (PTB's AIORateLimiter); tests turn it off, production keeps it on.
     telegram_rate_limiter: bool = True
 
-    # --- Discord bot, `petpixel bot discord` (owned by the Discord engineer) ---------------------
+    # --- Discord bot, `petpixel bot discord` -----------------------------------------------------
     # Bot token from the Discord developer portal. API_URL / GATEWAY_URL point discord.py at a
     # proxy or a local fake ("http://127.0.0.1:9000/api/v10", "ws://127.0.0.1:9000/gateway");
     # unset = Discord itself. GUILD_ID syncs the slash commands to one server (instant, for

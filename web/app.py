@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from core.config import Settings
+from runtime import Runtime
 from web.bodylimit import BodyLimitMiddleware
 from web.errors import install_error_handlers
 from web.metrics import Metrics, MetricsMiddleware
@@ -27,18 +28,33 @@ API_DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings) -> FastAPI:
+# Something that runs beside the web app over its runtime (a chat bot), started after the
+# runtime opens and stopped before it closes; what it yields is `app.state.<name>`.
+Companion = Callable[[Runtime], AbstractAsyncContextManager[object]]
+
+
+def create_app(settings: Settings, *, companions: Mapping[str, Companion] | None = None) -> FastAPI:
     """Build one app for these settings; resources open in the lifespan and close after it."""
     metrics = Metrics()
     buckets = new_buckets(settings)
+    extra = dict(companions or {})
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_resources(settings, metrics=metrics) as resources:
             app.state.resources = resources
             try:
-                yield
+                async with AsyncExitStack() as running:
+                    for name, start in extra.items():
+                        setattr(
+                            app.state,
+                            name,
+                            await running.enter_async_context(start(resources.runtime)),
+                        )
+                    yield
             finally:
+                for name in extra:
+                    setattr(app.state, name, None)
                 await buckets.close()
 
     app = FastAPI(

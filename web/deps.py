@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from core.config import Settings
+from core.orders.service import OrderService
 from core.storage import Storage
 from web.metrics import Metrics
-from web.orders import WebOrderService
 from web.resources import Resources
 
 STARTING = "PetPixel is just starting up. Please try again in a few seconds."
@@ -32,7 +32,7 @@ def get_metrics(request: Request) -> Metrics:
     return metrics
 
 
-def get_service(resources: Annotated[Resources, Depends(get_resources)]) -> WebOrderService:
+def get_service(resources: Annotated[Resources, Depends(get_resources)]) -> OrderService:
     return resources.service
 
 
@@ -43,5 +43,5 @@ def get_storage(resources: Annotated[Resources, Depends(get_resources)]) -> Stor
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
-ServiceDep = Annotated[WebOrderService, Depends(get_service)]
+ServiceDep = Annotated[OrderService, Depends(get_service)]
 StorageDep = Annotated[Storage, Depends(get_storage)]

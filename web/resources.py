@@ -1,9 +1,10 @@
 """Long-lived resources opened once in the app's lifespan and closed after it.
 
-`workers.runtime.open_runtime` opens the database (migrating embedded SQLite), storage, payments and
-the job queue (an in-process worker thread unless PETPIXEL_REDIS_URL is set); the web adds its own
-view of the order service, whose job queue counts what the web enqueues for /metrics, and the
-play-page view counter (core.orders.viewcounts), which writes views in batches.
+`runtime.open_runtime` opens the database (migrating embedded SQLite), storage, the job queue (an
+in-process worker thread unless PETPIXEL_REDIS_URL is set) and every service; the web counts what
+it enqueues for /metrics and adds the play-page view counter (core.orders.viewcounts), which writes
+views in batches. Bots running inside the web process (`petpixel serve` with a bot token) are
+`companions`: each starts after the runtime, over the same runtime, and stops before it.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from dataclasses import dataclass, field
 
 from core.config import Settings
 from core.jobs import JobQueue
+from core.orders.service import OrderService
 from core.orders.viewcounts import ViewCounter
 from core.storage import Storage
+from runtime import Runtime, open_runtime
 from web.metrics import Metrics
-from web.orders import WebOrderService
 from web.playpage import PageCache
-from workers.runtime import Runtime, open_runtime
 
 HealthCheck = Callable[[], None]
 
@@ -30,7 +31,7 @@ class Resources:
     settings: Settings
     metrics: Metrics
     runtime: Runtime
-    service: WebOrderService
+    service: OrderService  # the runtime's, web checkout
     views: ViewCounter
     checks: dict[str, HealthCheck] = field(default_factory=dict)
     pages: PageCache = field(default_factory=PageCache)
@@ -52,15 +53,10 @@ async def open_resources(settings: Settings, *, metrics: Metrics) -> AsyncIterat
 
 
 def _open(stack: ExitStack, settings: Settings, metrics: Metrics) -> Resources:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    rt = stack.enter_context(open_runtime(settings))
-    service = WebOrderService(
-        settings=settings,
-        db=rt.db,
-        storage=rt.storage,
-        payments=rt.orders.payments,
-        jobs=CountingJobs(rt.jobs, metrics),
+    rt = stack.enter_context(
+        open_runtime(settings, role="web", wrap_jobs=lambda jobs: CountingJobs(jobs, metrics))
     )
+    service = rt.orders
     metrics.watch("petpixel_orders", "Orders by status", "status", service.count_orders_by_status)
     # Play-page views are written in batches; closed (flushed) before the runtime's database.
     views = ViewCounter(service.add_views, interval=settings.view_flush_interval_s).start()
@@ -70,7 +66,7 @@ def _open(stack: ExitStack, settings: Settings, metrics: Metrics) -> Resources:
 
 
 class CountingJobs:
-    """The runtime's job queue, counting what the web app enqueues."""
+    """The runtime's job queue, counting what is enqueued in the web process."""
 
     def __init__(self, jobs: JobQueue, metrics: Metrics) -> None:
         self.jobs, self.metrics = jobs, metrics

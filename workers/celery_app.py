@@ -2,13 +2,11 @@
 
 `create_celery(settings)` builds a fresh app with our tasks registered (no module-level app: each
 entry point builds its own from its Settings). The worker's resources (database, storage, job
-bodies) hang off the app as `app.petpixel` and are opened lazily on the first task, once per worker
-process."""
+bodies) hang off the app as `app.petpixel` (workers.context), opened lazily on the first task,
+once per worker process."""
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -16,53 +14,10 @@ from celery import Celery
 
 from core.config import Settings
 from core.db import Database
-from core.jobs import TASK_SWEEP, CeleryJobs
-from core.orders.builds import Builds, Steps
-from core.storage import Storage, new_storage
-
-
-@dataclass
-class WorkerContext:
-    """Per-process resources of a worker; built on first use (after fork, never before)."""
-
-    settings: Settings
-    steps: Steps | None = None
-    _db: Database | None = field(default=None, repr=False)
-    _builds: Builds | None = field(default=None, repr=False)
-    _storage: Storage | None = field(default=None, repr=False)
-
-    @property
-    def db(self) -> Database:
-        if self._db is None:
-            self._db = Database(self.settings.resolved_database_url)
-        return self._db
-
-    @property
-    def storage(self) -> Storage:
-        if self._storage is None:
-            self._storage = new_storage(self.settings)
-        return self._storage
-
-    @property
-    def builds(self) -> Builds:
-        if self._builds is None:
-            steps = self.steps or load_steps(self.settings.build_steps)
-            self._builds = Builds(settings=self.settings, db=self.db, storage=self.storage,
-                                  steps=steps)  # fmt: skip
-        return self._builds
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.dispose()
-
-
-def load_steps(path: str | None) -> Steps | None:
-    """Import `module:function` and call it for the build steps; None means the real pipeline."""
-    if not path:
-        return None
-    module, _, func = path.partition(":")
-    steps: Steps = getattr(importlib.import_module(module), func)()
-    return steps
+from core.jobs import TASK_SWEEP
+from core.orders.builds import Steps
+from core.storage import Storage
+from workers.context import WorkerContext
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
@@ -128,22 +83,22 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def create_celery(settings: Settings, *, steps: Steps | None = None) -> Celery:
-    """A Celery app for these settings with every PetPixel task registered."""
+def create_celery(
+    settings: Settings,
+    *,
+    steps: Steps | None = None,
+    db: Database | None = None,
+    storage: Storage | None = None,
+) -> Celery:
+    """A Celery app for these settings with every PetPixel task registered. An embedded worker
+    shares its process's `db` and `storage`; a worker process opens its own, lazily."""
     from workers.tasks import builds, maintenance
 
     app = Celery("petpixel", set_as_current=False)
     app.conf.update(celery_config(settings))
-    app.petpixel = WorkerContext(settings=settings, steps=steps)
+    shared = db is not None or storage is not None
+    app.petpixel = WorkerContext(settings=settings, steps=steps, _db=db, _storage=storage,
+                                 shared=shared)  # fmt: skip
     builds.register(app)
     maintenance.register(app)
     return app
-
-
-def context(app: Celery) -> WorkerContext:
-    ctx: WorkerContext = app.petpixel
-    return ctx
-
-
-def jobs_for(app: Celery) -> CeleryJobs:
-    return CeleryJobs(app, context(app).settings)

@@ -23,7 +23,7 @@ from celery import Celery
 
 from core.jobs import TASK_SWEEP
 from core.orders.models import utcnow
-from workers.celery_app import context
+from workers.context import context
 from workers.tasks.maintenance import TASK_NOOP
 
 

@@ -1,6 +1,6 @@
 """The Discord client: services in `setup_hook`, commands synced, one custom_id router.
 
-    with open_runtime(settings) as rt:
+    with open_runtime(settings, role="bot") as rt:
         asyncio.run(run_bot(settings, rt))          # `petpixel bot discord`
 
 `point_at(settings)` aims discord.py at PETPIXEL_DISCORD_API_URL / _GATEWAY_URL (a proxy or a
@@ -25,8 +25,6 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bots.conversation import checkout_service
-from bots.conversation import run_inside_web as shared_run_inside_web
 from bots.discord import texts, ui
 from bots.discord.deps import BotDeps
 from bots.discord.flow import Flow, FlowStore
@@ -36,8 +34,7 @@ from core.botstate import BotStateStore, preview_gif_bytes
 from core.chatlimits import Limits
 from core.config import Settings
 from core.errors import InvalidRequest
-from core.payments import FreePayments
-from core.payments_discord import DiscordPremiumPayments, checkout_mode
+from runtime import Runtime
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
@@ -163,32 +160,8 @@ def point_at(settings: Settings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = gateway
 
 
-def checkout_payments(settings: Settings, rt: Any) -> Any:
-    """The payments behind Discord checkouts (`discord_checkout`): Discord Premium, free, or
-    None for the runtime's own (Stripe or free)."""
-    mode = checkout_mode(settings)
-    if mode == "premium":
-        if not settings.discord_skus:
-            raise InvalidRequest(
-                "Discord Premium checkout needs PETPIXEL_DISCORD_SKUS, e.g. "
-                '\'{"classic": 123, "deluxe": 456}\' (SKU ids from the developer portal).',
-                code="discord_skus_missing",
-            )
-        return DiscordPremiumPayments(settings)
-    if settings.discord_checkout == "free":
-        return FreePayments()
-    runtime_payments = getattr(rt.orders.payments, "name", None)
-    if settings.discord_checkout == "stripe" and runtime_payments != "stripe":
-        raise InvalidRequest(
-            "PETPIXEL_DISCORD_CHECKOUT=stripe needs PETPIXEL_STRIPE_SECRET_KEY.",
-            code="payments_unavailable",
-        )
-    return None
-
-
-def new_deps(settings: Settings, rt: Any) -> BotDeps:
-    """Services over an open runtime; Stripe links say the buyer came from Discord."""
-    checkout = checkout_service(settings, rt, "discord", checkout_payments(settings, rt))
+def new_deps(settings: Settings, rt: Runtime) -> BotDeps:
+    """Services over an open runtime; checkouts are Discord's (Premium, Stripe or free)."""
     limits = Limits(
         uploads_per_hour=settings.discord_uploads_per_hour,
         max_active=settings.discord_max_active_orders,
@@ -198,11 +171,11 @@ def new_deps(settings: Settings, rt: Any) -> BotDeps:
         return preview_gif_bytes(rt.db, rt.storage, order_id=order_id)
 
     flows = FlowStore(BotStateStore(rt.db))
-    return BotDeps(settings, rt.orders, checkout, preview_gif, limits, flows)
+    return BotDeps(settings, rt.orders, rt.checkout("discord"), preview_gif, limits, flows)
 
 
-def build_bot(settings: Settings, runtime: Any) -> PetPixelBot:
-    """A configured bot over an open runtime (workers.runtime.open_runtime)."""
+def build_bot(settings: Settings, runtime: Runtime) -> PetPixelBot:
+    """A configured bot over an open runtime (runtime.open_runtime)."""
     require_token(settings)
     point_at(settings)
     return PetPixelBot(settings, new_deps(settings, runtime))
@@ -218,7 +191,7 @@ def require_token(settings: Settings) -> str:
 
 
 @asynccontextmanager
-async def running(settings: Settings, runtime: Any) -> AsyncIterator[PetPixelBot]:
+async def running(settings: Settings, runtime: Runtime) -> AsyncIterator[PetPixelBot]:
     """Log in (commands synced, watchers resumed), connect the gateway in the background, and
     close everything when the block ends."""
     bot = build_bot(settings, runtime)
@@ -236,14 +209,8 @@ async def running(settings: Settings, runtime: Any) -> AsyncIterator[PetPixelBot
             await bot.close()
 
 
-async def run_bot(settings: Settings, runtime: Any) -> None:
+async def run_bot(settings: Settings, runtime: Runtime) -> None:
     """`petpixel bot discord`: run until the connection ends or Ctrl+C."""
     bot = build_bot(settings, runtime)
     async with bot:
         await bot.start(require_token(settings))
-
-
-def run_inside_web(web: Any, settings: Settings) -> None:
-    """`petpixel serve` with a Discord token: the bot runs with the web app, sharing its
-    runtime (`web.state.discord`)."""
-    shared_run_inside_web(web, settings, running, "discord")

@@ -1,6 +1,6 @@
 """The Telegram Application: builder settings, handlers in order, and what runs at start-up.
 
-with open_runtime(settings) as rt:
+with open_runtime(settings, role="bot") as rt:      # runtime: the composition root
     app = build_application(settings, rt)
     app.run_polling()                      # or see bots/telegram/runner.py for webhooks
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -20,7 +20,6 @@ from telegram.ext import (
     filters,
 )
 
-from bots.conversation import checkout_service
 from bots.telegram import keyboards as kb
 from bots.telegram.deps import BotDeps, make_preview_reader
 from bots.telegram.handlers import checkout, choices, commands, fallback, photo
@@ -31,8 +30,7 @@ from core.botstate import BotStateStore
 from core.chatlimits import Limits
 from core.config import Settings
 from core.errors import InvalidRequest
-from core.payments import FreePayments
-from core.payments_stars import StarsPayments
+from runtime import Runtime
 
 App = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = [
@@ -51,8 +49,8 @@ def file_url(api_url: str) -> str:
     return f"{root}/file/{last}"
 
 
-def build_application(settings: Settings, runtime: Any, *, webhook: bool = False) -> App:
-    """A configured Application over an open runtime (workers.runtime.open_runtime)."""
+def build_application(settings: Settings, runtime: Runtime, *, webhook: bool = False) -> App:
+    """A configured Application over an open runtime (runtime.open_runtime)."""
     if not settings.telegram_token:
         raise InvalidRequest(
             "Set PETPIXEL_TELEGRAM_TOKEN to your bot's token from @BotFather.",
@@ -81,16 +79,13 @@ def build_application(settings: Settings, runtime: Any, *, webhook: bool = False
     return app
 
 
-def new_deps(settings: Settings, rt: Any) -> BotDeps:
-    payments: Any = {"stars": StarsPayments(settings), "free": FreePayments()}.get(
-        settings.telegram_checkout, rt.orders.payments
-    )
-    orders_for_checkout = checkout_service(settings, rt, "telegram", payments)
+def new_deps(settings: Settings, rt: Runtime) -> BotDeps:
+    """Services over an open runtime; checkouts are Telegram's (Stars, Stripe or free)."""
     limits = Limits(
         uploads_per_hour=settings.telegram_uploads_per_hour,
         max_active=settings.telegram_max_active_orders,
     )
-    return BotDeps(settings, rt.orders, orders_for_checkout, make_preview_reader(rt), limits)
+    return BotDeps(settings, rt.orders, rt.checkout("telegram"), make_preview_reader(rt), limits)
 
 
 def add_handlers(app: App) -> None:
@@ -134,7 +129,3 @@ async def on_start(app: App) -> None:
     """After initialize: publish the command menu and pick up watchers from before a restart."""
     await app.bot.set_my_commands(COMMANDS)
     resume_watchers(app)
-
-
-def allowed_updates() -> list[str]:
-    return Update.ALL_TYPES

@@ -18,6 +18,7 @@ from core.chatlimits import Limits
 from core.config import Settings
 from core.orders.service import OrderService
 from core.orders.watching import Watchers
+from runtime import Runtime
 
 T = TypeVar("T")
 Context = ContextTypes.DEFAULT_TYPE
@@ -43,8 +44,8 @@ IDLE, ALBUM, STYLE, NAME, THEME, PREVIEWING, PREVIEW, CROP, PACKAGE, PAYING, BUI
 @dataclass
 class BotDeps:
     settings: Settings
-    orders: OrderService  # the runtime's service (its payments follow PETPIXEL_PAYMENTS_BACKEND)
-    checkout: OrderService  # same database, with this channel's checkout (stars, stripe or free)
+    orders: OrderService  # the runtime's service
+    checkout: OrderService  # the same, with Telegram's checkout (runtime.checkout("telegram"))
     preview_gif: Callable[[str], bytes | None]
     limits: Limits
     watchers: Watchers[int] = field(default_factory=Watchers)  # by order id, owner tg user
@@ -56,7 +57,7 @@ class BotDeps:
         return await asyncio.to_thread(fn, **kwargs)
 
 
-def make_preview_reader(rt: Any) -> Callable[[str], bytes | None]:
+def make_preview_reader(rt: Runtime) -> Callable[[str], bytes | None]:
     def read(order_id: str) -> bytes | None:
         return preview_gif_bytes(rt.db, rt.storage, order_id=order_id)
 

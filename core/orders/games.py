@@ -1,4 +1,4 @@
-"""Game, analytics and privacy methods of OrderService: play pages, views, events, /delete."""
+"""Game methods of OrderService: play pages by short code, views and shares, a user's games."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core.orders.base import ServiceBase
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Event, Game, Identity, Order, Upload, User, utcnow
-from core.orders.schemas import DeletionReport, GameView, OrderView
-from core.orders.views import game_view, order_view
+from core.orders.models import Game, Order, utcnow
+from core.orders.schemas import GameView
+from core.orders.views import game_view
 
 BASE62 = string.digits + string.ascii_letters
 CODE_LENGTH = 8  # 62**8 ~ 2e14 codes: unguessable by enumeration at any request rate we allow
@@ -54,20 +54,6 @@ class GameMethods(ServiceBase):
         """Count one share of the game link; returns the new count, 0 if no game."""
         return self._bump(code, Game.shares)
 
-    def record_event(
-        self,
-        *,
-        type: str,
-        data: dict[str, Any] | None = None,
-        user_id: str | None = None,
-        order_id: str | None = None,
-        game_id: str | None = None,
-    ) -> None:
-        """Store one analytics event. Keep `data` free of photos and personal text."""
-        with self.db.session() as session:
-            session.add(Event(type=type[:64], data=data or {}, user_id=user_id,
-                              order_id=order_id, game_id=game_id))  # fmt: skip
-
     def list_games(self, *, user_id: str) -> list[GameView]:
         """A user's finished games, newest first."""
         stmt = (
@@ -80,28 +66,6 @@ class GameMethods(ServiceBase):
             return [
                 game_view(g, self.storage, self.settings.public_url) for g in session.scalars(stmt)
             ]
-
-    def list_orders(self, *, user_id: str) -> list[OrderView]:
-        """A user's orders, newest first."""
-        stmt = select(Order).where(Order.user_id == user_id).order_by(Order.created_at.desc())
-        with self.db.session() as session:
-            return [order_view(o) for o in session.scalars(stmt)]
-
-    def delete_user_data(self, *, user_id: str) -> DeletionReport:
-        """Erase a user: photos, previews, games (files and rows), events, identities, the user."""
-        with self.db.session() as session:
-            if session.get(User, user_id) is None:
-                return DeletionReport(user_id=user_id, orders=0, games=0, files=0, found=False)
-            order_ids = list(session.scalars(select(Order.id).where(Order.user_id == user_id)))
-            codes = list(session.scalars(select(Game.code).where(Game.user_id == user_id)))
-            files = self._delete_files(order_ids, codes)
-            _delete_rows(session, user_id, order_ids)
-        return DeletionReport(user_id=user_id, orders=len(order_ids), games=len(codes), files=files)
-
-    def _delete_files(self, order_ids: list[str], codes: list[str]) -> int:
-        # Files first: if a storage call fails, the rows remain and the request can be retried.
-        prefixes = [f"orders/{o}/" for o in order_ids] + [f"games/{c}/" for c in codes]
-        return sum(self.storage.delete_prefix(p) for p in prefixes)
 
     def _live_game(self, session: Session, code: str) -> Game | None:
         if not code or len(code) > 16 or any(ch not in BASE62 for ch in code):
@@ -122,14 +86,3 @@ class GameMethods(ServiceBase):
             session.execute(update(Game).where(Game.id == game.id).values({column: column + 1}))
             value: int = session.scalar(select(column).where(Game.id == game.id)) or 0
             return value
-
-
-def _delete_rows(session: Session, user_id: str, order_ids: list[str]) -> None:
-    """Children before parents, explicitly: SQLite only cascades with foreign_keys=ON."""
-    by_user = or_(Event.user_id == user_id, Event.order_id.in_(order_ids))
-    session.execute(delete(Event).where(by_user))
-    session.execute(delete(Game).where(Game.user_id == user_id))
-    session.execute(delete(Upload).where(Upload.order_id.in_(order_ids)))
-    session.execute(delete(Order).where(Order.user_id == user_id))
-    session.execute(delete(Identity).where(Identity.user_id == user_id))
-    session.execute(delete(User).where(User.id == user_id))

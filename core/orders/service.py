@@ -1,15 +1,14 @@
 """OrderService: the one API web, bots and workers use to change orders. Build it once per process.
 
-    svc = OrderService(settings=s, db=Database(url), storage=new_storage(s),
-                       payments=new_payments(s), jobs=CeleryJobs(celery_app, s))
+    svc = runtime.orders        # built by runtime.open_runtime (the composition root)
     user = svc.get_or_create_user(provider="telegram", external_id="42", display_name="Ann")
     order = svc.create_order(user_id=user.id, photo=jpeg_bytes, choices=OrderChoices(style="16bit"))
     svc.request_preview(order_id=order.id)            # enqueues the preview job
     svc.choose_species(order_id=order.id, species="cat")  # redraws it as a cat (until paid)
     svc.status(order_id=order.id)                     # status, percent, label, links (poll this)
     checkout = svc.choose_package(order_id=order.id, package="classic")
-    # free mode: already paid, build queued. Stripe (later): send the buyer to checkout.url,
-    # then the webhook calls svc.mark_paid(order_id=..., payment_ref=..., amount=..., currency=...).
+    # free mode: already paid, build queued. Otherwise send the buyer to checkout.url; the
+    # provider's confirmation calls svc.mark_paid(order_id=..., payment_ref=..., amount=...).
     svc.game_by_code(code="Ab3xK9pQ")                 # None when unknown, unfinished or expired
 
 Every method takes keyword-only arguments and returns dataclasses (core.orders.schemas), never ORM
@@ -33,6 +32,8 @@ from core.orders.games import GameMethods
 from core.orders.lifecycle import PAID_STATUSES, InvalidTransition, OrderStatus, check_transition
 from core.orders.models import Order, PaymentEvent, Upload, utcnow
 from core.orders.packages import draws_hd, get_package
+from core.orders.privacy import PrivacyMethods
+from core.orders.records import RecordMethods
 from core.orders.schemas import (
     CheckoutInfo,
     OrderChoices,
@@ -46,7 +47,7 @@ from core.orders.validation import check_choices, intake_photo
 from core.orders.views import order_view
 
 
-class OrderService(UserMethods, GameMethods, ServiceBase):
+class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, ServiceBase):
     """Orders from photo to paid game; see the module docstring for the flow."""
 
     def create_order(

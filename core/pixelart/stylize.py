@@ -215,7 +215,7 @@ class DiffusionStylizer:
         self.name = f"diffusion:{self.model_path.name}"
 
     def load(self) -> _Loaded:
-        """Load (or reuse) the pipeline; GPU workers call this at start-up to fail early."""
+        """Load (or reuse) this process's pipeline; the first `stylize` call does, lazily."""
         device, dtype = _resolve_device(self.device, self.dtype)
         key = (str(self.model_path), device, dtype)
         with _CACHE_LOCK:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from core.config import Settings
+from runtime import open_runtime
 from tests.conftest import free_port
-from workers.runtime import open_runtime
 
 
 @pytest.fixture
@@ -27,5 +27,5 @@ def base_settings(settings: Settings) -> Settings:
 @pytest.fixture
 def runtime(base_settings: Settings) -> Iterator[Any]:
     """The real service stack on embedded defaults (SQLite, local files, worker thread)."""
-    with open_runtime(base_settings) as rt:
+    with open_runtime(base_settings, role="bot") as rt:
         yield rt

@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from core.config import Settings
-from core.notifications import Notice, Notifiers
+from core.notify import Notice
 from tests.fakes.stripe_api import FakeStripe, sign
 from tests.orders.fixtures import db, db_url, storage
 from tests.web.conftest import LiveServer
@@ -72,18 +72,17 @@ def notices() -> RecordingNotifier:
 
 @pytest.fixture(scope="module")
 def app(pay_settings: Settings, notices: RecordingNotifier) -> FastAPI:
-    """The real app with a recording notifier on every channel."""
-    application = create_app(pay_settings)
-    application.state.notifiers = Notifiers()
-    for channel in CHANNELS:
-        application.state.notifiers.register(channel, notices)
-    return application
+    """The real app (its notifiers are replaced by a recording one once it runs: `server`)."""
+    return create_app(pay_settings)
 
 
 @pytest.fixture(scope="module")
-def server(app: FastAPI) -> Iterator[LiveServer]:
-    """The app on uvicorn over real HTTP (its lifespan runs the embedded worker)."""
+def server(app: FastAPI, notices: RecordingNotifier) -> Iterator[LiveServer]:
+    """The app on uvicorn over real HTTP (its lifespan runs the embedded worker), with a
+    recording notifier on every channel of its runtime."""
     with LiveServer(app) as live:
+        for channel in CHANNELS:
+            app.state.resources.runtime.notifiers.register(channel, notices)
         yield live
 
 

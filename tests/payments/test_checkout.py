@@ -73,15 +73,12 @@ def test_stripe_price_ids_replace_inline_prices(
 def test_telegram_stripe_links_name_the_telegram_channel(
     tmp_path: Path, fake_stripe: FakeStripe
 ) -> None:
-    from bots.telegram.app import new_deps
-    from workers.runtime import open_runtime
+    from runtime import open_runtime
 
     settings = stripe_settings(tmp_path, fake_stripe, telegram_checkout="stripe")
-    with open_runtime(settings, worker=False) as rt:
+    with open_runtime(settings, role="cli") as rt:
         order_id = add_order(rt.db, status=OrderStatus.PREVIEW_READY, package=None)
-        checkout = new_deps(settings, rt).checkout.choose_package(
-            order_id=order_id, package="classic"
-        )
+        checkout = rt.checkout("telegram").choose_package(order_id=order_id, package="classic")
     assert checkout.provider == "stripe"
     sent = fake_stripe.created(SESSIONS)[-1]
     assert sent.params["metadata"]["channel"] == "telegram"

@@ -16,10 +16,10 @@ from cli.main import app as cli
 from core.config import Settings
 from core.orders.lifecycle import OrderStatus
 from core.orders.models import Order, utcnow
+from runtime import Runtime, open_runtime
 from tests.fakes.stripe_api import FakeStripe
 from tests.orders.factories import add_order
 from tests.payments.conftest import stripe_settings
-from workers.runtime import Runtime, open_runtime
 
 STAMP = "%Y-%m-%dT%H:%M:%S"
 
@@ -62,7 +62,7 @@ def test_reconcile_fulfils_missed_webhooks_and_refunds_failed_builds(
     tmp_path: Path, paged_stripe: FakeStripe
 ) -> None:
     settings = stripe_settings(tmp_path, paged_stripe)
-    with open_runtime(settings, worker=False) as rt:
+    with open_runtime(settings, role="cli") as rt:
         missed = [checkout(rt, paged_stripe) for _ in range(3)]
         unpaid_order, _ = checkout(rt, paged_stripe, paid=False)
         old_order, old_session = checkout(rt, paged_stripe)
@@ -78,7 +78,7 @@ def test_reconcile_fulfils_missed_webhooks_and_refunds_failed_builds(
     assert "Fixed 3 order(s)" in result.output
     assert "Issued 1 refund(s)" in result.output
 
-    with open_runtime(settings, worker=False) as rt:
+    with open_runtime(settings, role="cli") as rt:
         for order_id, _ in missed:
             assert rt.orders.status(order_id=order_id).status == OrderStatus.PAID
         for order_id in (unpaid_order, old_order):

@@ -5,6 +5,7 @@ to the fake Bot API over HTTP. A buyer we cannot reach never costs a payment."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 import html
 import threading
 import uuid
@@ -16,15 +17,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bots.telegram.notify import TelegramNotifier, channel_notifiers, register_telegram
 from core.config import Settings
-from core.payments.stripe_fulfilment import Fulfilment
-from core.notifications import NOTICE_TEXT, Notice, NoticeKind, Notifiers
+from core.notify import NOTICE_TEXT, Notice, NoticeKind
+from core.notify.telegram import TelegramNotifier
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderView
 from core.orders.service import OrderService
 from core.orders.store import move
 from core.payments.stripe import stripe_client
+from core.payments.stripe_fulfilment import Fulfilment
+from runtime import notifiers_for
 from tests.conftest import free_port
 from tests.fakes.stripe_api import FakeStripe
 from tests.fakes.telegram_api import Call, FakeTelegram
@@ -32,6 +34,7 @@ from tests.orders.fixtures import wait_for
 from tests.payments.conftest import post_event, stripe_settings
 from tests.payments.helpers import checkout_from, ready_to_pay, status, wait_final
 from tests.payments.steps import DOOMED_SEED
+from tests.web.conftest import LiveServer
 from web.app import create_app
 from web.resources import Resources
 
@@ -84,6 +87,13 @@ def pay_settings(
 def app(pay_settings: Settings) -> FastAPI:
     """The app exactly as `petpixel serve` builds it: it registers its own notifiers."""
     return create_app(pay_settings)
+
+
+@pytest.fixture(scope="module")
+def server(app: FastAPI) -> Iterator[LiveServer]:
+    """The app on uvicorn with the notifiers its runtime built (no recording notifier)."""
+    with LiveServer(app) as live:
+        yield live
 
 
 def telegram_buyer(svc: OrderService, photo: bytes, *, seed: int = 0) -> tuple[int, OrderView]:
@@ -204,7 +214,7 @@ def test_an_unreachable_bot_api_never_undoes_a_payment(
         update={"telegram_api_url": f"http://127.0.0.1:{free_port()}/bot"}
     )
     fulfilment = Fulfilment(settings=dead, orders=svc, client=stripe_client(dead),
-                            notifiers=channel_notifiers(dead, svc))  # fmt: skip
+                            notifiers=notifiers_for(dead, svc))  # fmt: skip
     _, order = telegram_buyer(svc, cat_jpeg)
     session_id = checkout_from(svc, dead, "telegram", order.id)
     fake_stripe.pay(session_id)
@@ -255,10 +265,11 @@ def test_without_a_token_no_telegram_notifier_is_registered(
     tmp_path: Path, fake_stripe: FakeStripe, resources: Resources
 ) -> None:
     plain = stripe_settings(tmp_path, fake_stripe)
-    assert not register_telegram(Notifiers(), plain, resources.service)
+    notifiers = notifiers_for(plain, resources.service)
+    assert set(notifiers._by_channel) == {"web"}
     notice = Notice(kind="payment_received", channel="telegram", user_id="u", order_id="o",
                     text="x")  # fmt: skip
-    channel_notifiers(plain, resources.service).send(notice)  # the status page: nothing raised
+    notifiers.send(notice)  # the status page: nothing raised
 
 
 @pytest.mark.slow
@@ -266,31 +277,65 @@ def test_a_redis_worker_tells_the_telegram_chat_about_the_refund(
     tmp_path: Path, fake_stripe: FakeStripe, telegram: FakeTelegram, redis_url: str,
     cat_jpeg: bytes,
 ) -> None:  # fmt: skip
-    """`petpixel worker` (follow_stripe_builds) registers the Telegram notifier itself."""
+    """`petpixel worker` (runtime.worker_app) registers the Telegram notifier itself."""
     from celery.contrib.testing.worker import start_worker
 
-    from cli.worker import follow_stripe_builds
     from core.db import migrate
-    from workers.runtime import open_runtime
+    from runtime import open_runtime, worker_app
 
     settings = stripe_settings(tmp_path, fake_stripe, redis_url=redis_url,
                                database_url=f"sqlite:///{tmp_path / 'shared.db'}",
                                telegram_token=telegram.token,
                                telegram_api_url=telegram.api_url)  # fmt: skip
     migrate(settings.resolved_database_url)
-    with open_runtime(settings, worker=False) as rt:
-        assert follow_stripe_builds(rt.celery)
-        with start_worker(rt.celery, pool="solo", perform_ping_check=False,
-                          queues=[settings.default_queue], loglevel="WARNING"):  # fmt: skip
-            chat_id, order = telegram_buyer(rt.orders, cat_jpeg, seed=DOOMED_SEED)
-            session_id = checkout_from(rt.orders, settings, "telegram", order.id)
-            fake_stripe.pay(session_id)
-            web = Fulfilment(settings=settings, orders=rt.orders, client=stripe_client(settings),
-                             notifiers=channel_notifiers(settings, rt.orders))  # fmt: skip
-            assert web.fulfill_checkout(session_id).result == "fulfilled"  # as the webhook does
-            assert wait_final(rt.orders, order.id) == OrderStatus.FAILED
-            telegram_wait(telegram, chat_id, count=2)
+    worker = worker_app(settings)  # as `petpixel worker` builds it: follow-ups included
+    with (
+        open_runtime(settings, role="cli") as rt,
+        start_worker(
+            worker,
+            pool="solo",
+            perform_ping_check=False,
+            queues=[settings.default_queue],
+            loglevel="WARNING",
+        ),
+    ):
+        chat_id, order = telegram_buyer(rt.orders, cat_jpeg, seed=DOOMED_SEED)
+        session_id = checkout_from(rt.orders, settings, "telegram", order.id)
+        fake_stripe.pay(session_id)
+        assert rt.fulfilment is not None  # the same as the web process's
+        assert rt.fulfilment.fulfill_checkout(session_id).result == "fulfilled"
+        assert wait_final(rt.orders, order.id) == OrderStatus.FAILED
+        telegram_wait(telegram, chat_id, count=2)
     assert [c.params["text"] for c in sent(telegram, chat_id)] == [
         said("payment_received"),
         said("build_failed"),
     ]
+
+
+def test_reconcile_tells_the_telegram_buyer_as_the_webhook_would(
+    tmp_path: Path, fake_stripe: FakeStripe, telegram: FakeTelegram, cat_jpeg: bytes
+) -> None:
+    """A Stripe payment whose webhook never came: `petpixel payments reconcile` fulfils it, and
+    the buyer who paid from Telegram hears about it in the chat (the runtime's notifiers)."""
+    from typer.testing import CliRunner
+
+    from cli.main import app as cli
+    from runtime import open_runtime
+    from tests.payments.test_reconcile import STAMP, env_of
+
+    settings = stripe_settings(tmp_path, fake_stripe, telegram_token=telegram.token,
+                               telegram_api_url=telegram.api_url)  # fmt: skip
+    with open_runtime(settings, role="cli") as rt:
+        chat_id, order = telegram_buyer(rt.orders, cat_jpeg)
+        session_id = checkout_from(rt.orders, settings, "telegram", order.id)
+    fake_stripe.pay(session_id)
+    env = {**env_of(settings), "PETPIXEL_TELEGRAM_TOKEN": telegram.token,
+           "PETPIXEL_TELEGRAM_API_URL": telegram.api_url}  # fmt: skip
+    now = datetime.now(UTC)  # the fake's clock runs a little ahead: a window around now
+    window = ["--since", f"{now - timedelta(hours=1):{STAMP}}",
+              "--until", f"{now + timedelta(minutes=5):{STAMP}}"]  # fmt: skip
+    result = CliRunner().invoke(cli, ["payments", "reconcile", *window], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Fixed 1 order(s)" in result.output
+    telegram_wait(telegram, chat_id, count=1)
+    assert [c.params["text"] for c in sent(telegram, chat_id)] == [said("payment_received")]

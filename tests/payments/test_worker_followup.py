@@ -8,16 +8,13 @@ from pathlib import Path
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from cli.worker import follow_stripe_builds
-from core.fulfilment import Fulfilment
 from core.orders.lifecycle import OrderStatus
-from core.stripe_payments import stripe_client
+from runtime import open_runtime, worker_app
 from tests.fakes.stripe_api import FakeStripe
 from tests.orders.fixtures import wait_for
 from tests.payments.conftest import stripe_settings
 from tests.payments.helpers import events, ready_to_pay, status, wait_final
 from tests.payments.steps import DOOMED_SEED
-from workers.runtime import open_runtime
 
 
 @pytest.mark.slow
@@ -29,18 +26,17 @@ def test_redis_worker_refunds_a_paid_build_that_gave_up(
     from core.db import migrate
 
     migrate(settings.resolved_database_url)
-    with open_runtime(settings, worker=False) as rt:
+    with open_runtime(settings, role="cli") as rt:
         assert not rt.embedded
-        assert follow_stripe_builds(rt.celery)
-        queues = [settings.default_queue]
-        with start_worker(rt.celery, pool="solo", perform_ping_check=False, queues=queues,
-                          loglevel="WARNING"):  # fmt: skip
+        worker = worker_app(settings)  # as `petpixel worker` builds it: follow-ups included
+        with start_worker(worker, pool="solo", perform_ping_check=False,
+                          queues=[settings.default_queue], loglevel="WARNING"):  # fmt: skip
             order = ready_to_pay(rt.orders, cat_jpeg, seed=DOOMED_SEED)
             session_id = rt.orders.choose_package(order_id=order.id, package="classic").reference
             assert session_id is not None
             fake_stripe.pay(session_id)
-            web = Fulfilment(settings=settings, orders=rt.orders, client=stripe_client(settings))
-            assert web.fulfill_checkout(session_id).result == "fulfilled"  # as the webhook does
+            assert rt.fulfilment is not None
+            assert rt.fulfilment.fulfill_checkout(session_id).result == "fulfilled"  # as a webhook
             assert wait_final(rt.orders, order.id) == OrderStatus.FAILED
             intent = fake_stripe.sessions[session_id]["payment_intent"]
             wait_for(

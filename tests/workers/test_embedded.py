@@ -7,14 +7,14 @@ from sqlalchemy import update
 from core.config import Settings
 from core.orders.lifecycle import OrderStatus
 from core.orders.models import Order
+from runtime import open_runtime
 from tests.orders.fixtures import wait_for
 from tests.workers import steps
 from tests.workers.helpers import order_row, order_with_photo, status_of
-from workers.runtime import open_runtime
 
 
 def test_runtime_defaults_to_embedded(order_settings: Settings) -> None:
-    with open_runtime(order_settings, worker=False) as rt:
+    with open_runtime(order_settings, role="cli") as rt:
         assert rt.embedded
         assert rt.celery.conf.broker_url.startswith("memory://")
         assert rt.db.is_sqlite
@@ -25,7 +25,7 @@ def test_runtime_defaults_to_embedded(order_settings: Settings) -> None:
 
 
 def test_embedded_worker_runs_the_task_code(order_settings: Settings, cat_jpeg: bytes) -> None:
-    with open_runtime(order_settings, steps=steps.no_pet_steps()) as rt:
+    with open_runtime(order_settings, role="web", steps=steps.no_pet_steps()) as rt:
         order_id = order_with_photo(rt.db, order_settings, cat_jpeg, OrderStatus.DRAFT)
         rt.jobs.enqueue_preview(order_id)
         wait_for(lambda: status_of(rt.db, order_id) == "failed", what="preview to fail")
@@ -33,7 +33,7 @@ def test_embedded_worker_runs_the_task_code(order_settings: Settings, cat_jpeg: 
 
 
 def test_embedded_order_from_photo_to_game(order_settings: Settings, cat_jpeg: bytes) -> None:
-    with open_runtime(order_settings) as rt:
+    with open_runtime(order_settings, role="web") as rt:
         svc = rt.orders
         user = svc.get_or_create_user(provider="telegram", external_id="1001", display_name="Ann")
         order = svc.create_order(user_id=user.id, photo=cat_jpeg, choices={"pet_name": "Chelsea"})
@@ -56,7 +56,7 @@ def test_periodic_sweeper_rescues_a_paid_order_whose_job_was_lost(
     order_settings: Settings, cat_jpeg: bytes
 ) -> None:
     settings = order_settings.model_copy(update={"sweeper_interval_s": 1, "stuck_after_s": 1})
-    with open_runtime(settings) as rt:
+    with open_runtime(settings, role="web") as rt:
         # Paid, but the build message never reached the queue (e.g. the broker blinked).
         order_id = order_with_photo(rt.db, settings, cat_jpeg, OrderStatus.PAID)
         wait_for(lambda: status_of(rt.db, order_id) in {"ready", "failed"}, what="rescued build")
@@ -71,7 +71,7 @@ def test_a_restart_picks_up_the_jobs_the_last_process_had_queued(
     """The embedded queue lives in memory: a restart re-queues what it held, within seconds."""
     settings = order_settings.model_copy(update={"restart_sweep_delay_s": 0.2})
     # The last process: rows written, their queued messages gone with its memory.
-    with open_runtime(settings, worker=False) as rt:
+    with open_runtime(settings, role="cli") as rt:
         paid = order_with_photo(rt.db, settings, cat_jpeg, OrderStatus.PAID)
         drawing = order_with_photo(rt.db, settings, cat_jpeg, OrderStatus.DRAFT)
         idle = order_with_photo(rt.db, settings, cat_jpeg, OrderStatus.DRAFT)  # no preview asked
@@ -79,7 +79,7 @@ def test_a_restart_picks_up_the_jobs_the_last_process_had_queued(
             pending = {"progress_percent": 30, "progress_label": "Finding your pet"}
             session.execute(update(Order).where(Order.id == drawing).values(**pending))
     # The next process (stuck_after_s is 15 minutes: only the restart sweep can rescue these).
-    with open_runtime(settings) as rt:
+    with open_runtime(settings, role="web") as rt:
         wait_for(lambda: status_of(rt.db, paid) in {"ready", "failed"}, what="rescued build")
         wait_for(lambda: status_of(rt.db, drawing) != "draft", what="rescued preview")
         assert order_row(rt.db, paid).status == "ready", order_row(rt.db, paid).error_message

@@ -1,6 +1,6 @@
 """Stripe: the webhook (POST /webhooks/stripe) and the success page Checkout returns the buyer to.
 
-Both fulfil through the one idempotent `core.fulfilment.Fulfilment.fulfill_checkout`, so a webhook
+Both fulfil through the one idempotent `Fulfilment.fulfill_checkout` (the runtime's), so a webhook
 and a success-page visit racing each other mark the order paid once. The webhook answers 400 to
 anything Stripe did not sign recently, and 2xx once an event is handled (the build itself is
 queued, never run here), so Stripe retries only what really failed.
@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import threading
 from typing import Any
 
 import stripe
@@ -19,15 +18,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
-from bots.chatnotify import channel_notifiers
-from core.fulfilment import Fulfilment, watch_builds
-from core.notifications import Notifiers
-from core.stripe_payments import stripe_client
+from core.payments.stripe_fulfilment import Fulfilment
 from web.deps import get_resources
 from web.errors import json_error_response
 
 router = APIRouter(include_in_schema=False)
-_LOCK = threading.Lock()  # one Fulfilment per app, even when the first two requests race
 NOT_SET_UP = "Card payments are not set up on this server."
 BAD_SIGNATURE = "This webhook is not signed by Stripe, or its signature is too old."
 STRIPE_DOWN = "Stripe could not be reached; deliver this event again later."
@@ -39,27 +34,10 @@ log = logging.getLogger("petpixel.payments")
 
 
 def get_fulfilment(request: Request) -> Fulfilment:
-    """The app's Fulfilment, built on first use (404 when Stripe is not configured)."""
-    state = request.app.state
-    found: Fulfilment | None = getattr(state, "fulfilment", None)
-    if found is not None:
-        return found
-    settings = request.app.state.settings
-    if not (settings.stripe_secret_key and settings.stripe_webhook_secret):
+    """The runtime's Stripe fulfilment (404 when Stripe or its webhook secret is not set up)."""
+    fulfilment = get_resources(request).runtime.fulfilment
+    if fulfilment is None or not request.app.state.settings.stripe_webhook_secret:
         raise HTTPException(404, NOT_SET_UP)
-    resources = get_resources(request)
-    with _LOCK:
-        if getattr(state, "fulfilment", None) is None:
-            # Buyers hear about their payment on the channel they ordered from (Telegram too).
-            notifiers: Notifiers = getattr(state, "notifiers", None) or channel_notifiers(
-                settings, resources.service
-            )
-            made = Fulfilment(settings=settings, orders=resources.service,
-                              client=stripe_client(settings), notifiers=notifiers)  # fmt: skip
-            if resources.runtime.embedded:  # builds run in this process: follow them up here
-                watch_builds(resources.runtime.celery, made)
-            state.fulfilment = made
-    fulfilment: Fulfilment = state.fulfilment
     return fulfilment
 
 

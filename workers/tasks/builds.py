@@ -5,13 +5,12 @@ from __future__ import annotations
 from celery import Celery
 
 from core.jobs import TASK_BUILD, TASK_PREVIEW
+from workers.context import context
 from workers.tasks.common import OrderTask, retry_options
 
 
 def register(app: Celery) -> None:
     """Add the order tasks to `app` (shared=False: each app gets its own, nothing global)."""
-    from workers.celery_app import context
-
     options = {"bind": True, "base": OrderTask, "shared": False, **retry_options(app)}
 
     @app.task(name=TASK_PREVIEW, **options)  # type: ignore[untyped-decorator]

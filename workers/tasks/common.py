@@ -14,6 +14,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError
 from sqlalchemy.exc import OperationalError as DBOperationalError
 
 from core.orders.builds import INTERNAL_ERROR
+from workers.context import context
 
 TIME_LIMIT_ERROR = (
     "Making this took far longer than it should, so we stopped. We have kept the details; "
@@ -42,8 +43,6 @@ class OrderTask(Task):  # type: ignore[misc]
     def on_failure(
         self, exc: BaseException, _task_id: str, args: Any, kwargs: Any, _einfo: Any
     ) -> None:
-        from workers.celery_app import context
-
         order_id = (args or [None])[0] or kwargs.get("order_id")
         log.error("task %s for order %s gave up: %r", self.name, order_id, exc)
         code, message = ("internal_error", INTERNAL_ERROR)
@@ -57,8 +56,6 @@ class OrderTask(Task):  # type: ignore[misc]
 
 def retry_options(app: Celery) -> dict[str, Any]:
     """Exponential backoff (with jitter) on transient errors, bounded by Settings."""
-    from workers.celery_app import context
-
     settings = context(app).settings
     return {
         "autoretry_for": TRANSIENT,

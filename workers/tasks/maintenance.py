@@ -9,13 +9,12 @@ from celery import Celery, Task
 
 from core.jobs import TASK_SWEEP
 from core.orders.sweeper import sweep_stuck
+from workers.context import context, jobs_for
 
 TASK_NOOP = "petpixel.noop"
 
 
 def register(app: Celery) -> None:
-    from workers.celery_app import context, jobs_for
-
     @app.task(name=TASK_SWEEP, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def sweep_stuck_orders(self: Task, cutoff: str | None = None) -> dict[str, list[str]]:
         """Find stuck orders (untouched since `cutoff`, ISO 8601, if given); returns what it did."""

@@ -11,9 +11,9 @@ import pytest
 from core.config import Settings
 from core.errors import NoSubjectFound
 from core.orders.builds import Steps, default_steps
+from runtime import open_runtime
 from tests.bots.discord.fake_discord import FakeDiscord
 from tests.bots.discord.harness import Member, running_bot
-from workers.runtime import open_runtime
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def gated_runtime(base_settings: Settings, gate: threading.Event) -> Iterator[An
         gate.wait(60)
         return real.make_sprite(*args, **kwargs)
 
-    with open_runtime(base_settings, steps=Steps(make_sprite, real.generate_levels,
+    with open_runtime(base_settings, role="bot", steps=Steps(make_sprite, real.generate_levels,
                                                  real.build_bundle)) as rt:  # fmt: skip
         try:
             yield rt
@@ -78,7 +78,7 @@ def failing_runtime(base_settings: Settings) -> Iterator[Any]:
     def make_sprite(*_args: Any, **_kwargs: Any) -> Any:
         raise NoSubjectFound("We couldn't find a pet in this photo.", code="no_subject")
 
-    with open_runtime(base_settings, steps=Steps(make_sprite, real.generate_levels,
+    with open_runtime(base_settings, role="bot", steps=Steps(make_sprite, real.generate_levels,
                                                  real.build_bundle)) as rt:  # fmt: skip
         yield rt
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bots.chatnotify import channel_notifiers
-from bots.discord.notify import DiscordNotifier, message_for
 from core.config import Settings
-from core.notifications import NOTICE_TEXT, Notice
+from core.notify import NOTICE_TEXT, Notice
+from core.notify.discord import DiscordNotifier, message_for
+from runtime import notifiers_for
 from tests.bots.discord.fake_discord import FakeDiscord
 
 
@@ -55,9 +55,9 @@ def test_message_and_registration(settings: Settings, runtime: Any) -> None:
     assert body["allowed_mentions"] == {"parse": []}
     assert "components" not in body
     with_token = settings.model_copy(update={"discord_token": "x"})
-    registered = channel_notifiers(with_token, runtime.orders)
+    registered = notifiers_for(with_token, runtime.orders)
     assert type(registered._by_channel["discord"]).__name__ == "DiscordNotifier"
-    assert "discord" not in channel_notifiers(settings, runtime.orders)._by_channel
+    assert "discord" not in notifiers_for(settings, runtime.orders)._by_channel
 
 
 def test_cli_needs_a_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -20,9 +20,9 @@ from core.orders.models import Event
 from core.orders.packages import game_packages
 from core.payments import checkout_kind
 from core.payments.discord_premium import DiscordPremiumPayments, package_for_sku, sku_for
+from runtime import open_runtime
 from tests.bots.discord.fake_discord import FakeDiscord, Said
 from tests.bots.discord.harness import Member, running_bot
-from workers.runtime import open_runtime
 
 SKU = 1300000000000000001  # sells "classic"; "deluxe" has no SKU here
 PREMIUM = {"discord_skus": {"classic": SKU}}
@@ -46,6 +46,13 @@ async def _to_the_packages(ann: Member, cat_jpeg: bytes) -> str:
     assert [b["custom_id"] for b in buttons] == [f"pp:pkg:{oid}:classic"]  # only SKU'd ones
     assert "4.99 USD" in buttons[0]["label"]
     return oid
+
+
+@pytest.fixture
+def runtime(base_settings: Settings) -> Iterator[Any]:
+    """The real stack with Discord Premium as the bot's checkout (runtime.checkout("discord"))."""
+    with open_runtime(base_settings.model_copy(update=PREMIUM), role="bot") as rt:
+        yield rt
 
 
 def _events(runtime: Any, kind: str) -> list[Event]:
@@ -222,7 +229,7 @@ def failing_runtime(base_settings: Settings) -> Iterator[Any]:
     """The real stack, except that level generation fails: a paid build that cannot finish."""
     steps = default_steps()
     broken = type(steps)(steps.make_sprite, _no_levels, steps.build_bundle)
-    with open_runtime(base_settings, steps=broken) as rt:
+    with open_runtime(base_settings.model_copy(update=PREMIUM), role="bot", steps=broken) as rt:
         yield rt
 
 

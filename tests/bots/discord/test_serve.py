@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bots.discord.bot import run_inside_web
+from cli.common import bot_companions
 from core.config import Settings
 from tests.bots.discord.fake_discord import FakeDiscord
 from tests.bots.discord.harness import Member
@@ -14,8 +14,7 @@ from web.app import create_app
 
 def test_the_bot_runs_inside_the_web_app(play: Any, cat_jpeg: bytes) -> None:
     async def scenario(fake: FakeDiscord, settings: Settings) -> None:
-        web = create_app(settings)
-        run_inside_web(web, settings)
+        web = create_app(settings, companions=bot_companions(settings, only="discord"))
         async with serving_web(settings, web) as site:
             ann = Member(fake, 701)
             ann.slash("pixelpet", image=cat_jpeg)

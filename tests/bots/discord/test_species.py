@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from core.config import Settings
+from runtime import open_runtime
 from tests.bots.discord.fake_discord import FakeDiscord, Said
 from tests.bots.discord.harness import Member, running_bot
 from tests.orders.species_steps import SpeciesSteps, photo_problem
-from workers.runtime import open_runtime
 
 
 def labels(said: Said) -> list[str]:
@@ -27,7 +27,7 @@ def steps() -> SpeciesSteps:
 
 @pytest.fixture
 def rt(base_settings: Settings, steps: SpeciesSteps) -> Iterator[Any]:
-    with open_runtime(base_settings, steps=steps.steps()) as runtime:
+    with open_runtime(base_settings, role="bot", steps=steps.steps()) as runtime:
         yield runtime
 
 
@@ -83,7 +83,7 @@ def test_photo_problems_offer_their_way_forward(
     steps = SpeciesSteps(errors=[photo_problem(code)])
 
     async def scenario(fake: FakeDiscord, settings: Settings) -> None:
-        with open_runtime(settings, steps=steps.steps()) as runtime:
+        with open_runtime(settings, role="bot", steps=steps.steps()) as runtime:
             async with running_bot(settings, runtime, fake):
                 ann = Member(fake, 402)
                 ann.slash("pixelpet", image=cat_jpeg, name="Tom")
@@ -112,7 +112,7 @@ def test_other_photo_problems_ask_for_another_photo(
     steps = SpeciesSteps(errors=[photo_problem(code)])
 
     async def scenario(fake: FakeDiscord, settings: Settings) -> None:
-        with open_runtime(settings, steps=steps.steps()) as runtime:
+        with open_runtime(settings, role="bot", steps=steps.steps()) as runtime:
             async with running_bot(settings, runtime, fake):
                 ann = Member(fake, 403)
                 ann.slash("pixelpet", image=cat_jpeg, name="Tom")

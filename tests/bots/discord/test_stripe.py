@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from core.config import Settings
+from runtime import open_runtime
 from tests.bots.discord.fake_discord import FakeDiscord, Said
 from tests.bots.discord.harness import Member, running_bot
 from tests.bots.telegram.harness import serving_web, web_client
 from tests.fakes.stripe_api import FakeStripe, sign
-from workers.runtime import open_runtime
 
 WEBHOOK_SECRET = "whsec_discord_test"
 
@@ -34,7 +34,7 @@ def _stripe(fake: FakeStripe) -> dict[str, Any]:
 
 @pytest.fixture
 def stripe_runtime(base_settings: Settings, fake_stripe: FakeStripe) -> Iterator[Any]:
-    with open_runtime(base_settings.model_copy(update=_stripe(fake_stripe))) as rt:
+    with open_runtime(base_settings.model_copy(update=_stripe(fake_stripe)), role="bot") as rt:
         yield rt
 
 

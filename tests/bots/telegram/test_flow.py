@@ -14,10 +14,10 @@ import pytest
 from core.config import Settings
 from core.orders.builds import Steps, default_steps
 from core.orders.lifecycle import OrderStatus
+from runtime import open_runtime
 from tests.bots.telegram.flows import photo_to_preview
 from tests.bots.telegram.harness import User, running_bot, serving_web, web_client
 from tests.fakes.telegram_api import Call, FakeTelegram
-from workers.runtime import open_runtime
 
 GAME_URL = re.compile(r"(\S*/g/([A-Za-z0-9]+))")
 
@@ -270,7 +270,7 @@ def gated_runtime(base_settings: Settings, gate: threading.Event) -> Iterator[An
         gate.wait(60)
         return real.make_sprite(*args, **kwargs)
 
-    with open_runtime(base_settings, steps=Steps(make_sprite, real.generate_levels,
+    with open_runtime(base_settings, role="bot", steps=Steps(make_sprite, real.generate_levels,
                                                  real.build_bundle)) as rt:  # fmt: skip
         yield rt
 

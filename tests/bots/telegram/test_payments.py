@@ -11,11 +11,11 @@ from sqlalchemy import text
 from core.config import Settings
 from core.errors import InvalidRequest
 from core.orders.builds import default_steps
+from runtime import open_runtime
 from tests.bots.telegram.flows import photo_to_preview
 from tests.bots.telegram.harness import User, running_bot, serving_web, web_client
 from tests.fakes.stripe_api import FakeStripe, sign
 from tests.fakes.telegram_api import FakeTelegram
-from workers.runtime import open_runtime
 
 WEBHOOK_SECRET = "whsec_telegram_test"
 
@@ -33,6 +33,16 @@ async def _invoice(fake: FakeTelegram, ann: User, photo: bytes) -> dict[str, Any
     await ann.says("Pick your game")
     ann.click("pkg:classic")
     return (await fake.wait_for("sendInvoice", chat_id=ann.id))[0].params
+
+
+STARS = {"telegram_checkout": "stars"}
+
+
+@pytest.fixture
+def runtime(base_settings: Settings) -> Iterator[Any]:
+    """The real stack with Telegram Stars as the bot's checkout (runtime.checkout("telegram"))."""
+    with open_runtime(base_settings.model_copy(update=STARS), role="bot") as rt:
+        yield rt
 
 
 def test_stars_payment_is_recorded_once(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
@@ -80,7 +90,7 @@ def failing_runtime(base_settings: Settings) -> Iterator[Any]:
     """The real stack, except that level generation fails: a paid build that cannot finish."""
     steps = default_steps()
     broken = type(steps)(steps.make_sprite, _no_levels, steps.build_bundle)
-    with open_runtime(base_settings, steps=broken) as rt:
+    with open_runtime(base_settings.model_copy(update=STARS), role="bot", steps=broken) as rt:
         yield rt
 
 
@@ -125,7 +135,8 @@ def _stripe(fake: FakeStripe) -> dict[str, Any]:
 @pytest.fixture
 def stripe_runtime(base_settings: Settings, fake_stripe: FakeStripe) -> Iterator[Any]:
     """The real stack with Stripe Checkout (the real `stripe` library) pointed at the fake."""
-    with open_runtime(base_settings.model_copy(update=_stripe(fake_stripe))) as rt:
+    stripe_checkout = {"telegram_checkout": "stripe", **_stripe(fake_stripe)}
+    with open_runtime(base_settings.model_copy(update=stripe_checkout), role="bot") as rt:
         yield rt
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bots.telegram.runner import run_inside_web
+from cli.common import bot_companions
 from core.config import Settings
 from tests.bots.telegram.harness import User, serving_web, web_client
 from tests.fakes.telegram_api import FakeTelegram
@@ -13,8 +13,7 @@ from web.app import create_app
 
 def test_the_bot_runs_inside_the_web_app(play: Any, cat_jpeg: bytes) -> None:
     async def scenario(fake: FakeTelegram, settings: Settings) -> None:
-        web = create_app(settings)
-        run_inside_web(web, settings)
+        web = create_app(settings, companions=bot_companions(settings, only="telegram"))
         async with serving_web(settings, web) as site:
             try:
                 ann = User(fake, 701)

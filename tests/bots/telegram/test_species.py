@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from core.config import Settings
+from runtime import open_runtime
 from tests.bots.telegram.flows import photo_to_preview
 from tests.bots.telegram.harness import User, running_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.orders.species_steps import SpeciesSteps, photo_problem
-from workers.runtime import open_runtime
 
 
 def buttons(message: dict[str, Any]) -> list[str]:
@@ -26,7 +26,7 @@ def toast(words: str) -> Any:
 
 
 def open_with(settings: Settings, steps: SpeciesSteps) -> Any:
-    return open_runtime(settings, steps=steps.steps())
+    return open_runtime(settings, role="bot", steps=steps.steps())
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from bots.telegram.app import file_url
 from bots.telegram.keyboards import data
 from bots.telegram.persistence import DatabasePersistence
 from bots.telegram.progress import ProgressMessage
-from bots.telegram.runner import webhook_path_token
 from core.botstate import BotStateStore
 from core.chatlimits import Limits
 from core.config import Settings
@@ -23,6 +22,7 @@ from core.db import Database
 from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderChoices, OrderView
 from core.payments.telegram_stars import check_payable, invoice_payload, order_id_of
+from core.telegram_webhook import path_token
 from tests.fakes.telegram_api import FakeTelegram
 
 
@@ -38,8 +38,8 @@ def test_file_url_is_derived_from_the_api_url() -> None:
 
 
 def test_webhook_path_token_depends_on_the_secret() -> None:
-    assert webhook_path_token("a") != webhook_path_token("b")
-    assert len(webhook_path_token("a")) == 32
+    assert path_token("a") != path_token("b")
+    assert len(path_token("a")) == 32
 
 
 def test_upload_limit_is_a_sliding_hour() -> None:

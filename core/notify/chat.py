@@ -5,8 +5,7 @@ run no bot, so each chat channel has a small notifier that looks up the buyer's 
 channel and posts one message over plain HTTP (httpx). Subclasses say how to deliver
 (`deliver(external_id, notice)`); this base owns the rules: the game-ready message belongs to the
 bot's build watcher, a user we cannot reach is logged, and a failed send never raises (a lost
-message must never undo the payment behind it). `channel_notifiers` is what web and worker
-processes use.
+message must never undo the payment behind it). `runtime.notifiers_for` registers them.
 """
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ from typing import Protocol
 
 import httpx
 
-from core.config import Settings
-from core.notifications import Notice, Notifiers
+from core.notify.notices import Notice
 
 log = logging.getLogger("petpixel.notify")
 WATCHER_OWNS = frozenset({"game_ready"})  # sent by the bots' build watchers, never from here
@@ -73,15 +71,3 @@ class ChatNotifier:
             if self._client is None:
                 self._client = httpx.Client(timeout=self.timeout)
             return self._client
-
-
-def channel_notifiers(settings: Settings, orders: IdentityLookup) -> Notifiers:
-    """The notifiers a web or worker process uses: the status page, plus Telegram and Discord
-    when their tokens are set."""
-    from bots.discord.notify import register_discord
-    from bots.telegram.notify import register_telegram
-
-    notifiers = Notifiers()
-    register_telegram(notifiers, settings, orders)
-    register_discord(notifiers, settings, orders)
-    return notifiers

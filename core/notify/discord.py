@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bots.chatnotify import ChatNotifier, IdentityLookup
-from core.config import Settings
-from core.notifications import Notice, Notifiers
+from core.notify.chat import ChatNotifier, IdentityLookup
+from core.notify.notices import Notice
 
 DEFAULT_API_URL = "https://discord.com/api/v10"
 PROVIDER = "discord"
@@ -53,14 +52,3 @@ def message_for(notice: Notice) -> dict[str, Any]:
         button = {"type": 2, "style": 5, "label": label, "url": notice.url}
         body["components"] = [{"type": 1, "components": [button]}]
     return body
-
-
-def register_discord(notifiers: Notifiers, settings: Settings, orders: IdentityLookup) -> bool:
-    """Register a `DiscordNotifier` for the "discord" channel when a bot token is set."""
-    if not settings.discord_token:
-        return False
-    notifier = DiscordNotifier(
-        token=settings.discord_token, orders=orders, api_url=settings.discord_api_url
-    )
-    notifiers.register(PROVIDER, notifier)
-    return True

@@ -12,14 +12,13 @@ must not raise for a user it cannot reach: `send` logs and swallows its errors, 
 message must never undo a payment. To reach a chat user, a bot looks up its identity for
 `notice.user_id` (provider + external id) and messages them.
 
-Chat channels (bots/chatnotify.py: `channel_notifiers` registers them in the web app and in
-`petpixel worker` when PETPIXEL_TELEGRAM_TOKEN / PETPIXEL_DISCORD_TOKEN are set) send over plain
-HTTP: Telegram's Bot API (bots/telegram/notify.py), a Discord DM over REST
-(bots/discord/notify.py). One owner per message: the notifier sends the payment notices and the
-refund apology; the game-ready message belongs to each bot's build watcher
-(bots/telegram/watch.py, bots/discord/watch.py), which edits the progress message and sends the
-preview GIF with the game link, so the chat notifiers skip `game_ready` (a watcher is started
-whenever a bot hands out a payment link).
+Chat channels (`runtime.notifiers_for` registers them in every process when
+PETPIXEL_TELEGRAM_TOKEN / PETPIXEL_DISCORD_TOKEN are set) send over plain HTTP: Telegram's Bot API
+(core/notify/telegram.py), a Discord DM over REST (core/notify/discord.py). One owner per
+message: the notifier sends the payment notices and the refund apology; the game-ready message
+belongs to each bot's build watcher (bots/telegram/watch.py, bots/discord/watch.py), which edits
+the progress message and sends the preview GIF with the game link, so the chat notifiers skip
+`game_ready` (a watcher is started whenever a bot hands out a payment link).
 """
 
 from __future__ import annotations

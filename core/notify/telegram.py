@@ -7,7 +7,8 @@ have no PTB `Application`, so `TelegramNotifier` posts one `sendMessage` to the 
 
 Who says what (one owner per message, see core.notifications):
 - this notifier: payment received, payment failed, checkout expired, payment held for review,
-  build failed and refunded (the Stripe refund happens in core.fulfilment, so the apology does too);
+  build failed and refunded (the Stripe refund happens in core.payments.stripe_fulfilment, so the
+  apology does too);
 - the bot's build watcher (bots/telegram/watch.py): the game-ready message (with the preview GIF
   and a share button, closing the progress message it has been editing), so this notifier skips
   `game_ready`. The watcher also states why a build failed; the refund notice comes from here.
@@ -20,15 +21,13 @@ from typing import Any
 
 import httpx
 
-from bots.chatnotify import ChatNotifier, IdentityLookup, channel_notifiers
-from core.config import Settings
-from core.notifications import Notice, Notifiers
+from core.notify.chat import ChatNotifier, IdentityLookup
+from core.notify.notices import Notice
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 PROVIDER = "telegram"  # the identity provider whose external id is the Telegram user id
 BUTTON_LABELS = {"game_ready": "🎮 Play", "payment_review": "📄 Order status"}
 DEFAULT_BUTTON = "🔗 Open"
-__all__ = ["TelegramNotifier", "channel_notifiers", "message_for", "register_telegram"]
 
 
 class TelegramNotifier(ChatNotifier):
@@ -71,17 +70,6 @@ def message_for(chat_id: str, notice: Notice) -> dict[str, Any]:
         label = BUTTON_LABELS.get(notice.kind, DEFAULT_BUTTON)
         params["reply_markup"] = {"inline_keyboard": [[{"text": label, "url": notice.url}]]}
     return params
-
-
-def register_telegram(notifiers: Notifiers, settings: Settings, orders: IdentityLookup) -> bool:
-    """Register a `TelegramNotifier` for the "telegram" channel when a bot token is set."""
-    if not settings.telegram_token:
-        return False
-    notifier = TelegramNotifier(
-        token=settings.telegram_token, orders=orders, api_url=settings.telegram_api_url
-    )
-    notifiers.register(PROVIDER, notifier)
-    return True
 
 
 def _is_json(reply: httpx.Response) -> bool:

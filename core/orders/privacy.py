@@ -1,0 +1,39 @@
+"""Privacy methods of OrderService: erase everything we keep about a user (/delete)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from core.orders.base import ServiceBase
+from core.orders.models import Event, Game, Identity, Order, Upload, User
+from core.orders.schemas import DeletionReport
+
+
+class PrivacyMethods(ServiceBase):
+    def delete_user_data(self, *, user_id: str) -> DeletionReport:
+        """Erase a user: photos, previews, games (files and rows), events, identities, the user."""
+        with self.db.session() as session:
+            if session.get(User, user_id) is None:
+                return DeletionReport(user_id=user_id, orders=0, games=0, files=0, found=False)
+            order_ids = list(session.scalars(select(Order.id).where(Order.user_id == user_id)))
+            codes = list(session.scalars(select(Game.code).where(Game.user_id == user_id)))
+            files = self._delete_files(order_ids, codes)
+            _delete_rows(session, user_id, order_ids)
+        return DeletionReport(user_id=user_id, orders=len(order_ids), games=len(codes), files=files)
+
+    def _delete_files(self, order_ids: list[str], codes: list[str]) -> int:
+        # Files first: if a storage call fails, the rows remain and the request can be retried.
+        prefixes = [f"orders/{o}/" for o in order_ids] + [f"games/{c}/" for c in codes]
+        return sum(self.storage.delete_prefix(p) for p in prefixes)
+
+
+def _delete_rows(session: Session, user_id: str, order_ids: list[str]) -> None:
+    """Children before parents, explicitly: SQLite only cascades with foreign_keys=ON."""
+    by_user = or_(Event.user_id == user_id, Event.order_id.in_(order_ids))
+    session.execute(delete(Event).where(by_user))
+    session.execute(delete(Game).where(Game.user_id == user_id))
+    session.execute(delete(Upload).where(Upload.order_id.in_(order_ids)))
+    session.execute(delete(Order).where(Order.user_id == user_id))
+    session.execute(delete(Identity).where(Identity.user_id == user_id))
+    session.execute(delete(User).where(User.id == user_id))
