@@ -21,7 +21,7 @@ from sqlalchemy import JSON, DateTime, String, delete, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.db import Database
-from core.orders.models import Upload, utcnow
+from core.orders.tables import Upload, utcnow
 from core.storage import Storage
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from celery import Celery
 
 from core.jobs import TASK_SWEEP
-from core.orders.models import utcnow
+from core.orders.tables import utcnow
 from workers.context import context
 from workers.tasks.maintenance import TASK_NOOP
 

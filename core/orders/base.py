@@ -12,9 +12,9 @@ from core.db import Database
 from core.jobs import JobQueue
 from core.orders.checkout import Payments
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Event, Game, Order, Upload, User
 from core.orders.schemas import OrderStatusView
 from core.orders.store import NotFound
+from core.orders.tables import Event, Game, Order, Upload, User
 from core.orders.views import links, status_view
 from core.storage import Storage
 

@@ -21,7 +21,6 @@ from core.db import Database
 from core.errors import PetPixelError
 from core.hero.traits import SpeciesChoice
 from core.orders.lifecycle import FINAL_STATUSES, InvalidTransition, OrderStatus
-from core.orders.models import Event, Order
 from core.orders.packages import Package, get_package
 from core.orders.publish import (
     finish_game,
@@ -35,6 +34,7 @@ from core.orders.publish import (
 )
 from core.orders.schemas import DIFFICULTY_LEVELS, OrderChoices
 from core.orders.store import ProgressWriter, get_order_row, get_upload_row, move
+from core.orders.tables import Event, Order
 from core.orders.views import choices_of
 from core.packaging.hero import player_box
 from core.progress import ProgressFn, scaled

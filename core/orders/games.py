@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from core.orders.base import ServiceBase
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Game, Order, utcnow
 from core.orders.schemas import GameView
+from core.orders.tables import Game, Order, utcnow
 from core.orders.views import game_view
 
 BASE62 = string.digits + string.ascii_letters

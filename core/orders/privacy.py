@@ -6,8 +6,8 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from core.orders.base import ServiceBase
-from core.orders.models import Event, Game, Identity, Order, Upload, User
 from core.orders.schemas import DeletionReport
+from core.orders.tables import Event, Game, Identity, Order, Upload, User
 
 
 class PrivacyMethods(ServiceBase):

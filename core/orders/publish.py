@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.filetypes import content_type
 from core.orders.games import new_code
-from core.orders.models import Game, Upload, utcnow
+from core.orders.tables import Game, Upload, utcnow
 from core.storage import IMMUTABLE, Storage
 
 # index.html keeps its name so it must revalidate; every other bundle file is content-hashed.

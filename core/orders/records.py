@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.orders.base import ServiceBase
-from core.orders.models import Event, Order
 from core.orders.schemas import OrderView
+from core.orders.tables import Event, Order
 from core.orders.views import order_view
 
 

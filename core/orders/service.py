@@ -30,7 +30,6 @@ from core.errors import InvalidRequest
 from core.orders.base import ServiceBase
 from core.orders.games import GameMethods
 from core.orders.lifecycle import PAID_STATUSES, InvalidTransition, OrderStatus, check_transition
-from core.orders.models import Order, PaymentEvent, Upload, utcnow
 from core.orders.packages import draws_hd, get_package
 from core.orders.privacy import PrivacyMethods
 from core.orders.records import RecordMethods
@@ -42,6 +41,7 @@ from core.orders.schemas import (
     PaymentResult,
 )
 from core.orders.store import NotFound, compare_and_set, get_order_row, move
+from core.orders.tables import Order, PaymentEvent, Upload, utcnow
 from core.orders.users import UserMethods
 from core.orders.validation import check_choices, intake_photo
 from core.orders.views import order_view

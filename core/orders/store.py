@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.errors import PetPixelError
 from core.orders.lifecycle import OrderStatus, check_transition, sources
-from core.orders.models import Order, Upload, utcnow
+from core.orders.tables import Order, Upload, utcnow
 
 LABEL_MAX = 120
 

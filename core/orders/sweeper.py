@@ -24,8 +24,8 @@ from core.db import Database
 from core.jobs import JobQueue
 from core.orders.builds import Builds
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Order, utcnow
 from core.orders.packages import draws_hd
+from core.orders.tables import Order, utcnow
 
 PREVIEW_STALLED = (
     "Drawing your preview took too long and was stopped. Please pick a style again to retry."

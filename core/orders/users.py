@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from core.errors import InvalidRequest
 from core.orders.base import ServiceBase
-from core.orders.models import Identity, User
 from core.orders.schemas import UserView
+from core.orders.tables import Identity, User
 from core.orders.views import user_view
 
 PROVIDERS = ("telegram", "discord", "web")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from core.hero.traits import SPECIES, Species
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Game, Order, Upload, User
 from core.orders.schemas import (
     GameView,
     Links,
@@ -13,6 +12,7 @@ from core.orders.schemas import (
     OrderView,
     UserView,
 )
+from core.orders.tables import Game, Order, Upload, User
 from core.storage import Storage
 
 

@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database
-from core.orders.models import Event, PaymentEvent
 from core.orders.schemas import OrderView
+from core.orders.tables import Event, PaymentEvent
 
 MARKER = "petpixel"  # provider column of our own once-only markers in processed_payment_events
 REFUNDED = "payment.refunded"

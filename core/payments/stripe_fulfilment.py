@@ -24,10 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from core.config import Settings
 from core.notify import NOTICE_TEXT, Notice, NoticeKind, Notifiers
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Event, Order, PaymentEvent
 from core.orders.schemas import OrderView
 from core.orders.service import OrderService
 from core.orders.store import NotFound, compare_and_set
+from core.orders.tables import Event, Order, PaymentEvent
 from core.payments.refunds import MARKER, Refunds
 from core.payments.stripe import (
     PROVIDER,

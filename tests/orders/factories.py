@@ -6,7 +6,7 @@ import secrets
 
 from core.db import Database
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Order, Upload, User, utcnow
+from core.orders.tables import Order, Upload, User, utcnow
 
 
 def add_order(
@@ -36,7 +36,7 @@ def add_order(
 
 def add_game(db: Database, order_id: str, *, code: str, **columns: object) -> str:
     """A published game row for an order (the order's status decides if it is live)."""
-    from core.orders.models import Game
+    from core.orders.tables import Game
 
     with db.session() as session:
         order = session.get(Order, order_id)

@@ -11,8 +11,8 @@ from core.config import Settings
 from core.db import Database
 from core.orders.builds import Builds
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Game, Order
 from core.orders.service import OrderService
+from core.orders.tables import Game, Order
 from core.storage import LocalStorage
 from tests.orders.factories import add_order
 

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from core.db import Database
 from core.orders.games import CODE_LENGTH, new_code
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Event, Game, Order, User, utcnow
 from core.orders.service import OrderService
+from core.orders.tables import Event, Game, Order, User, utcnow
 from core.storage import LocalStorage
 from tests.orders.factories import add_game, add_order
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from core.db import Database
 from core.errors import ImageRejected, InvalidRequest
 from core.orders.lifecycle import InvalidTransition, OrderStatus
-from core.orders.models import Order, Upload
 from core.orders.schemas import OrderChoices
 from core.orders.service import OrderService
 from core.orders.store import NotFound
+from core.orders.tables import Order, Upload
 from core.storage import LocalStorage
 from tests.orders.factories import add_order
 from tests.orders.fixtures import RecordingJobs

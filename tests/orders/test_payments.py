@@ -11,10 +11,10 @@ from core.config import Settings
 from core.db import Database
 from core.errors import InvalidRequest
 from core.orders.lifecycle import InvalidTransition, OrderStatus
-from core.orders.models import Event, Order
 from core.orders.packages import game_packages, packages
 from core.orders.schemas import PaymentResult
 from core.orders.service import OrderService
+from core.orders.tables import Event, Order
 from core.payments import FREE_LABEL
 from tests.orders.factories import add_order
 from tests.orders.fixtures import RecordingJobs

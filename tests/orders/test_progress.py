@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from core.db import Database
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Order
 from core.orders.store import ProgressWriter
+from core.orders.tables import Order
 from tests.orders.factories import add_order
 
 

@@ -13,8 +13,8 @@ from core.errors import InvalidRequest
 from core.orders.builds import Builds
 from core.orders.choices import guessed_line, next_steps, species_button
 from core.orders.lifecycle import InvalidTransition, OrderStatus
-from core.orders.models import Order
 from core.orders.service import OrderService
+from core.orders.tables import Order
 from core.storage import LocalStorage
 from tests.orders.fixtures import RecordingJobs
 from tests.orders.species_steps import SpeciesSteps, photo_problem

@@ -10,9 +10,9 @@ from core.config import Settings
 from core.db import Database
 from core.orders.builds import Builds
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Event, Order, utcnow
 from core.orders.service import OrderService
 from core.orders.sweeper import sweep_stuck
+from core.orders.tables import Event, Order, utcnow
 from core.storage import LocalStorage
 from tests.orders.factories import add_order
 from tests.orders.fixtures import RecordingJobs

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from core.db import Database
 from core.errors import InvalidRequest
-from core.orders.models import Identity, User
 from core.orders.service import OrderService
 from core.orders.store import NotFound
+from core.orders.tables import Identity, User
 
 
 def test_get_or_create_returns_the_same_user(svc: OrderService) -> None:

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from core.config import Settings
 from core.db import Database
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Event
 from core.orders.schemas import OrderView
 from core.orders.service import OrderService
 from core.orders.store import move
+from core.orders.tables import Event
 from core.payments.stripe import StripePayments
 from tests.orders.fixtures import wait_for
 

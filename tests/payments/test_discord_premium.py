@@ -12,8 +12,8 @@ from sqlalchemy import func, select, update
 from core.config import Settings
 from core.db import Database
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Event, Order
 from core.orders.service import OrderService
+from core.orders.tables import Event, Order
 from core.payments import payments_for
 from core.payments.discord_premium import (
     DUPLICATE,

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from cli.main import app as cli
 from core.config import Settings
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Order, utcnow
+from core.orders.tables import Order, utcnow
 from runtime import Runtime, open_runtime
 from tests.fakes.stripe_api import FakeStripe
 from tests.orders.factories import add_order

@@ -13,9 +13,9 @@ from sqlalchemy import func, select, update
 from core.config import Settings
 from core.db import Database
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Order, PaymentEvent
 from core.orders.schemas import OrderView
 from core.orders.service import OrderService
+from core.orders.tables import Order, PaymentEvent
 from core.payments import payments_for
 from core.payments.discord_premium import refer_refund
 from core.payments.refunds import Refunds

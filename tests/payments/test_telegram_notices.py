@@ -5,11 +5,11 @@ to the fake Bot API over HTTP. A buyer we cannot reach never costs a payment."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 import html
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -255,7 +255,7 @@ def telegram_wait(telegram: FakeTelegram, chat_id: int, *, count: int) -> None:
 def _marker(svc: OrderService, key: str) -> bool:
     from sqlalchemy import select
 
-    from core.orders.models import PaymentEvent
+    from core.orders.tables import PaymentEvent
 
     with svc.db.session() as db:
         return db.scalar(select(PaymentEvent.id).where(PaymentEvent.event_id == key)) is not None

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from core.config import Settings
 from core.db import Database
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Game
+from core.orders.tables import Game
 from tests.orders.factories import add_game, add_order
 from web.app import create_app
 

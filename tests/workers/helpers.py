@@ -10,7 +10,7 @@ from pathlib import Path
 from core.config import Settings
 from core.db import Database, migrate
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Order
+from core.orders.tables import Order
 from core.storage import new_storage
 from tests.orders.factories import add_order
 

@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from core.config import Settings
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Order
+from core.orders.tables import Order
 from runtime import open_runtime
 from tests.orders.fixtures import wait_for
 from tests.workers import steps

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from core.config import Settings
 from core.jobs import TASK_BUILD, TASK_PREVIEW, TASK_SWEEP, CeleryJobs
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Game, Order
 from core.orders.service import OrderService
+from core.orders.tables import Game, Order
 from core.payments import FreePayments
 from core.storage import new_storage
 from tests.orders.fixtures import wait_for

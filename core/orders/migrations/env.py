@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import core.orders.models  # noqa: F401  (registers every table on Base.metadata)
+import core.orders.tables  # noqa: F401  (registers every table on Base.metadata)
 from core.db import Base, make_engine
 
 config = context.config

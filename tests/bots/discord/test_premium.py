@@ -16,8 +16,8 @@ from core.config import Settings
 from core.errors import InvalidRequest
 from core.orders.builds import default_steps
 from core.orders.lifecycle import OrderStatus
-from core.orders.models import Event
 from core.orders.packages import game_packages
+from core.orders.tables import Event
 from core.payments import checkout_kind
 from core.payments.discord_premium import DiscordPremiumPayments, package_for_sku, sku_for
 from runtime import open_runtime

@@ -1,4 +1,4 @@
-"""SQLAlchemy models: users, identities, orders, uploads, games, events, processed payment events.
+"""Database tables (SQLAlchemy models): users, identities, orders, uploads, games, events, payments.
 
 These rows stay inside core.orders: services hand out the dataclasses in core.orders.schemas
 instead. Ids are random hex strings (uuid4) so they can appear in storage keys and URLs without
