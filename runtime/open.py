@@ -108,8 +108,9 @@ def open_runtime(
             jobs = wrap_jobs(jobs)
         rt = _services(settings, db, storage, app, jobs, embedded)
         if embedded and role != "cli":
-            if rt.fulfilment is not None:  # builds run in this process: follow them up here
-                follow_builds(app, lambda: rt.fulfilment.after_build)  # type: ignore[union-attr]
+            fulfilment = rt.fulfilment
+            if fulfilment is not None:  # builds run in this process: follow them up here
+                follow_builds(app, lambda: fulfilment.after_build)
             stack.enter_context(EmbeddedWorker(app))
         yield rt
 

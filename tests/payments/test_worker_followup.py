@@ -46,3 +46,29 @@ def test_redis_worker_refunds_a_paid_build_that_gave_up(
             wait_for(lambda: events(rt.db, order.id, "payment.refunded") == 1, what="its record")
         assert status(rt.orders, order.id) == OrderStatus.FAILED
         assert len([r for r in fake_stripe.refunds if r["payment_intent"] == intent]) == 1
+
+
+def test_an_embedded_process_follows_up_builds_from_the_start(
+    tmp_path: Path, fake_stripe: FakeStripe, cat_jpeg: bytes
+) -> None:
+    """Embedded, builds run in the web process: their follow-up is hooked when the runtime opens,
+    not on the first Stripe request. A payment confirmed before any request reached the web app
+    (here: straight through the runtime's fulfilment, as reconciliation does) whose build gives up
+    is refunded once, by the process that ran the build."""
+    settings = stripe_settings(tmp_path, fake_stripe)
+    with open_runtime(settings, role="web") as rt:
+        assert rt.embedded
+        assert rt.fulfilment is not None
+        order = ready_to_pay(rt.orders, cat_jpeg, seed=DOOMED_SEED)
+        session_id = rt.orders.choose_package(order_id=order.id, package="classic").reference
+        assert session_id is not None
+        fake_stripe.pay(session_id)
+        assert rt.fulfilment.fulfill_checkout(session_id).result == "fulfilled"
+        assert wait_final(rt.orders, order.id) == OrderStatus.FAILED
+        intent = fake_stripe.sessions[session_id]["payment_intent"]
+        wait_for(
+            lambda: any(r["payment_intent"] == intent for r in fake_stripe.refunds),
+            what="the refund from the embedded worker",
+        )
+        wait_for(lambda: events(rt.db, order.id, "payment.refunded") == 1, what="its record")
+    assert len([r for r in fake_stripe.refunds if r["payment_intent"] == intent]) == 1
