@@ -5,7 +5,7 @@ Stripe payment lands in the web process (webhook) and a build ends in a worker. 
 have no PTB `Application`, so `TelegramNotifier` posts one `sendMessage` to the Bot API with httpx
 (the same base URL as PTB's `base_url`: `PETPIXEL_TELEGRAM_API_URL`, else api.telegram.org).
 
-Who says what (one owner per message, see core.notifications):
+Who says what (one owner per message, see core.notify.notices):
 - this notifier: payment received, payment failed, checkout expired, payment held for review,
   build failed and refunded (the Stripe refund happens in core.payments.stripe_fulfilment, so the
   apology does too);
