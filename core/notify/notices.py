@@ -1,7 +1,6 @@
 """Telling buyers what happened to their order, on the channel they ordered from.
 
-    notifiers = Notifiers()                        # "web" is built in: the status page shows it
-    notifiers.register("telegram", TelegramNotifier(token=t, orders=svc))  # implements `Notifier`
+    notifiers = runtime.notifiers          # built by runtime.notifiers_for; "web" is the status page
     notifiers.send(Notice(kind="game_ready", channel="telegram", user_id=u, order_id=o,
                           text=NOTICE_TEXT["game_ready"], url=game_url))
 
