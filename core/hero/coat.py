@@ -39,6 +39,18 @@ def inner_mask(mask: np.ndarray) -> np.ndarray:
     return eroded if eroded.sum() >= 0.25 * (mask > 0).sum() else mask > 0
 
 
+def sq_distances(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """(n, k) squared distances from n Lab points to k centres.
+
+    Summed channel by channel: the same numbers as `((p - c) ** 2).sum(axis=2)` at a fraction of
+    the cost (numpy reduces a last axis of three slowly).
+    """
+    total = np.zeros((len(points), len(centres)))
+    for channel in range(points.shape[1]):
+        total += (points[:, channel, None] - centres[None, :, channel]) ** 2
+    return total
+
+
 def _kmeans(lab: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Plain Lloyd iterations from lightness quantiles: deterministic, no RNG."""
     order = np.argsort(lab[:, 0], kind="stable")
@@ -46,7 +58,7 @@ def _kmeans(lab: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     centres = lab[picks].copy()
     labels = np.zeros(len(lab), dtype=np.int64)
     for _ in range(ITERATIONS):
-        dist = ((lab[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+        dist = sq_distances(lab, centres)
         labels = dist.argmin(axis=1)
         for j in range(k):
             members = lab[labels == j]
@@ -85,7 +97,7 @@ def read_palette(image: np.ndarray, coat: np.ndarray) -> Palette:
     keep = [j for j in np.argsort(-share, kind="stable") if share[j] >= MIN_SHARE]
     kept = centres[keep]
     # Specks join the nearest kept cluster; centres are recomputed from their members.
-    dist = ((lab[:, None, :] - kept[None, :, :]) ** 2).sum(axis=2)
+    dist = sq_distances(lab, kept)
     labels = dist.argmin(axis=1)
     kept = np.array([lab[labels == j].mean(axis=0) for j in range(len(keep))])
     shares = np.bincount(labels, minlength=len(keep)) / len(labels)

@@ -9,7 +9,7 @@ vote, and the gains are clamped, so a genuinely orange cat stays orange.
 from __future__ import annotations
 
 import numpy as np
-from skimage.color import deltaE_ciede2000, lab2rgb, rgb2lab
+from skimage.color import deltaE_ciede2000, lab2rgb, rgb2lab, xyz2lab
 
 from core.hero.traits import RGB
 
@@ -20,10 +20,22 @@ MAX_GAIN_SHIFT = 0.35
 # Fewer near-neutral pixels than this fraction: no estimate, no correction.
 MIN_NEUTRAL_SHARE = 0.02
 
+# sRGB to linear light for every 8-bit value, by the formula skimage's rgb2xyz uses: looking it up
+# instead of raising each pixel to the power 2.4 makes Lab conversion of a photo ~3x cheaper.
+_STEPS = np.arange(256, dtype=np.float64) / 255.0
+LINEAR = np.where(_STEPS <= 0.04045, _STEPS / 12.92, ((_STEPS + 0.055) / 1.055) ** 2.4)
+# Linear sRGB to CIE XYZ (D65), the matrix of skimage.color.
+XYZ_FROM_RGB = np.array(
+    [[0.412453, 0.357580, 0.180423], [0.212671, 0.715160, 0.072169], [0.019334, 0.119193, 0.950227]]
+)
+
 
 def to_lab(rgb: np.ndarray) -> np.ndarray:
-    """sRGB uint8 (..., 3) to CIELAB float (..., 3)."""
-    return np.asarray(rgb2lab(np.asarray(rgb, dtype=np.float64) / 255.0))
+    """sRGB uint8 (..., 3) to CIELAB float (..., 3); the same numbers as skimage's rgb2lab."""
+    arr = np.asarray(rgb)
+    if arr.dtype != np.uint8:
+        return np.asarray(rgb2lab(arr.astype(np.float64) / 255.0))
+    return np.asarray(xyz2lab(LINEAR[arr] @ XYZ_FROM_RGB.T))
 
 
 def to_rgb(lab: np.ndarray) -> RGB:
@@ -46,6 +58,8 @@ def hex_rgb(colour: str) -> RGB:
 
 
 def _linear(rgb: np.ndarray) -> np.ndarray:
+    if rgb.dtype == np.uint8:
+        return np.asarray(LINEAR[rgb])
     c = rgb.astype(np.float64) / 255.0
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 

@@ -39,7 +39,7 @@ def _candidates(lab: np.ndarray, coat: np.ndarray, species: str) -> np.ndarray:
         return np.asarray(lab[..., 0] < limit)
     # Irises differ from the fur in hue far more than in lightness: compare a*b* only.
     ab = lab[..., None, 1:] - coat[None, None, :, 1:]
-    gap = np.sqrt((ab**2).sum(axis=-1)).min(axis=-1)
+    gap = np.sqrt(ab[..., 0] ** 2 + ab[..., 1] ** 2).min(axis=-1)  # as .sum(axis=-1), faster
     hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1])) % 360
     chroma = np.hypot(lab[..., 1], lab[..., 2])
     return np.asarray((gap > 9) & (chroma > 8) & (hue > 58) & (hue < 300) & (lab[..., 0] > 20))

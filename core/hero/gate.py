@@ -26,7 +26,15 @@ from skimage.segmentation import watershed
 from core.errors import PhotoNeedsRetake
 from core.hero.detect import SPECIES_THRESHOLD
 from core.hero.traits import Box, Detection, Species, SpeciesChoice, SpeciesGuess
-from core.images.cutout import keep_subject_components, smooth_edges, upscale_mask, working_copy
+from core.images.cutout import (
+    bounds,
+    fill_holes,
+    keep_subject_components,
+    largest_components,
+    smooth_edges,
+    upscale_mask,
+    working_copy,
+)
 
 # A second box at least this big relative to the chosen one is a pet of comparable size
 # (dev: two dogs playing 0.66, two yorkies one behind the other 0.42).
@@ -112,8 +120,8 @@ def check_subject(
     if detection is not None:  # the hero is read from the head; the photo-pose look needs none
         check_frame(clean)
     species = guess.species if species_choice == "auto" else species_choice
-    out = np.where(clean, 255, 0).astype(np.uint8)
-    return Subject(species, detection, out, mask_box(clean), rescued)
+    out = clean.astype(np.uint8) * np.uint8(255)
+    return Subject(species, detection, out, bounds(clean), rescued)
 
 
 def choose_detection(guess: SpeciesGuess, choice: SpeciesChoice) -> Detection | None:
@@ -203,27 +211,24 @@ def shrink(box: Box, share: float) -> Box:
 
 def restrict(mask: np.ndarray, box: Box | None) -> np.ndarray:
     """Only the main blob of the mask, within the (grown) box: drops people and furniture."""
-    kept = np.zeros_like(mask, dtype=bool)
-    if box is None:
-        kept[:] = mask
-    else:
-        x0, y0, x1, y1 = grow(box, (mask.shape[1], mask.shape[0]))
-        kept[y0:y1, x0:x1] = mask[y0:y1, x0:x1]
-    labels, count = ndimage.label(kept)
-    if count == 0:
+    h, w = mask.shape
+    x0, y0, x1, y1 = (0, 0, w, h) if box is None else grow(box, (w, h))
+    kept = np.zeros((h, w), dtype=bool)
+    # Blobs and holes are found inside the box only: outside it the mask is empty anyway.
+    blobs = largest_components(mask[y0:y1, x0:x1] > 0)
+    if not blobs:
         return kept
-    sizes = np.bincount(labels.ravel())[1:]
-    order = np.argsort(-sizes)
-    if box is None and count > 1 and sizes[order[1]] >= COMPARABLE * sizes[order[0]]:
+    if box is None and len(blobs) > 1 and blobs[1][1] >= COMPARABLE * blobs[0][1]:
         raise refuse("several_pets")  # no detector to tell pets from things: two big blobs
-    return np.asarray(ndimage.binary_fill_holes(labels == order[0] + 1), dtype=bool)
+    kept[y0:y1, x0:x1] = fill_holes(blobs[0][0])
+    return kept
 
 
 def check_frame(mask: np.ndarray) -> None:
     """Refuse pets too small to read and pets whose head the top edge cuts off."""
     if not mask.any():
         raise refuse("cutout_unsure")
-    x0, y0, x1, y1 = mask_box(mask)
+    x0, y0, x1, y1 = bounds(mask)
     if mask.mean() < MIN_FILL or min(x1 - x0, y1 - y0) < MIN_SIDE:
         raise refuse("pet_too_small")
     if longest_run(mask[0]) >= TOP_RUN * (x1 - x0):
@@ -253,7 +258,7 @@ def grabcut_in_box(image: Image.Image, box: Box) -> np.ndarray:
     except cv2.error:  # too few background pixels to model (a box filling the whole frame)
         return np.zeros((image.height, image.width), dtype=bool)
     found = (labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)
-    found = smooth_edges(ndimage.binary_fill_holes(keep_subject_components(found)))
+    found = smooth_edges(fill_holes(keep_subject_components(found)))
     return upscale_mask(found, image.size) > 0
 
 
@@ -295,13 +300,6 @@ def grow(box: Box, size: tuple[int, int]) -> Box:
     x0, y0, x1, y1 = box
     dx, dy = round((x1 - x0) * BOX_MARGIN), round((y1 - y0) * BOX_MARGIN)
     return (max(0, x0 - dx), max(0, y0 - dy), min(size[0], x1 + dx), min(size[1], y1 + dy))
-
-
-def mask_box(mask: np.ndarray) -> Box:
-    ys, xs = np.nonzero(mask)
-    if xs.size == 0:
-        return (0, 0, 0, 0)
-    return (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
 
 
 def area(box: Box) -> int:

