@@ -1,7 +1,8 @@
 """The face and the effects drawn over a posed body: eyes, nose, an open mouth, bark/meow marks.
 
 Eyes are what owners look at first, so they are placed as whole-pixel blocks (never sampled from a
-shape): one pixel on 16-px heroes, 1x2 on 24-px ones, 2x3 with a pupil and a glint from 40 px up.
+shape): one pixel on 16-px heroes, 1x2 on 24-px ones, 2x3 with a pupil and a glint from 40 px up,
+growing with HD heroes beyond 48 px (5x8 at 128 px).
 """
 
 from __future__ import annotations
@@ -29,9 +30,15 @@ def add_features(rig: Rig, pose: Pose, out: Posed) -> None:
                                      "effect")}  # fmt: skip
     for i, (ex, ey) in enumerate(eyes):
         _eye(rig, pose, out, feats, ex, ey, far=i == 1)
-    nose_w = 2 if rig.height >= 40 else 1
-    for dx in range(nose_w):
-        feats["nose"] |= shapes.dot(out.grid, nose[0] + dx - (nose_w - 1), nose[1])
+    nose_w = max(2, round(2 * rig.detail)) if rig.height >= 40 else 1
+    nose_h = round(rig.detail)
+    # A cat's nose is centred on its face; a dog's sits on top of the snout's tip, so a big one
+    # grows down and back from there, staying on the snout.
+    left = nose[0] - (nose_w - 1) - (0 if rig.species == "cat" else nose_h - 1)
+    top = nose[1] - (nose_h // 2 if rig.species == "cat" else 0)
+    for dy in range(nose_h):
+        for dx in range(nose_w):
+            feats["nose"] |= shapes.dot(out.grid, left + dx, top + dy)
     if pose.mouth == "open":
         _open_mouth(rig, out, feats, nose)
     if pose.effect != "none":
@@ -43,7 +50,9 @@ def eye_block(rig: Rig) -> tuple[int, int]:
     """Width and height of an open eye in pixels."""
     if rig.height < 22:
         return 1, 1
-    return (1, 2) if rig.height < 40 else (2, 3)
+    if rig.height < 40:
+        return 1, 2
+    return round(2 * rig.detail), round(3 * rig.detail)
 
 
 def _eye(
@@ -67,9 +76,13 @@ def _eye(
         return
     feats["eye"] |= block
     if h >= 3:  # big eyes: a dark pupil on the front side, a glint at the top back
+        pupil, glint = max(1, w // 2), max(1, round(w / 3))
         for dy in range(1, h):
-            feats["pupil"] |= shapes.dot(out.grid, col0 + w - 1 + 0.5, row0 + dy + 0.5)
-        feats["glint"] |= shapes.dot(out.grid, col0 + 0.5, row0 + 0.5)
+            for dx in range(w - pupil, w):
+                feats["pupil"] |= shapes.dot(out.grid, col0 + dx + 0.5, row0 + dy + 0.5)
+        for dy in range(glint):
+            for dx in range(glint):
+                feats["glint"] |= shapes.dot(out.grid, col0 + dx + 0.5, row0 + dy + 0.5)
 
 
 def _open_mouth(

@@ -20,7 +20,6 @@ from core.hero.rig import Rig, build_rig
 from core.hero.rolecolours import RoleColours, fit_style, role_colours
 from core.hero.shapes import Grid
 from core.hero.traits import PetLook
-from core.pixelart.colour import rgb_to_hex
 from core.pixelart.styles import Style, get_style
 from core.sprites.animate import Frame
 from core.sprites.sheet import visible_height
@@ -90,21 +89,40 @@ def _calibrated(look: PetLook, target: int) -> Rig:
     """A rig whose standing pose is exactly `target` pixels tall, outline included.
 
     Rounding to whole pixels makes height a step function of the rig's scale, so nearby scales
-    are tried in turn (closest first) until one measures exactly right.
+    are tried in turn (closest first) until one measures exactly right. A step can jump over the
+    target between two tries (a slim dog at 16 px: 15 px at 16.25, 17 px at 16.5); then the scale
+    is bisected between the two.
     """
-    best: tuple[int, Rig] | None = None
+    tried: list[tuple[float, int, Rig]] = []
     for step in range(0, 33):
         asked = target + (step + 1) // 2 * (1 if step % 2 else -1) * 0.25
-        rig = replace(build_rig(look, asked), height=target)
-        grid = grid_for(rig)
-        rows = np.nonzero((_roles(rig, look, Pose(), grid) != Role.EMPTY).any(axis=1))[0]
-        error = abs(int(rows.max()) + 1 - int(rows.min()) - target)
-        if error == 0:
+        height, rig = _measure(look, asked, target)
+        if height == target:
             return rig
-        if best is None or error < best[0]:
-            best = (error, rig)
-    assert best is not None
-    return best[1]
+        tried.append((asked, height, rig))
+    low = max((t for t in tried if t[1] < target), key=lambda t: t[0], default=None)
+    high = min(
+        (t for t in tried if t[1] > target and (low is None or t[0] > low[0])),
+        key=lambda t: t[0],
+        default=None,
+    )
+    if low is not None and high is not None:
+        lo, hi = low[0], high[0]
+        for _ in range(8):
+            mid = (lo + hi) / 2
+            height, rig = _measure(look, mid, target)
+            if height == target:
+                return rig
+            lo, hi = (mid, hi) if height < target else (lo, mid)
+    return min(tried, key=lambda t: abs(t[1] - target))[2]
+
+
+def _measure(look: PetLook, asked: float, target: int) -> tuple[int, Rig]:
+    """The standing height of the rig built for `asked` pixels (labelled with the target)."""
+    rig = replace(build_rig(look, asked), height=target)
+    roles = _roles(rig, look, Pose(), grid_for(rig))
+    rows = np.nonzero((roles != Role.EMPTY).any(axis=1))[0]
+    return int(rows.max()) + 1 - int(rows.min()), rig
 
 
 def _cell(
@@ -136,13 +154,14 @@ def _image(
 
 
 def _palette(animations: dict[str, list[Frame]]) -> list[str]:
-    seen: set[tuple[int, int, int]] = set()
+    """Every colour drawn, as sorted hex strings (one numpy pass: an HD hero has ~10^5 pixels)."""
+    packed = []
     for frames in animations.values():
         for frame in frames:
-            arr = np.asarray(frame.image)
-            solid = arr[..., 3] == 255
-            seen.update(map(tuple, arr[solid][:, :3].tolist()))
-    return sorted(rgb_to_hex(c) for c in seen)
+            arr = np.asarray(frame.image).astype(np.uint32)
+            solid = arr[arr[..., 3] == 255]
+            packed.append((solid[:, 0] << 16) | (solid[:, 1] << 8) | solid[:, 2])
+    return sorted(f"#{int(c):06x}" for c in np.unique(np.concatenate(packed)))
 
 
 def _hitbox(posed: Posed, grid: Grid, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:

@@ -80,15 +80,16 @@ def _pattern(rig: Rig, look: PetLook, posed: Posed, roles: np.ndarray) -> None:
     parts = posed.parts
     fur = np.isin(roles, (Role.BASE, Role.HIGHLIGHT, Role.SHADE)) & ~np.isin(parts, (Part.MUZZLE,))
     xs, ys = posed.grid.centres()
-    period = 3 if rig.height < 30 else 4
+    period = 3 if rig.height < 30 else round(4 * rig.detail)
+    width = round(rig.detail)  # stripes one pixel wide up to 48 px, wider on HD heroes
     mask = np.zeros(parts.shape, dtype=bool)
     if coat.pattern == "tabby":
         body = np.isin(parts, (Part.BODY, Part.TAIL, Part.NEAR_LEG, Part.FAR_LEG))
-        stripes = (np.floor(xs + ys * 0.35).astype(int) % period) == 0
+        stripes = (np.floor(xs + ys * 0.35).astype(int) % period) < width
         mask = body & stripes & (ys < posed.body[1][1] + rig.body_h * 0.3)
         hx, hy = posed.head
         brow = (parts == Part.HEAD) & (ys < hy - rig.head_r * 0.45)
-        brow &= (np.floor(xs).astype(int) % 2 == 0) & (
+        brow &= (np.floor(xs / width).astype(int) % 2 == 0) & (
             np.abs(xs - hx - rig.head_r * 0.3) < rig.head_r * 0.5
         )
         mask |= brow

@@ -59,6 +59,12 @@ class Rig:
     long_coat: bool
 
     @property
+    def detail(self) -> float:
+        """How many times bigger than a 48-px hero this one is (1 up to 48 px): the face and the
+        stripes of an HD hero grow with it, or a 128-px hero would get a 48-px hero's eyes."""
+        return max(1.0, self.height / 48)
+
+    @property
     def eye_px(self) -> int:
         """Eye size in pixels: one pixel on the smallest sprites, a 2x2 or 3x3 block on big ones."""
         return 1 if self.height < 22 else (2 if self.height < 40 else 3)
