@@ -17,7 +17,7 @@ from PIL import Image
 from core.config import Settings
 from core.hero.detect import PetDetector, guess_species, new_detector
 from core.hero.traits import SpeciesGuess
-from core.images.cutout import Cutter, new_cutter
+from core.images.cutout import CutoutResult, Cutter, new_cutter
 from core.images.models import is_installed
 from tests.conftest import need
 from tests.images.conftest import U2NETP_DIR
@@ -71,14 +71,30 @@ def u2netp_cutter(models_settings: Settings) -> Cutter:
 
 
 @pytest.fixture(scope="session")
-def read_photo(pet_detector: PetDetector, u2netp_cutter: Cutter) -> Callable[[str], PhotoRead]:
+def cut_photo(u2netp_cutter: Cutter) -> Callable[[str], tuple[Image.Image, CutoutResult]]:
+    """cut_photo(name) -> (photo, u2netp cutout) for a development photo (or "chelsea"), cut once
+    per session: the reader, gate and detector tests share it."""
+    cache: dict[str, tuple[Image.Image, CutoutResult]] = {}
+
+    def cut(name: str) -> tuple[Image.Image, CutoutResult]:
+        if name not in cache:
+            image = skimage_photo(name) if name == "chelsea" else dev_photo(name)
+            cache[name] = (image, u2netp_cutter.cut(image))
+        return cache[name]
+
+    return cut
+
+
+@pytest.fixture(scope="session")
+def read_photo(
+    pet_detector: PetDetector, cut_photo: Callable[[str], tuple[Image.Image, CutoutResult]]
+) -> Callable[[str], PhotoRead]:
     """read_photo(name) -> PhotoRead for a development photo (or "chelsea"), cached per session."""
     cache: dict[str, PhotoRead] = {}
 
     def read(name: str) -> PhotoRead:
         if name not in cache:
-            image = skimage_photo(name) if name == "chelsea" else dev_photo(name)
-            cut = u2netp_cutter.cut(image)
+            image, cut = cut_photo(name)
             guess = guess_species(image, pet_detector)
             cache[name] = PhotoRead(image, cut.mask, cut.confidence, guess)
         return cache[name]

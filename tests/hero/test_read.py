@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -12,15 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.config import Settings
 from core.hero.colour import delta_e, hex_rgb, to_lab
 from core.hero.eyes import eye_family
+from core.hero.gate import grabcut_in_box
 from core.hero.read import read_pet
 from core.hero.traits import PetLook
-from core.images.cutout import new_cutter
-from tests.conftest import IN_CI
-from tests.images.conftest import U2NETP_DIR
-from tests.images.test_cutout_rembg import u2netp_installed
+from core.images.cutout import CutoutResult
 
 PETS = Path(__file__).resolve().parents[1] / "data" / "pets"
 LABELS = {k: v for k, v in json.loads((PETS / "labels.json").read_text()).items() if k[0] != "_"}
@@ -32,52 +30,31 @@ EYES_RIGHT_SHARE = 0.75  # measured 16/20
 PATTERN_RIGHT_SHARE = 0.6  # measured 19/30 (patterned coats alone 10/18; aim 0.75)
 EARS_RIGHT_SHARE = 0.78  # measured 25/31
 
-# Hand-given boxes (photo pixels) for photos whose cutout needs help until the detector's gate:
-# a person in frame (restrict the mask to the dog) ...
+# Hand-given boxes (photo pixels) for photos whose cutout needs help before the reader sees it:
+# a person in frame (restrict the mask to the dog; the gate does this with the detector's box) ...
 PERSON_BOXES = {
     "dog-03-standing-big-dog-with-person.jpg": (400, 40, 610, 870),
     "dog-12-standing-white-small-person.jpg": (80, 300, 1024, 1024),
 }
-# ... and the black cat on a near-black background, where u2netp finds almost nothing: a GrabCut
-# mask seeded by this rect stands in until the detector engineer's box-seeded GrabCut rescue lands.
+# ... and the black cat on a near-black background, where u2netp finds almost nothing: the gate's
+# GrabCut rescue, seeded with this box, gives the mask (as it does in the pipeline).
 BLACK_CAT = "cat-01-head-black.jpg"
-BLACK_CAT_RECT = (20, 5, 600, 420)  # x, y, w, h
+BLACK_CAT_BOX = (20, 5, 620, 425)
 
 
 @pytest.fixture(scope="module")
-def cutter():  # type: ignore[no-untyped-def]
-    if not u2netp_installed():
-        if IN_CI:
-            pytest.fail("u2netp must be installed under CI=true (scripts/setup.sh installs it)")
-        pytest.skip("u2netp not installed: petpixel models install u2netp")
-    return new_cutter(Settings(models_dir=U2NETP_DIR, cutout_backend="rembg"))
-
-
-def photo(name: str) -> np.ndarray:
-    return np.asarray(Image.open(PETS / name).convert("RGB"))
-
-
-def grabcut_mask(image: np.ndarray, rect: tuple[int, int, int, int]) -> np.ndarray:
-    mask = np.zeros(image.shape[:2], np.uint8)
-    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    cv2.setRNGSeed(0)
-    cv2.grabCut(image, mask, rect, bgd, fgd, 5, cv2.GC_INIT_WITH_RECT)
-    return np.where((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD), 255, 0).astype(np.uint8)
-
-
-@pytest.fixture(scope="module")
-def looks(cutter) -> dict[str, PetLook]:  # type: ignore[no-untyped-def]
-    """Every labelled photo read once, with the real cutout's mask."""
+def looks(cut_photo: Callable[[str], tuple[Image.Image, CutoutResult]]) -> dict[str, PetLook]:
+    """Every labelled photo read once, with the real cutout's mask (shared with the gate tests)."""
     out = {}
     for name, label in LABELS.items():
-        image = photo(name)
+        image, cut = cut_photo(Path(name).stem)
+        mask = cut.mask
         if name == BLACK_CAT:
-            mask = grabcut_mask(image, BLACK_CAT_RECT)
-        else:
-            mask = cutter.cut(Image.fromarray(image)).mask
+            mask = grabcut_in_box(image, BLACK_CAT_BOX).astype(np.uint8) * 255
         out[name] = read_pet(
-            photo=image, mask=mask, species=label["species"], box=PERSON_BOXES.get(name)
-        )
+            photo=np.asarray(image), mask=mask, species=label["species"],
+            box=PERSON_BOXES.get(name),
+        )  # fmt: skip
     return out
 
 
