@@ -26,7 +26,7 @@ from core.images.cutout import new_cutter
 from core.images.intake import IntakeLimits, IntakeResult, load_image
 from core.pixelart.pixelize import pixelize
 from core.pixelart.styles import Style, get_style
-from core.pixelart.stylize import Stylizer, new_stylizer
+from core.pixelart.stylize import new_stylizer
 from core.progress import ProgressFn, no_progress, scaled
 from core.sprites.animate import Frame, animate
 from core.sprites.preview import preview_gif
@@ -111,14 +111,11 @@ def make_sprite(
     seed: int = 0,
     user_crop: UserCrop | None = None,
     progress: ProgressFn | None = None,
-    stylizer: Stylizer | None = None,
     species: SpeciesChoice = "auto",
 ) -> SpriteResult:
     """Run every sprite step on one photo; raises PetPixelError subclasses for bad input.
-
-    Long-lived callers (workers) pass a stylizer built once at start-up; otherwise settings pick
-    one.
-    """
+    The stylizer (other pets only) comes from the settings; diffusion weights load once per
+    process (core.pixelart.stylize)."""
     report = progress or no_progress
     style_def = get_style(style)  # fail fast on a bad style, before any heavy work
     timer = _Timer()
@@ -138,8 +135,8 @@ def make_sprite(
     drawn = subject.species
     report(40, "Drawing your hero" if drawn != "other" else "Drawing pixel art")
     if drawn == "other":
-        frames = _photo_pose(cut.rgba, subject.mask, style_def.name, size, seed, stylizer,
-                             settings, report, timer)  # fmt: skip
+        frames = _photo_pose(cut.rgba, subject.mask, style_def.name, size, seed, settings,
+                             report, timer)  # fmt: skip
     else:
         frames = _hero(image, subject, drawn, style_def, size, timer)
     report(80, "Packing the sprite sheet")
@@ -194,7 +191,7 @@ def _hero(
 
 def _photo_pose(
     rgba: Image.Image, mask: np.ndarray, style: str, size: int | None, seed: int,
-    stylizer: Stylizer | None, settings: Settings, report: ProgressFn, timer: _Timer,
+    settings: Settings, report: ProgressFn, timer: _Timer,
 ) -> _Frames:  # fmt: skip
     """Other pets: the "as photographed" look, the cutout pixelized and moved by whole pixels."""
     with timer.step("crop"):
@@ -203,7 +200,7 @@ def _photo_pose(
         clean.putalpha(Image.fromarray(alpha))
         subject = crop_subject(clean, mask)
     with timer.step("stylize"):
-        styled = (stylizer or new_stylizer(settings)).stylize(
+        styled = new_stylizer(settings).stylize(
             subject, style=style, seed=seed, progress=scaled(report, 40, 50)
         )
     with timer.step("pixelize"):
