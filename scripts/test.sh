@@ -10,5 +10,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy core bots web workers cli
+.venv/bin/mypy core runtime bots web workers cli
 .venv/bin/python -m pytest "$@"
