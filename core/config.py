@@ -47,10 +47,38 @@ class Settings(BaseSettings):
     upload_rate_limit_burst: int = 5
     # Browser origins allowed to call the JSON API cross-site (JSON list; empty = same origin only).
     cors_origins: list[str] = Field(default_factory=list)
-    # Take the client IP from X-Forwarded-For: only behind a reverse proxy that sets it.
+    # Uploads from everyone together (one budget per deployment, shared through Redis when set):
+    # past it the upload gets 503 "busy, try again in N minutes" (web/ratelimit.py).
+    global_upload_rate_per_minute: int = 60
+    global_upload_burst: int = 30
+    # Stripe and Telegram webhooks: their own generous per-address buckets (a burst of retries from
+    # Stripe must not meet the page limits). /health and /metrics: a cheap bucket of their own.
+    webhook_rate_limit_per_minute: int = 1200
+    webhook_rate_limit_burst: int = 600
+    probe_rate_limit_per_minute: int = 600
+    probe_rate_limit_burst: int = 100
+    # Tracked client addresses in the in-memory limiter (least recently seen evicted first).
+    rate_limit_max_clients: int = 100_000
+    # Take the client IP from X-Forwarded-For: only behind a reverse proxy that sets it. The
+    # address your proxy appended (the last one) is used; what the client sent before it is not.
     trust_proxy_headers: bool = False
     # Largest JSON body accepted by the API (photo uploads use max_upload_bytes instead).
     max_json_bytes: int = 64 * 1024
+    # /metrics: with a token it answers only `Authorization: Bearer <token>` (set one in
+    # production); without one it answers only this machine (a loopback peer, no proxy headers).
+    metrics_token: str | None = None
+    # `petpixel serve` connections: a request's headers must arrive within header_timeout_s (a
+    # slow client holding a connection open is closed); idle keep-alive connections close after
+    # keep_alive_timeout_s; past max_connections new requests get 503 (web/protocol.py).
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    keep_alive_timeout_s: int = 5
+    max_connections: int = 2048
+    # Expensive work in flight (previews and builds queued or running, every process together):
+    # past it new uploads and previews get "busy, try again in N minutes" on the web and in both
+    # bots (core/orders/budget.py); 0 = no cap. Also uploads a minute from all channels.
+    max_jobs_in_flight: int = 200
+    max_uploads_per_minute: int = 120
+    busy_retry_after_s: int = 120
 
     # --- Orders, jobs, storage, payments ---------------------------------------------------------
     # Packages: "preview" is always free; the paid ones are priced in the smallest currency unit.
@@ -88,6 +116,10 @@ class Settings(BaseSettings):
     restart_sweep_delay_s: float = 5.0
     stuck_after_s: int = 900
     max_build_attempts: int = 3
+    # Unpaid orders (draft, preview ready, or failed before payment) idle this many hours are
+    # deleted with their photo and previews by the sweeper; 0 keeps them forever. Orders waiting
+    # for a payment are never expired (a late payment must find its order).
+    draft_ttl_h: float = Field(default=48.0, ge=0)
     # Progress is written to the order row at most this often (final and first updates always).
     progress_interval_s: float = 1.0
     # "module:function" returning a core.orders.builds.Steps; unset = the real pipeline. Lets a

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import InvalidRequest
 from core.orders.base import ServiceBase
+from core.orders.budget import check_budget
 from core.orders.games import GameMethods
 from core.orders.lifecycle import PAID_STATUSES, InvalidTransition, OrderStatus, check_transition
 from core.orders.packages import draws_hd, get_package
@@ -56,6 +57,8 @@ class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, Serv
         """Validate the photo and choices, store the photo, and create a draft order."""
         picked = parse_choices(choices)
         check_choices(picked)
+        with self.db.session() as session:  # Busy: everyone together asked for too much
+            check_budget(session, settings=self.settings, work="upload")
         ext, content_type = intake_photo(photo, self.settings)  # fails fast on a bad photo
         order = Order(
             token=secrets.token_urlsafe(24), user_id=user_id, currency=self.settings.currency,
@@ -85,6 +88,7 @@ class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, Serv
             if status == OrderStatus.PREVIEW_READY and picked is None:
                 return self._status(session, order)  # nothing new to draw
             check_changeable(status, paid=order.paid_at is not None)
+            check_budget(session, settings=self.settings, work="preview", order_id=order_id)
             values = {
                 **(_choice_columns(picked) if picked else {}),
                 "error_code": None, "error_message": None, "species_drawn": None,

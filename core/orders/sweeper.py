@@ -8,16 +8,23 @@ Previews stall the same way (a draft whose preview was asked for, not failed, an
 queued again once, then failed with a "try again" message, so a person waiting on the order page
 or in a chat is never left with a spinner forever.
 
+Unpaid orders left alone (a draft, a ready preview nobody bought, a failed preview) are expired:
+idle for `draft_ttl_h` hours, they are deleted with their photo and previews (`expire_drafts`,
+run by every sweep, a batch at a time), so stored photos do not grow without bound. Orders waiting
+for a payment are kept (a late payment must find its order), and so is every paid order.
+
 Embedded mode keeps its queue in memory, so a restart loses every queued job: the embedded worker
 sweeps once shortly after start with `cutoff` = the moment it started (see workers.embedded),
 which picks up at once what the previous process left behind instead of after `stuck_after_s`."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from core.config import Settings
 from core.db import Database
@@ -25,7 +32,10 @@ from core.jobs import JobQueue
 from core.orders.builds import Builds
 from core.orders.lifecycle import OrderStatus
 from core.orders.packages import draws_hd
-from core.orders.tables import Order, utcnow
+from core.orders.tables import Event, Identity, Order, Upload, User, utcnow
+from core.storage import Storage
+
+log = logging.getLogger("petpixel.sweeper")
 
 PREVIEW_STALLED = (
     "Drawing your preview took too long and was stopped. Please pick a style again to retry."
@@ -44,6 +54,7 @@ class SweepReport:
     failed: list[str] = field(default_factory=list)
     previews_requeued: list[str] = field(default_factory=list)
     previews_failed: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
 
 
 def sweep_stuck(
@@ -76,6 +87,7 @@ def sweep_stuck(
         elif _claim(db, order_id, cutoff):
             jobs.enqueue_preview(order_id)
             report.previews_requeued.append(order_id)
+    report.expired = expire_drafts(db=db, storage=builds.storage, settings=settings, now=now)
     return report
 
 
@@ -110,3 +122,89 @@ def _claim(db: Database, order_id: str, cutoff: datetime) -> bool:
     )
     with db.session() as session:
         return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+
+# Unpaid and not waiting for a payment: nothing is owed to anyone, so nothing is lost.
+EXPIRABLE = (OrderStatus.DRAFT.value, OrderStatus.PREVIEW_READY.value, OrderStatus.FAILED.value)
+EXPIRE_BATCH = 200
+
+
+def expire_drafts(
+    *, db: Database, storage: Storage, settings: Settings, now: datetime | None = None
+) -> list[str]:
+    """Delete unpaid orders idle for `draft_ttl_h` hours with their files; returns their ids.
+
+    At most `EXPIRE_BATCH` a call (the next sweep takes the rest). Each order is claimed by a
+    conditional UPDATE (still unpaid, still idle) that holds its row while the files go, so a
+    person coming back at that moment either finds the order whole or not at all; if storage
+    fails, the transaction rolls back and the next sweep tries again.
+    """
+    if settings.draft_ttl_h <= 0:
+        return []
+    cutoff = (now or utcnow()) - timedelta(hours=settings.draft_ttl_h)
+    stmt = (
+        select(Order.id)
+        .where(Order.status.in_(EXPIRABLE), Order.paid_at.is_(None), Order.updated_at < cutoff)
+        .order_by(Order.updated_at)
+        .limit(EXPIRE_BATCH)
+    )
+    with db.session() as session:
+        candidates = list(session.scalars(stmt))
+    expired = []
+    for order_id in candidates:
+        try:
+            if _expire_one(db, storage, order_id, cutoff):
+                expired.append(order_id)
+        except Exception:  # storage or database blinked: this order waits for the next sweep
+            log.exception("could not expire order %s", order_id)
+    return expired
+
+
+def _expire_one(db: Database, storage: Storage, order_id: str, cutoff: datetime) -> bool:
+    with db.session() as session:
+        claimed = session.execute(
+            update(Order)
+            .where(
+                Order.id == order_id,
+                Order.status.in_(EXPIRABLE),
+                Order.paid_at.is_(None),
+                Order.updated_at < cutoff,
+            )
+            .values(updated_at=Order.updated_at)  # takes the row lock, changes nothing
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        if not claimed:
+            return False  # touched or paid since we looked: keep it
+        user_id = session.scalar(select(Order.user_id).where(Order.id == order_id))
+        _delete_files(session, storage, order_id)
+        session.execute(delete(Event).where(Event.order_id == order_id))
+        session.execute(delete(Upload).where(Upload.order_id == order_id))
+        session.execute(delete(Order).where(Order.id == order_id))
+        if user_id is not None:
+            _drop_anonymous_user(session, user_id, cutoff)
+    return True
+
+
+def _delete_files(session: Session, storage: Storage, order_id: str) -> None:
+    """The order's private folder, and every file its upload row names wherever it lives."""
+    storage.delete_prefix(f"orders/{order_id}/")
+    upload = session.scalars(select(Upload).where(Upload.order_id == order_id)).one_or_none()
+    if upload is not None:
+        keys = (upload.original_key, upload.processed_key, upload.sprite_key, upload.sheet_key,
+                upload.atlas_key, upload.preview_gif_key)  # fmt: skip
+        for key in keys:
+            if key and not key.startswith(f"orders/{order_id}/"):
+                storage.delete(key)
+
+
+def _drop_anonymous_user(session: Session, user_id: str, cutoff: datetime) -> None:
+    """A web upload makes a user with no identity; once its last order is gone, so is it."""
+    user = session.get(User, user_id)
+    if user is None or user.created_at >= cutoff:
+        return
+    if session.scalar(select(Identity.id).where(Identity.user_id == user_id).limit(1)):
+        return
+    if session.scalar(select(Order.id).where(Order.user_id == user_id).limit(1)):
+        return
+    session.execute(delete(Event).where(Event.user_id == user_id))
+    session.execute(delete(User).where(User.id == user_id))
