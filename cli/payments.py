@@ -61,9 +61,13 @@ def reconcile(
           f"to {end:%Y-%m-%d %H:%M} UTC.")  # fmt: skip
     print(f"Fixed {fixed} order(s) whose payment had not been recorded; "
           f"{report.outcomes['already_paid']} already paid.")  # fmt: skip
+    if report.outcomes["refunded"]:
+        print(f"Refunded {report.outcomes['refunded']} payment(s) that could not pay their order "
+              "(events 'payment.unmatched_refunded'): an older checkout, another price, or a "
+              "second payment.")  # fmt: skip
     if report.outcomes["review"]:
-        print(f"{report.outcomes['review']} payment(s) need a look by hand "
-              "(events 'payment.review'): amount mismatch or order changed.")  # fmt: skip
+        print(f"{report.outcomes['review']} payment(s) need a look by hand (events "
+              "'payment.review'): no order of ours, or automatic refunds are off.")  # fmt: skip
     if report.refunds:
         print(
             f"Issued {len(report.refunds)} refund(s) for failed builds: {', '.join(report.refunds)}"

@@ -1,12 +1,13 @@
 """Telling buyers what happened to their order, on the channel they ordered from.
 
-    notifiers = runtime.notifiers          # built by runtime.notifiers_for; "web" is the status page
+    notifiers = runtime.notifiers  # built by runtime.notifiers_for; "web" is the status page
     notifiers.send(Notice(kind="game_ready", channel="telegram", user_id=u, order_id=o,
                           text=NOTICE_TEXT["game_ready"], url=game_url))
 
 A channel is where the checkout started (`web`, `telegram`, `discord`: Stripe metadata `channel`).
 The payment code sends each notice once (payment received, payment failed, checkout expired,
-payment held for review, game ready, build failed with a refund). A notifier must be quick and
+payment held for review, a payment that did not match refunded, game ready, build failed with a
+refund). A notifier must be quick and
 must not raise for a user it cannot reach: `send` logs and swallows its errors, because a failed
 message must never undo a payment. To reach a chat user, a bot looks up its identity for
 `notice.user_id` (provider + external id) and messages them.
@@ -33,6 +34,7 @@ NoticeKind = Literal[
     "payment_failed",
     "checkout_expired",
     "payment_review",
+    "payment_refunded",
     "game_ready",
     "build_failed",
 ]
@@ -49,6 +51,11 @@ NOTICE_TEXT: dict[str, str] = {
     "payment_review": (
         "We received your payment but it does not match this order, so we are checking it by "
         "hand. You will get your game or a full refund; no need to pay again."
+    ),
+    "payment_refunded": (
+        "We refunded a payment that did not match your order (an older checkout, or a second "
+        "payment), in full; it can take 5-10 days to show on your statement. Your order page "
+        "shows what is next."
     ),
     "game_ready": "Your game is ready! Tap the link to play and share it.",
     "build_failed": (

@@ -1,12 +1,14 @@
 """The order state machine: which status may follow which, and the error for everything else.
 
     draft -> preview_ready -> awaiting_payment -> paid -> building -> ready
-                                                           \\-> failed (reason kept)
+                                   (repriced)              \\-> failed (reason kept)
 
 A move to the status an order already has is a no-op (idempotent), never an error: a task or a
-payment event delivered twice changes nothing the second time. `failed -> draft` lets an unpaid
-order retry its preview; a paid order that fails stays failed with `refund_due` set (the services
-enforce that)."""
+payment event delivered twice changes nothing the second time. The one self-move that changes
+something is `awaiting_payment -> awaiting_payment`, a repricing: the buyer picks another package
+before paying and the order takes its package and price (the same package again changes nothing,
+so a double click finds the same checkout). `failed -> draft` lets an unpaid order retry its
+preview; a paid order that fails stays failed with `refund_due` set (the services enforce that)."""
 
 from __future__ import annotations
 
@@ -31,8 +33,9 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     # A preview re-requested with other choices goes back to draft.
     S.DRAFT: frozenset({S.PREVIEW_READY, S.FAILED}),
     S.PREVIEW_READY: frozenset({S.DRAFT, S.AWAITING_PAYMENT}),
-    # Back to preview_ready when the buyer abandons checkout to change the sprite.
-    S.AWAITING_PAYMENT: frozenset({S.PAID, S.PREVIEW_READY}),
+    # Back to preview_ready when the checkout expires or its payment fails; to itself when the
+    # buyer picks another package before paying (a repricing, see the module docstring).
+    S.AWAITING_PAYMENT: frozenset({S.PAID, S.PREVIEW_READY, S.AWAITING_PAYMENT}),
     S.PAID: frozenset({S.BUILDING, S.FAILED}),
     # A stuck build stays `building`: the sweeper re-queues it and the job resumes from there.
     S.BUILDING: frozenset({S.READY, S.FAILED}),

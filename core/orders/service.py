@@ -9,6 +9,7 @@
     checkout = svc.choose_package(order_id=order.id, package="classic")
     # free mode: already paid, build queued. Otherwise send the buyer to checkout.url; the
     # provider's confirmation calls svc.mark_paid(order_id=..., payment_ref=..., amount=...).
+    # Another package before paying reprices the order and expires the older checkout.
     svc.game_by_code(code="Ab3xK9pQ")                 # None when unknown, unfinished or expired
 
 Every method takes keyword-only arguments and returns dataclasses (core.orders.schemas), never ORM
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidRequest
 from core.orders.base import ServiceBase
 from core.orders.budget import check_budget
+from core.orders.checkout import ExpiringCheckouts
 from core.orders.games import GameMethods
 from core.orders.lifecycle import PAID_STATUSES, InvalidTransition, OrderStatus, check_transition
 from core.orders.packages import draws_hd, get_package
@@ -42,10 +44,12 @@ from core.orders.schemas import (
     PaymentResult,
 )
 from core.orders.store import NotFound, compare_and_set, get_order_row, move
-from core.orders.tables import Order, PaymentEvent, Upload, utcnow
+from core.orders.tables import Event, Order, PaymentEvent, Upload, utcnow
 from core.orders.users import UserMethods
 from core.orders.validation import check_choices, intake_photo
 from core.orders.views import order_view
+
+CHECKOUT_EVENT = "checkout.created"  # data: provider, reference, package, amount
 
 
 class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, ServiceBase):
@@ -117,9 +121,15 @@ class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, Serv
         return self.request_preview(order_id=order_id, choices=picked)
 
     def choose_package(self, *, order_id: str, package: str) -> CheckoutInfo:
-        """Pick a game package and start paying; free mode pays and queues the build at once."""
+        """Pick a game package and start paying; free mode pays and queues the build at once.
+
+        Another package while a checkout is open reprices the order (awaiting_payment ->
+        awaiting_payment) and expires the older checkout, so only the new one can pay; the same
+        package again (a double click) changes nothing and finds the same checkout."""
         offer = get_package(self.settings, package)
         with self.db.session() as session:
+            waiting = get_order_row(session, order_id).status == OrderStatus.AWAITING_PAYMENT
+            previous = _latest_checkout(session, order_id) if waiting else None
             move(session, order_id, OrderStatus.AWAITING_PAYMENT, package=offer.name,
                  amount=offer.amount, currency=offer.currency)  # fmt: skip
             view = order_view(get_order_row(session, order_id))
@@ -127,7 +137,15 @@ class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, Serv
         if checkout.free:
             self.mark_paid(order_id=order_id, payment_ref=checkout.reference or f"free:{order_id}",
                            amount=0, currency=offer.currency)  # fmt: skip
+        else:
+            self._replace_checkout(view, checkout, previous)
         return checkout
+
+    def checkout_reference(self, *, order_id: str) -> str | None:
+        """The order's latest checkout (the one its buyer was last sent to), None before any."""
+        with self.db.session() as session:
+            latest = _latest_checkout(session, order_id)
+        return latest[1] if latest else None
 
     def mark_paid(
         self,
@@ -138,21 +156,32 @@ class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, Serv
         currency: str,
         provider: str | None = None,
         event_id: str | None = None,
+        package: str | None = None,
     ) -> PaymentResult:
-        """Record a payment and queue the build; a repeat (same order or event id) is a no-op."""
+        """Record a payment and queue the build; a repeat (same order or event id) is a no-op.
+
+        `package`: what the payment bought; given, it books only an order still priced for it
+        (that package and `amount`), else InvalidRequest `price_changed` (the buyer picked another
+        package meanwhile: the payment is to be refunded)."""
+        price = {"package": package, "amount": amount} if package is not None else None
         with self.db.session() as session:
             if event_id is not None and not self._claim_event(
                 session, provider, event_id, order_id
             ):
                 return self._payment_result(session, order_id, changed=False)
             changed = compare_and_set(session, order_id, {OrderStatus.AWAITING_PAYMENT},
-                                      OrderStatus.PAID, payment_ref=payment_ref, amount=amount,
-                                      currency=currency.lower(), paid_at=utcnow(),
+                                      OrderStatus.PAID, where=price, payment_ref=payment_ref,
+                                      amount=amount, currency=currency.lower(), paid_at=utcnow(),
                                       attempts=0)  # fmt: skip
             # attempts restart at payment: preview runs must not use up the build's retries.
             order = get_order_row(session, order_id)
             if not changed and order.paid_at is None:
                 check_transition(OrderStatus(order.status), OrderStatus.PAID)  # unpaid: refuse
+                if price is not None:
+                    raise InvalidRequest(
+                        f"This payment was for the {package} package at {amount}, but the order "
+                        f"is now for {order.package} at {order.amount}.", code="price_changed",
+                    )  # fmt: skip
             if changed:
                 self._event(session, "order.paid", order, {"amount": amount, "currency": currency})
             elif order.payment_ref != payment_ref:
@@ -181,6 +210,20 @@ class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, Serv
         with self.db.session() as session:
             return order_view(get_order_row(session, order_id))
 
+    def _replace_checkout(
+        self, order: OrderView, checkout: CheckoutInfo, previous: tuple[str, str] | None
+    ) -> None:
+        """Remember the checkout the buyer is sent to, and expire the one it replaces."""
+        if checkout.reference is None or (previous and previous[1] == checkout.reference):
+            return  # the same checkout again (a double click)
+        data = {"provider": checkout.provider, "reference": checkout.reference,
+                "package": order.package, "amount": checkout.amount}  # fmt: skip
+        self.record_event(type=CHECKOUT_EVENT, data=data, user_id=order.user_id, order_id=order.id)
+        if previous is None or previous[0] != self.payments.name:
+            return
+        if isinstance(self.payments, ExpiringCheckouts):
+            self.payments.expire_checkout(reference=previous[1])
+
     def _claim_event(
         self, session: Session, provider: str | None, event_id: str, order_id: str
     ) -> bool:
@@ -202,6 +245,20 @@ class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, Serv
             order_id=order.id, status=status, payment_ref=order.payment_ref or "",
             amount=order.amount, currency=order.currency, changed=changed,
         )  # fmt: skip
+
+
+def _latest_checkout(session: Session, order_id: str) -> tuple[str, str] | None:
+    """(provider, reference) of the order's latest recorded checkout, None before any."""
+    stmt = (
+        select(Event.data)
+        .where(Event.order_id == order_id, Event.type == CHECKOUT_EVENT)
+        .order_by(Event.id.desc())
+        .limit(1)
+    )
+    data = session.scalars(stmt).first()
+    if not data or not data.get("reference"):
+        return None
+    return str(data.get("provider") or ""), str(data["reference"])
 
 
 def parse_choices(choices: OrderChoices | dict[str, object] | None) -> OrderChoices:

@@ -3,15 +3,17 @@ progress.
 
 Every status change is one conditional UPDATE (`... WHERE status IN (legal sources)`), so two
 threads or processes racing to make the same move produce exactly one transition on SQLite and
-PostgreSQL alike, with no read-modify-write window."""
+PostgreSQL alike, with no read-modify-write window. A self-move (`awaiting_payment ->
+awaiting_payment`, a repricing) updates only a row whose values differ, so repeating it is the
+idempotent no-op every other repeated move is."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import Database
@@ -43,7 +45,8 @@ def get_upload_row(session: Session, order_id: str) -> Upload:
 
 
 def move(session: Session, order_id: str, target: OrderStatus, **values: Any) -> bool:
-    """Move an order to `target`; True if this call made the change, False if it was already there.
+    """Move an order to `target`; True if this call made the change, False if it was already there
+    (for a self-move: already there with these `values`).
 
     Raises InvalidTransition when the order is in a status `target` cannot follow.
     """
@@ -61,12 +64,22 @@ def compare_and_set(
     order_id: str,
     expected: Collection[OrderStatus],
     target: OrderStatus,
+    *,
+    where: Mapping[str, Any] | None = None,
     **values: Any,
 ) -> bool:
-    """One conditional UPDATE: True when the order was in `expected` and is now `target`."""
+    """One conditional UPDATE: True when the order was in `expected` (and its columns equal
+    `where`) and is now `target` with `values`."""
+    conditions = [Order.id == order_id, Order.status.in_([s.value for s in expected])]
+    conditions += [getattr(Order, column) == value for column, value in (where or {}).items()]
+    if target in expected:
+        # A self-move changes only what differs: the same values again are a no-op and keep
+        # updated_at (which versions the checkout a repriced order is sent to).
+        differs = [getattr(Order, column).is_distinct_from(v) for column, v in values.items()]
+        conditions.append(or_(Order.status != target.value, *differs))
     stmt = (
         update(Order)
-        .where(Order.id == order_id, Order.status.in_([s.value for s in expected]))
+        .where(*conditions)
         .values(status=target.value, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )

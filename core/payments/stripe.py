@@ -4,11 +4,14 @@
 (order, user, channel, package), return URLs to our pages, the price from Settings (`price_data`)
 or a Stripe Price id, and an Idempotency-Key so a retried or double-clicked create makes one
 session. The buyer pays on Stripe's page; `core.payments.stripe_fulfilment` then marks the order
-paid from the webhook or the success page, whichever comes first.
+paid from the webhook or the success page, whichever comes first. When the buyer picks another
+package before paying, OrderService expires the older session (`expire_checkout`); one paid anyway
+(expired too late) no longer matches the order (`mismatch`) and is refunded by the fulfilment.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import stripe
@@ -20,6 +23,7 @@ from core.orders.packages import Package
 from core.orders.schemas import CheckoutInfo, OrderView
 from core.payments.choose import CHANNELS, Channel, PaymentsMisconfigured
 
+log = logging.getLogger("petpixel.payments")
 PROVIDER = "stripe"
 # Stripe replaces this placeholder with the session id when it redirects the buyer back.
 SUCCESS_PATH = "/checkout/success?session_id={CHECKOUT_SESSION_ID}"
@@ -90,6 +94,15 @@ class StripePayments:
             free=False,
         )
 
+    def expire_checkout(self, *, reference: str) -> bool:
+        """Expire an open Checkout Session so it can no longer be paid (ExpiringCheckouts)."""
+        try:
+            self.client.v1.checkout.sessions.expire(reference)
+        except stripe.StripeError as exc:  # paid or expired already, or Stripe unreachable
+            log.warning("checkout session %s not expired: %s", reference, exc)
+            return False
+        return True
+
     def session_params(self, order: OrderView, package: Package) -> dict[str, Any]:
         metadata = {"order_id": order.id, "user_id": order.user_id, "channel": self.channel,
                     "package": package.name}  # fmt: skip
@@ -155,7 +168,11 @@ def payment_ref_of(session: Any) -> str:
 
 
 def mismatch(order: OrderView, session: Any) -> str | None:
-    """Why this session cannot pay this order (amount or currency differ), or None."""
+    """Why this session cannot pay this order as it stands (another package, amount or
+    currency: an older checkout, or a tampered price), or None."""
+    bought = metadata_of(session).get("package")
+    if bought and order.package and bought != order.package:
+        return f"paid for the {bought} package but the order is for {order.package}"
     paid = (session.amount_total, (session.currency or "").lower())
     expected = (order.amount, order.currency.lower())
     if paid != expected:

@@ -7,10 +7,18 @@ from the webhook AND the success page through the same function, and answer Stri
 effect is guarded so it happens once: `mark_paid` is a compare-and-set, notices claim a unique
 marker row (`processed_payment_events`), refunds go through the one refund guard
 (`core.payments.refunds`) and carry an Idempotency-Key.
+
+A paid session always ends in a game or a refund: one that pays its order as it stands (package,
+amount, currency) is booked; one that cannot (an older checkout paid after the buyer picked
+another package, a second payment for a paid order, a price that does not match, an order no
+longer waiting for payment) is refunded in full at once and the buyer told (`payment_refunded`).
+Only a session naming no order of ours, or one that cannot be refunded automatically
+(`stripe_auto_refund` off), is held for a person (`review`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,8 +30,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.config import Settings
+from core.errors import PetPixelError
 from core.notify import NOTICE_TEXT, Notice, NoticeKind, Notifiers
-from core.orders.lifecycle import OrderStatus
+from core.orders.lifecycle import PAID_STATUSES, OrderStatus
 from core.orders.schemas import OrderView
 from core.orders.service import OrderService
 from core.orders.store import NotFound, compare_and_set
@@ -32,6 +41,7 @@ from core.payments.refunds import MARKER, Refunds
 from core.payments.stripe import (
     PROVIDER,
     checkout_channel,
+    metadata_of,
     mismatch,
     order_id_of,
     payable_without_choice_change,
@@ -40,11 +50,27 @@ from core.payments.stripe import (
 
 log = logging.getLogger("petpixel.payments")
 PAID = ("paid", "no_payment_required")
+MAX_ID = 255  # processed_payment_events.event_id; Stripe's ids are far shorter
+UNKNOWN_SESSION = "Stripe does not know this checkout session"
+
+
+class BadEvent(ValueError):
+    """Signed with our secret, but not a Stripe event (not a JSON object with an id and a type)."""
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """The parts of a verified webhook event the handlers use."""
+
+    id: str
+    type: str
+    session_id: str | None  # the Checkout Session of a checkout.session.* event, else None
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one fulfilment attempt did: fulfilled, already_paid, not_paid, review, unknown."""
+    """What one fulfilment attempt did: fulfilled, already_paid, not_paid, refunded (a payment
+    that could not pay its order, given back), review (kept for a person), ignored."""
 
     result: str
     order_id: str | None = None
@@ -77,12 +103,15 @@ class Fulfilment:
         self.refunds = Refunds(orders.db)
 
     # --- webhook --------------------------------------------------------------------------
-    def verify(self, payload: bytes, signature: str | None) -> stripe.Event:
-        """The event, if Stripe signed it recently; raises SignatureVerificationError/ValueError."""
-        return self.client.construct_event(
+    def verify(self, payload: bytes, signature: str | None) -> WebhookEvent:
+        """The event, if Stripe signed it recently. Raises SignatureVerificationError (or
+        ValueError for a body that is not UTF-8) when it did not, BadEvent for a signed body that
+        is not an event object."""
+        stripe.WebhookSignature.verify_header(
             payload, signature, self.settings.stripe_webhook_secret,
             tolerance=self.settings.stripe_webhook_tolerance_s,
         )  # fmt: skip
+        return parse_event(payload)
 
     def handle_event(self, event_id: str, event_type: str, session_id: str) -> str:
         """Act on one event; a redelivered event id changes nothing the second time."""
@@ -103,22 +132,33 @@ class Fulfilment:
 
     # --- fulfilment -----------------------------------------------------------------------
     def fulfill_checkout(self, session_id: str) -> Outcome:
-        """Mark the order of a paid session paid and queue its build, exactly once."""
-        session = self.client.v1.checkout.sessions.retrieve(session_id)
+        """Book the payment of a paid session on its order and queue the build, exactly once; a
+        payment that cannot pay its order is refunded (see the module docstring)."""
+        session = self._retrieve(session_id)
+        if session is None:
+            return Outcome("ignored", None, UNKNOWN_SESSION)
         order_id = order_id_of(session)
         if session.payment_status not in PAID:
             return Outcome("not_paid", order_id)
         order = self._order(order_id)
         if order is None:
             return self._review(None, session, "the session names no order of ours")
+        ref = payment_ref_of(session)
+        if order.status in PAID_STATUSES or order.payment_ref is not None:
+            if order.payment_ref == ref:
+                return Outcome("already_paid", order.id)
+            return self._refund_unmatched(order, session, "a second payment for a paid order")
         problem = mismatch(order, session) or self._make_payable(order)
         if problem:
-            return self._review(order, session, problem)
-        ref = payment_ref_of(session)
-        result = self.orders.mark_paid(order_id=order.id, payment_ref=ref,
-                                       amount=session.amount_total or 0,
-                                       currency=session.currency or order.currency,
-                                       provider=PROVIDER)  # fmt: skip
+            return self._refund_unmatched(order, session, problem)
+        try:
+            result = self.orders.mark_paid(order_id=order.id, payment_ref=ref,
+                                           amount=session.amount_total or 0,
+                                           currency=session.currency or order.currency,
+                                           provider=PROVIDER,
+                                           package=metadata_of(session).get("package"))  # fmt: skip
+        except PetPixelError as exc:  # repriced or moved on since we looked: not this payment's
+            return self._refund_unmatched(order, session, exc.message)
         if result.changed:
             channel = checkout_channel(session)
             self._record(
@@ -128,16 +168,22 @@ class Fulfilment:
             )
             self._notify(order, "payment_received", channel)
             return Outcome("fulfilled", order.id)
-        if result.payment_ref != ref:  # a second payment for a paid order: refund it by hand
-            return self._review(order, session, "a second payment for an order already paid")
+        if result.payment_ref != ref:  # another payment won the race for this order
+            return self._refund_unmatched(order, session, "a second payment for a paid order")
         return Outcome("already_paid", order.id)
 
     def release_unpaid(self, session_id: str) -> Outcome:
-        """An expired or failed checkout: the order can be paid again; the buyer is told."""
-        session = self.client.v1.checkout.sessions.retrieve(session_id)
+        """The order's checkout expired or its payment failed: the order can be paid again; the
+        buyer is told. An older checkout (replaced when the buyer picked another package) ending
+        changes nothing."""
+        session = self._retrieve(session_id)
+        if session is None:
+            return Outcome("ignored", None, UNKNOWN_SESSION)
         order = self._order(order_id_of(session))
         if order is None or session.payment_status in PAID:
             return Outcome("ignored", order.id if order else None)  # e.g. expired after paid
+        if not self._is_current_checkout(order, session):
+            return Outcome("ignored", order.id, "an older checkout of this order")
         with self.orders.db.session() as db:
             changed = compare_and_set(db, order.id, {OrderStatus.AWAITING_PAYMENT},
                                       OrderStatus.PREVIEW_READY,
@@ -193,6 +239,56 @@ class Fulfilment:
         return report
 
     # --- helpers --------------------------------------------------------------------------
+    def _retrieve(self, session_id: str) -> Any | None:
+        """The session as Stripe has it now; None when Stripe does not know it (a retry cannot
+        help: a forged id, or an event from another account or mode). Other errors raise."""
+        try:
+            return self.client.v1.checkout.sessions.retrieve(session_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status != 404:
+                raise
+            log.warning("stripe session %s unknown to Stripe: %s", session_id, exc)
+            return None
+
+    def _is_current_checkout(self, order: OrderView, session: Any) -> bool:
+        """True when `session` is the checkout the order waits on: the latest one it sent the
+        buyer to (when recorded), for the order's package and price."""
+        latest = self.orders.checkout_reference(order_id=order.id)
+        return latest in (None, session.id) and mismatch(order, session) is None
+
+    def _refund_unmatched(self, order: OrderView, session: Any, problem: str) -> Outcome:
+        """Give back, in full and once, a payment that cannot pay its order, and tell the buyer;
+        kept for a person instead when automatic refunds are off."""
+        ref = payment_ref_of(session)
+        if not (self.settings.stripe_auto_refund and ref.startswith("pi_")):
+            return self._review(order, session, problem)
+        key = f"unmatched:{session.id}"
+        log.warning("stripe session %s refunded: %s", session.id, problem)
+        if self._seen(MARKER, key):
+            return Outcome("refunded", order.id, problem)
+        refund_id = self._refund_intent(ref, order.id, session.id)
+        if self._claim(MARKER, key, order.id):
+            self._record(order, "payment.unmatched_refunded", {
+                "session_id": session.id, "payment_ref": ref, "refund_id": refund_id,
+                "problem": problem, "amount": session.amount_total, "currency": session.currency,
+            })  # fmt: skip
+            self._notify(order, "payment_refunded", checkout_channel(session))
+        return Outcome("refunded", order.id, problem)
+
+    def _refund_intent(self, payment_intent: str, order_id: str, session_id: str) -> str | None:
+        """Refund one PaymentIntent in full; None when Stripe says it was refunded before."""
+        try:
+            refund = self.client.v1.refunds.create(
+                params={"payment_intent": payment_intent,
+                        "metadata": {"order_id": order_id, "session_id": session_id}},
+                options={"idempotency_key": f"petpixel-refund-{payment_intent}"},
+            )  # fmt: skip
+        except stripe.InvalidRequestError as exc:
+            if exc.code != "charge_already_refunded":
+                raise
+            return None
+        return str(refund.id)
+
     def _order(self, order_id: str | None) -> OrderView | None:
         try:
             return self.orders.get_order(order_id=order_id) if order_id else None
@@ -256,3 +352,30 @@ class Fulfilment:
         except IntegrityError:
             return False
         return True
+
+
+def parse_event(payload: bytes) -> WebhookEvent:
+    """A verified body as a WebhookEvent; BadEvent unless it is a JSON object with string `id`
+    and `type` (a signed array, string or typeless object is answered 400, not a crash)."""
+    try:
+        body: Any = json.loads(payload)
+    except ValueError:
+        raise BadEvent("The body is not JSON.") from None
+    if not isinstance(body, dict):
+        raise BadEvent("The body is not a JSON object.")
+    event_id, event_type = body.get("id"), body.get("type")
+    if not (isinstance(event_id, str) and 0 < len(event_id) <= MAX_ID):
+        raise BadEvent("The event has no id.")
+    if not (isinstance(event_type, str) and event_type):
+        raise BadEvent("The event has no type.")
+    return WebhookEvent(event_id, event_type, _session_id(body))
+
+
+def _session_id(body: dict[str, Any]) -> str | None:
+    """The Checkout Session id of a checkout.session.* event (None for other objects)."""
+    data = body.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict) or obj.get("object") != "checkout.session":
+        return None
+    session_id = obj.get("id")
+    return session_id if isinstance(session_id, str) and 0 < len(session_id) <= MAX_ID else None

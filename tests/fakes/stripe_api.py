@@ -7,8 +7,10 @@
         headers = sign(body, secret)  # exactly as Stripe signs webhooks
 
 Serves POST/GET /v1/checkout/sessions[/{id}] (list: created[gte|lt], status, limit,
-starting_after; newest first, as Stripe does) and POST /v1/refunds. Requests are recorded with
-their Idempotency-Key; a repeated key replays the first response, as Stripe does.
+starting_after; newest first, as Stripe does), POST /v1/checkout/sessions/{id}/expire (open
+sessions only) and POST /v1/refunds (a PaymentIntent refunded once; again: 400
+`charge_already_refunded`). Requests are recorded with their Idempotency-Key; a repeated key
+replays the first response, as Stripe does.
 """
 
 from __future__ import annotations
@@ -110,6 +112,12 @@ class FakeStripe:
     def handle(self, method: str, path: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "POST" and path == "/v1/checkout/sessions":
             return self._create_session(params)
+        if (
+            method == "POST"
+            and path.startswith("/v1/checkout/sessions/")
+            and path.endswith("/expire")
+        ):
+            return self._expire_session(path.split("/")[-2])
         if method == "GET" and path == "/v1/checkout/sessions":
             return self._list_sessions(params)
         if method == "GET" and path.startswith("/v1/checkout/sessions/"):
@@ -145,6 +153,16 @@ class FakeStripe:
         }
         return 200, self.sessions[sid]
 
+    def _expire_session(self, sid: str) -> tuple[int, dict[str, Any]]:
+        found = self.sessions.get(sid)
+        if found is None:
+            return _error(404, "No such checkout.session", "resource_missing")
+        if found["status"] != "open":
+            message = 'Only Checkout Sessions with a status in ["open"] can be expired.'
+            return _error(400, message, None)
+        found.update(status="expired", url=None)
+        return 200, found
+
     def _price(self, item: dict[str, Any]) -> tuple[int, str]:
         qty = int(item.get("quantity", 1))
         if "price" in item:
@@ -177,6 +195,9 @@ class FakeStripe:
         paid = [s for s in self.sessions.values() if s["payment_intent"] == p.get("payment_intent")]
         if not paid:
             return _error(404, "No such payment_intent", "resource_missing")
+        if any(r["payment_intent"] == p["payment_intent"] for r in self.refunds):
+            message = f"Charge for {p['payment_intent']} has already been refunded."
+            return _error(400, message, "charge_already_refunded")
         refund = {
             "id": f"re_{secrets.token_hex(8)}",
             "object": "refund",
@@ -225,8 +246,9 @@ def _nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return out
 
 
-def _error(status: int, message: str, code: str) -> tuple[int, dict[str, Any]]:
-    return status, {"error": {"type": "invalid_request_error", "message": message, "code": code}}
+def _error(status: int, message: str, code: str | None) -> tuple[int, dict[str, Any]]:
+    error = {"type": "invalid_request_error", "message": message}
+    return status, {"error": {**error, "code": code} if code else error}
 
 
 def _handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:

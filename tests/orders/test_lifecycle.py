@@ -19,6 +19,7 @@ LEGAL = {
     (S.DRAFT, S.PREVIEW_READY), (S.DRAFT, S.FAILED),
     (S.PREVIEW_READY, S.DRAFT), (S.PREVIEW_READY, S.AWAITING_PAYMENT),
     (S.AWAITING_PAYMENT, S.PAID), (S.AWAITING_PAYMENT, S.PREVIEW_READY),
+    (S.AWAITING_PAYMENT, S.AWAITING_PAYMENT),  # a repricing: another package before paying
     (S.PAID, S.BUILDING), (S.PAID, S.FAILED),
     (S.BUILDING, S.READY), (S.BUILDING, S.FAILED),
     (S.FAILED, S.DRAFT),
@@ -44,3 +45,9 @@ def test_ready_is_final() -> None:
 
 def test_paid_is_reachable_only_from_checkout() -> None:
     assert sources(S.PAID) == {S.AWAITING_PAYMENT}
+
+
+def test_a_waiting_order_can_be_repriced() -> None:
+    """Another package before paying is a real move, awaiting_payment -> awaiting_payment, so the
+    compare-and-set that prices the order also matches an order already waiting."""
+    assert sources(S.AWAITING_PAYMENT) == {S.PREVIEW_READY, S.AWAITING_PAYMENT}

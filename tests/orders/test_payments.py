@@ -14,6 +14,7 @@ from core.orders.lifecycle import InvalidTransition, OrderStatus
 from core.orders.packages import game_packages, packages
 from core.orders.schemas import PaymentResult
 from core.orders.service import OrderService
+from core.orders.store import move
 from core.orders.tables import Event, Order
 from core.payments import FREE_LABEL
 from tests.orders.factories import add_order
@@ -106,6 +107,39 @@ def test_redelivered_provider_event_is_deduped(
     assert svc.mark_paid(**args).changed  # type: ignore[arg-type]
     assert not svc.mark_paid(**args).changed  # type: ignore[arg-type]
     assert len(jobs.sent) == 1
+
+
+def test_a_payment_for_another_package_does_not_book_the_order(
+    svc: OrderService, db: Database, jobs: RecordingJobs
+) -> None:
+    """The buyer switched to deluxe: a payment that bought classic is refused (to be refunded),
+    and the deluxe one books the order."""
+    order_id = add_order(db, package="deluxe", amount=999)
+    with pytest.raises(InvalidRequest) as refused:
+        svc.mark_paid(order_id=order_id, payment_ref="pi_old", amount=499, currency="usd",
+                      package="classic")  # fmt: skip
+    assert refused.value.code == "price_changed"
+    assert (_order(db, order_id).status, jobs.sent) == ("awaiting_payment", [])
+    paid = svc.mark_paid(order_id=order_id, payment_ref="pi_new", amount=999, currency="usd",
+                         package="deluxe")  # fmt: skip
+    assert paid.changed
+    assert (paid.payment_ref, paid.amount) == ("pi_new", 999)
+    assert jobs.sent == [("hd_build", order_id)]
+
+
+def test_repricing_a_waiting_order_changes_only_what_differs(db: Database) -> None:
+    """awaiting_payment -> awaiting_payment: a new price is a change; the same again is the
+    idempotent no-op (updated_at kept: it versions the checkout)."""
+    order_id = add_order(db, package="classic", amount=499)
+    price = {"package": "deluxe", "amount": 999, "currency": "usd"}
+    with db.session() as session:
+        assert move(session, order_id, OrderStatus.AWAITING_PAYMENT, **price)
+    stamp = _order(db, order_id).updated_at
+    with db.session() as session:
+        assert not move(session, order_id, OrderStatus.AWAITING_PAYMENT, **price)
+    order = _order(db, order_id)
+    assert (order.status, order.package, order.amount) == ("awaiting_payment", "deluxe", 999)
+    assert order.updated_at == stamp
 
 
 def test_unpaid_orders_cannot_be_marked_paid(svc: OrderService, db: Database) -> None:

@@ -27,9 +27,10 @@ def ready_to_pay(svc: OrderService, photo: bytes, *, seed: int = 0) -> OrderView
     return svc.get_order(order_id=order.id)
 
 
-def buy(http: httpx.Client, order_id: str, package: str = "classic") -> str:
-    """Choose a package through the API; returns the Checkout Session id behind checkout_url."""
-    reply = http.post("/api/games/create", json={"image_id": order_id, "package": package})
+def buy(http: httpx.Client, order: OrderView, package: str = "classic") -> str:
+    """Choose a package through the API (the order named by its private token, as the order page
+    does); returns the Checkout Session id behind checkout_url."""
+    reply = http.post("/api/games/create", json={"image_id": order.token, "package": package})
     assert reply.status_code == 202, reply.text
     url = reply.json()["checkout_url"]
     assert url, reply.json()

@@ -83,3 +83,53 @@ def test_telegram_stripe_links_name_the_telegram_channel(
     sent = fake_stripe.created(SESSIONS)[-1]
     assert sent.params["metadata"]["channel"] == "telegram"
     assert sent.params["client_reference_id"] == order_id
+
+
+def test_another_package_reprices_the_order_and_expires_the_older_session(
+    tmp_path: Path, fake_stripe: FakeStripe, db: Database, storage: LocalStorage
+) -> None:
+    """awaiting_payment -> awaiting_payment: the order takes the new package and price, and the
+    session it replaces is expired, so only the newest checkout can pay for it."""
+    svc = service(stripe_settings(tmp_path, fake_stripe), db, storage, "web")
+    order_id = add_order(db, status=OrderStatus.PREVIEW_READY, package=None)
+    expiries = len(fake_stripe.requests)
+
+    def expired_since() -> list[str]:
+        return [r.path.split("/")[-2] for r in fake_stripe.requests[expiries:]
+                if r.path.endswith("/expire")]  # fmt: skip
+
+    classic = svc.choose_package(order_id=order_id, package="classic").reference
+    assert svc.choose_package(order_id=order_id, package="classic").reference == classic
+    deluxe = svc.choose_package(order_id=order_id, package="deluxe")
+    order = svc.get_order(order_id=order_id)
+    assert (order.status, order.package, order.amount) == (OrderStatus.AWAITING_PAYMENT,
+                                                           "deluxe", 999)  # fmt: skip
+    assert (deluxe.amount, deluxe.reference) == (999, svc.checkout_reference(order_id=order_id))
+    assert deluxe.reference != classic
+    assert fake_stripe.sessions[str(classic)]["status"] == "expired"
+    assert fake_stripe.sessions[str(deluxe.reference)]["status"] == "open"
+    assert expired_since() == [classic]  # the double click above expired nothing
+
+    # A double click on deluxe finds the same session; back to classic makes a new one.
+    assert svc.choose_package(order_id=order_id, package="deluxe").reference == deluxe.reference
+    back = svc.choose_package(order_id=order_id, package="classic").reference
+    assert back not in (classic, deluxe.reference)
+    assert expired_since() == [classic, deluxe.reference]
+    assert svc.get_order(order_id=order_id).amount == 499
+    assert svc.checkout_reference(order_id=order_id) == back
+
+
+def test_a_failed_expiry_does_not_stop_the_change(
+    tmp_path: Path, fake_stripe: FakeStripe, db: Database, storage: LocalStorage
+) -> None:
+    """The older session was paid (or expired) already: Stripe refuses to expire it, and the
+    order still takes the new package (a payment of the old one is refunded by the fulfilment)."""
+    svc = service(stripe_settings(tmp_path, fake_stripe), db, storage, "web")
+    order_id = add_order(db, status=OrderStatus.PREVIEW_READY, package=None)
+    classic = svc.choose_package(order_id=order_id, package="classic").reference
+    assert classic is not None
+    fake_stripe.pay(classic)
+    deluxe = svc.choose_package(order_id=order_id, package="deluxe")
+    assert deluxe.reference != classic
+    assert fake_stripe.sessions[classic]["status"] == "complete"  # not expirable any more
+    assert svc.get_order(order_id=order_id).package == "deluxe"

@@ -3,11 +3,14 @@ fake Stripe API over HTTP, webhooks signed exactly as Stripe signs them."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,10 +21,17 @@ from core.orders.lifecycle import OrderStatus
 from core.orders.schemas import OrderView
 from tests.fakes.stripe_api import FakeStripe, sign
 from tests.orders.fixtures import wait_for
-from tests.payments.conftest import WEBHOOK_SECRET, RecordingNotifier, post_event
+from tests.payments.conftest import (
+    CHANNELS,
+    WEBHOOK_SECRET,
+    RecordingNotifier,
+    post_event,
+    stripe_settings,
+)
 from tests.payments.helpers import buy, checkout_from, events, ready_to_pay, status, wait_final
 from tests.payments.steps import DOOMED_SEED
 from tests.web.conftest import LiveServer
+from web.app import create_app
 from web.resources import Resources
 
 COMPLETED = "checkout.session.completed"
@@ -44,7 +54,7 @@ def delivered(
     """Buy over the API, pay on "Stripe", get the signed webhook: the build runs to the end."""
     svc = resources.service
     order = ready_to_pay(svc, cat_jpeg)
-    session_id = buy(http, order.id)
+    session_id = buy(http, order)
     assert status(svc, order.id) == OrderStatus.AWAITING_PAYMENT
     fake_stripe.pay(session_id)
     reply = post_event(http, fake_stripe.event(COMPLETED, session_id))
@@ -158,7 +168,7 @@ def test_unsigned_forged_or_stale_events_are_refused(
 ) -> None:  # fmt: skip
     svc = resources.service
     order = ready_to_pay(svc, cat_jpeg)
-    session_id = buy(http, order.id)
+    session_id = buy(http, order)
     fake_stripe.pay(session_id)
     body = fake_stripe.event(COMPLETED, session_id)
     reply = http.post("/webhooks/stripe", content=body, headers=headers(body))  # type: ignore[operator]
@@ -173,7 +183,7 @@ def test_replayed_and_duplicate_events_pay_once(
 ) -> None:  # fmt: skip
     svc = resources.service
     order = ready_to_pay(svc, cat_jpeg)
-    session_id = buy(http, order.id)
+    session_id = buy(http, order)
     fake_stripe.pay(session_id)
     body = fake_stripe.event(COMPLETED, session_id, event_id="evt_replayed_1")
     outcomes = [post_event(http, body).json()["outcome"] for _ in range(3)]  # same event again
@@ -189,7 +199,7 @@ def test_events_in_any_order_settle_on_the_truth(
 ) -> None:
     svc = resources.service
     order = ready_to_pay(svc, cat_jpeg)
-    session_id = buy(http, order.id)
+    session_id = buy(http, order)
     fake_stripe.pay(session_id, status="unpaid")  # a bank debit: completed, money not there yet
     early_completed = fake_stripe.event(COMPLETED, session_id)
     fake_stripe.settle(session_id, paid=True)
@@ -211,7 +221,7 @@ def test_completed_but_unpaid_waits_for_the_money(
 ) -> None:  # fmt: skip
     svc = resources.service
     order = ready_to_pay(svc, cat_jpeg)
-    session_id = buy(http, order.id)
+    session_id = buy(http, order)
     fake_stripe.pay(session_id, status="unpaid")  # a bank debit: the money comes days later
     completed = post_event(http, fake_stripe.event(COMPLETED, session_id))
     assert completed.json()["outcome"] == "not_paid"
@@ -241,24 +251,88 @@ def test_completed_but_unpaid_waits_for_the_money(
         pytest.param({"currency": "eur"}, id="currency"),
     ],
 )
-def test_wrong_amount_or_currency_is_held_for_review_not_fulfilled(
+def test_wrong_amount_or_currency_is_refunded_not_fulfilled(
     http: httpx.Client, resources: Resources, fake_stripe: FakeStripe,
     notices: RecordingNotifier, cat_jpeg: bytes, charged: dict[str, Any],
 ) -> None:  # fmt: skip
     svc = resources.service
     order = ready_to_pay(svc, cat_jpeg)
-    session_id = buy(http, order.id)
+    session_id = buy(http, order)
     fake_stripe.pay(session_id, **charged)
     reply = post_event(http, fake_stripe.event(COMPLETED, session_id))
-    assert reply.json()["outcome"] == "review"
+    assert reply.json()["outcome"] == "refunded"
     again = post_event(http, fake_stripe.event(COMPLETED, session_id))
-    assert again.json()["outcome"] == "review"
+    assert again.json()["outcome"] == "refunded"
     page = http.get("/checkout/success", params={"session_id": session_id})
     assert page.status_code == 303  # the buyer sees their order page, still unpaid
     assert status(svc, order.id) == OrderStatus.AWAITING_PAYMENT
     assert events(svc.db, order.id, "order.paid") == 0
-    assert events(svc.db, order.id, "payment.review") == 1
-    assert notices.kinds(order.id) == ["payment_review"]
+    intent = fake_stripe.sessions[session_id]["payment_intent"]
+    assert [r["payment_intent"] for r in fake_stripe.refunds].count(intent) == 1  # in full, once
+    assert events(svc.db, order.id, "payment.unmatched_refunded") == 1
+    assert notices.kinds(order.id) == ["payment_refunded"]
+
+
+def test_another_package_before_paying_reprices_the_order_and_expires_the_old_checkout(
+    http: httpx.Client, resources: Resources, fake_stripe: FakeStripe,
+    notices: RecordingNotifier, cat_jpeg: bytes,
+) -> None:  # fmt: skip
+    """Issue 12, "paid, no game": classic on Stripe, Back, deluxe, pay. The order is deluxe."""
+    svc = resources.service
+    order = ready_to_pay(svc, cat_jpeg)
+    classic = buy(http, order)
+    deluxe = buy(http, order, "deluxe")  # back from Stripe's page, another package
+    assert deluxe != classic
+    assert fake_stripe.sessions[classic]["status"] == "expired"  # it cannot be paid any more
+    repriced = svc.get_order(order_id=order.id)
+    assert (repriced.status, repriced.package, repriced.amount) == (
+        OrderStatus.AWAITING_PAYMENT, "deluxe", 999,
+    )  # fmt: skip
+    # Stripe reports the expiry we asked for: the order keeps waiting for the deluxe checkout.
+    ended = post_event(http, fake_stripe.event("checkout.session.expired", classic))
+    assert ended.json()["outcome"] == "ignored"
+    assert status(svc, order.id) == OrderStatus.AWAITING_PAYMENT
+
+    fake_stripe.pay(deluxe)
+    assert post_event(http, fake_stripe.event(COMPLETED, deluxe)).json()["outcome"] == "fulfilled"
+    paid = svc.get_order(order_id=order.id)
+    assert (paid.package, paid.amount) == ("deluxe", 999)
+    assert paid.payment_ref == fake_stripe.sessions[deluxe]["payment_intent"]
+    assert notices.kinds(order.id) == ["payment_received"]
+
+
+@pytest.mark.parametrize("paid_first", ["old", "new"])
+def test_the_old_checkout_paid_anyway_is_refunded_and_the_new_one_pays(
+    http: httpx.Client, resources: Resources, fake_stripe: FakeStripe,
+    notices: RecordingNotifier, cat_jpeg: bytes, paid_first: str,
+) -> None:  # fmt: skip
+    """The buyer also pays the classic checkout (in another tab, just before its expiry took
+    effect): that payment cannot pay the deluxe order, so it is refunded at once, whichever
+    webhook comes first; the deluxe payment gives the game."""
+    svc = resources.service
+    order = ready_to_pay(svc, cat_jpeg)
+    classic = buy(http, order)
+    deluxe = buy(http, order, "deluxe")
+    fake_stripe.pay(classic)
+    fake_stripe.pay(deluxe)
+    sessions = [classic, deluxe] if paid_first == "old" else [deluxe, classic]
+    outcomes = {s: post_event(http, fake_stripe.event(COMPLETED, s)).json()["outcome"]
+                for s in sessions}  # fmt: skip
+    assert outcomes == {classic: "refunded", deluxe: "fulfilled"}
+    paid = svc.get_order(order_id=order.id)
+    assert (paid.package, paid.amount) == ("deluxe", 999)
+    assert paid.payment_ref == fake_stripe.sessions[deluxe]["payment_intent"]
+
+    # Redelivered, and the buyer back on the success page: no second refund, no second notice.
+    assert post_event(http, fake_stripe.event(COMPLETED, classic)).json()["outcome"] == "refunded"
+    assert http.get("/checkout/success", params={"session_id": classic}).status_code == 303
+    intents = {fake_stripe.sessions[s]["payment_intent"]: s for s in (classic, deluxe)}
+    refunded = [(intents[r["payment_intent"]], r["amount"]) for r in fake_stripe.refunds
+                if r["payment_intent"] in intents]  # fmt: skip
+    assert refunded == [(classic, 499)]
+    assert events(svc.db, order.id, "payment.unmatched_refunded") == 1
+    assert events(svc.db, order.id, "order.paid") == 1
+    assert sorted(notices.kinds(order.id)) == ["payment_received", "payment_refunded"]
 
 
 def test_expired_checkout_lets_the_buyer_pay_again(
@@ -267,26 +341,44 @@ def test_expired_checkout_lets_the_buyer_pay_again(
 ) -> None:  # fmt: skip
     svc = resources.service
     order = ready_to_pay(svc, cat_jpeg)
-    first = buy(http, order.id)
+    first = buy(http, order)
     fake_stripe.expire(first)
     reply = post_event(http, fake_stripe.event("checkout.session.expired", first))
     assert reply.json()["outcome"] == "checkout_expired"
     assert status(svc, order.id) == OrderStatus.PREVIEW_READY
     assert notices.kinds(order.id) == ["checkout_expired"]
 
-    second = buy(http, order.id)  # a fresh session, not the expired one replayed
+    second = buy(http, order)  # a fresh session, not the expired one replayed
     assert second != first
     fake_stripe.pay(second)
     assert post_event(http, fake_stripe.event(COMPLETED, second)).json()["outcome"] == "fulfilled"
 
 
+@dataclass(frozen=True)
+class OwnServer:
+    http: httpx.Client
+    resources: Resources
+    notices: RecordingNotifier
+
+
+@pytest.fixture
+def own_server(db_url: str, tmp_path: Path, fake_stripe: FakeStripe) -> Iterator[OwnServer]:
+    """The real app on uvicorn over the test's database: SQLite, and PostgreSQL (marker
+    `postgres`), where concurrent transactions really overlap."""
+    app = create_app(stripe_settings(tmp_path, fake_stripe, database_url=db_url))
+    notices = RecordingNotifier()
+    with LiveServer(app) as live, httpx.Client(base_url=live.url, timeout=30) as http:
+        for channel in CHANNELS:
+            app.state.resources.runtime.notifiers.register(channel, notices)
+        yield OwnServer(http, app.state.resources, notices)
+
+
 def test_success_page_racing_the_webhook_fulfils_once(
-    http: httpx.Client, resources: Resources, fake_stripe: FakeStripe,
-    notices: RecordingNotifier, cat_jpeg: bytes,
-) -> None:  # fmt: skip
-    svc = resources.service
+    own_server: OwnServer, fake_stripe: FakeStripe, cat_jpeg: bytes
+) -> None:
+    http, svc, notices = own_server.http, own_server.resources.service, own_server.notices
     order = ready_to_pay(svc, cat_jpeg)
-    session_id = buy(http, order.id)
+    session_id = buy(http, order)
     fake_stripe.pay(session_id)
     bodies = [fake_stripe.event(COMPLETED, session_id) for _ in range(4)]  # distinct event ids
     start = threading.Barrier(8)
@@ -310,6 +402,7 @@ def test_success_page_racing_the_webhook_fulfils_once(
     assert set(outcomes) <= {"fulfilled", "already_paid"}
     assert events(svc.db, order.id, "order.paid") == 1  # exactly one payment, one build queued
     assert notices.kinds(order.id).count("payment_received") == 1
+    assert wait_final(svc, order.id) == OrderStatus.READY  # one build, run to the end
 
 
 def test_unknown_checkout_and_foreign_events_get_clear_answers(
@@ -331,6 +424,48 @@ def test_unknown_checkout_and_foreign_events_get_clear_answers(
     assert not_json.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"[]", id="empty-array"),
+        pytest.param(json.dumps([{"id": "evt_1", "type": COMPLETED}]).encode(), id="array"),
+        pytest.param(b'"checkout.session.completed"', id="string"),
+        pytest.param(b"42", id="number"),
+        pytest.param(b"null", id="null"),
+        pytest.param(b'{"id": "evt_no_type", "object": "event", "data": {}}', id="no-type"),
+        pytest.param(b'{"object": "event", "type": "checkout.session.completed"}', id="no-id"),
+        pytest.param(b'{"id": 7, "type": "checkout.session.completed"}', id="number-id"),
+        pytest.param(b'{"id": "evt_x", "type": ["checkout.session.completed"]}', id="list-type"),
+        pytest.param(b"\xff\xfe not utf-8", id="not-utf8"),
+    ],
+)
+def test_signed_bodies_that_are_not_events_are_refused_with_400(
+    http: httpx.Client, body: bytes
+) -> None:
+    """Signed with our secret, but no Stripe event: a clear 400, never a 500."""
+    reply = post_event(http, body)
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["error"]["code"] in {"bad_event", "bad_signature"}
+    if body != b"\xff\xfe not utf-8":  # not text: the signature cannot even be checked
+        assert reply.json()["error"]["code"] == "bad_event"
+
+
+@pytest.mark.parametrize("kind", [COMPLETED, "checkout.session.expired"])
+def test_an_event_for_a_session_stripe_does_not_know_is_acknowledged_once(
+    http: httpx.Client, fake_stripe: FakeStripe, kind: str
+) -> None:
+    """Retrying cannot help (a forged id, another account or mode): 2xx "ignored", not 503
+    forever; the redelivery is a duplicate."""
+    ghost = {"id": "cs_test_ghost", "object": "checkout.session"}
+    body = json.dumps({"id": f"evt_ghost_{kind}", "object": "event", "type": kind,
+                       "data": {"object": ghost}}).encode()  # fmt: skip
+    first = post_event(http, body)
+    assert first.status_code == 200, first.text
+    assert first.json() == {"received": True, "outcome": "ignored"}
+    assert post_event(http, body).json() == {"received": True, "outcome": "duplicate"}
+    assert "cs_test_ghost" not in fake_stripe.sessions
+
+
 def test_order_page_shows_stripe_prices(http: httpx.Client) -> None:
     page = http.get("/")
     assert page.status_code == 200
@@ -342,7 +477,7 @@ def test_stripe_outage_is_retried_by_redelivery(
 ) -> None:
     svc = resources.service
     order = ready_to_pay(svc, cat_jpeg)
-    session_id = buy(http, order.id)
+    session_id = buy(http, order)
     fake_stripe.pay(session_id)
     body = fake_stripe.event(COMPLETED, session_id, event_id="evt_during_outage")
     fake_stripe.outage = True

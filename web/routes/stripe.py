@@ -2,29 +2,31 @@
 
 Both fulfil through the one idempotent `Fulfilment.fulfill_checkout` (the runtime's), so a webhook
 and a success-page visit racing each other mark the order paid once. The webhook answers 400 to
-anything Stripe did not sign recently, and 2xx once an event is handled (the build itself is
-queued, never run here), so Stripe retries only what really failed.
+anything Stripe did not sign recently and to a signed body that is not an event object, 2xx once
+an event is handled or when retrying cannot help (another event type, a session Stripe does not
+know: "ignored"), and 503 only while Stripe cannot be reached, so Stripe retries only what really
+failed. The build itself is queued, never run here.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-from typing import Any
 
 import stripe
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
-from core.payments.stripe_fulfilment import Fulfilment
+from core.payments.stripe_fulfilment import UNKNOWN_SESSION, BadEvent, Fulfilment
 from web.deps import get_resources
 from web.errors import json_error_response
 
 router = APIRouter(include_in_schema=False)
 NOT_SET_UP = "Card payments are not set up on this server."
 BAD_SIGNATURE = "This webhook is not signed by Stripe, or its signature is too old."
+BAD_EVENT = "This webhook is signed, but it is not a Stripe event (a JSON object with id and type)."
+NO_CHECKOUT = "We could not find that checkout. Check your link."
 STRIPE_DOWN = "Stripe could not be reached; deliver this event again later."
 CHECK_LATER = (
     "We could not confirm your payment with Stripe just now. Your order is safe: "
@@ -47,13 +49,16 @@ async def stripe_webhook(request: Request) -> JSONResponse:
     payload = await request.body()  # the raw bytes: the signature covers them exactly
     try:
         event = fulfilment.verify(payload, request.headers.get("stripe-signature"))
+    except BadEvent:
+        return json_error_response(400, "bad_event", BAD_EVENT)
     except (ValueError, stripe.SignatureVerificationError):
         return json_error_response(400, "bad_signature", BAD_SIGNATURE)
-    session_id = _session_id(payload)
-    if session_id is None:
+    if event.session_id is None:
         return JSONResponse({"received": True, "outcome": "ignored"})
     try:
-        outcome = await asyncio.to_thread(fulfilment.handle_event, event.id, event.type, session_id)
+        outcome = await asyncio.to_thread(
+            fulfilment.handle_event, event.id, event.type, event.session_id
+        )
     except stripe.StripeError as exc:  # Stripe unreachable: not recorded, so its retry counts
         log.warning("stripe event %s not handled yet: %s", event.id, exc)
         return json_error_response(503, "stripe_unavailable", STRIPE_DOWN)
@@ -68,21 +73,12 @@ def checkout_success(session_id: str, request: Request) -> RedirectResponse:
     try:
         outcome = fulfilment.fulfill_checkout(session_id[:255])
     except stripe.InvalidRequestError:
-        raise HTTPException(404, "We could not find that checkout. Check your link.") from None
+        raise HTTPException(404, NO_CHECKOUT) from None
     except stripe.StripeError:  # the webhook (or reconciliation) will still fulfil the order
         raise HTTPException(503, CHECK_LATER) from None
+    if outcome.detail == UNKNOWN_SESSION:
+        raise HTTPException(404, NO_CHECKOUT)
     if outcome.order_id is None:
         raise HTTPException(404, "That checkout does not belong to an order here.")
     order = fulfilment.orders.get_order(order_id=outcome.order_id)
     return RedirectResponse(f"/o/{order.token}", status_code=303)
-
-
-def _session_id(payload: bytes) -> str | None:
-    """The Checkout Session id of a checkout.session.* event (None for other objects)."""
-    body: Any = json.loads(payload)  # verify() has parsed it already: it is JSON
-    data = body.get("data") if isinstance(body, dict) else None
-    obj = data.get("object") if isinstance(data, dict) else None
-    if not isinstance(obj, dict) or obj.get("object") != "checkout.session":
-        return None
-    session_id = obj.get("id")
-    return session_id if isinstance(session_id, str) and session_id else None
