@@ -1,5 +1,6 @@
 """`petpixel worker` (a real Celery worker over Redis) follows up the builds it runs: a paid build
-that gives up is refunded through the Stripe API once, without waiting for reconciliation."""
+that gives up is refunded through the Stripe API once, without waiting for reconciliation. Both
+tests run on SQLite and on PostgreSQL (the `db_url` backends; marker `postgres`)."""
 
 from __future__ import annotations
 
@@ -19,13 +20,9 @@ from tests.payments.steps import DOOMED_SEED
 
 @pytest.mark.slow
 def test_redis_worker_refunds_a_paid_build_that_gave_up(
-    tmp_path: Path, fake_stripe: FakeStripe, redis_url: str, cat_jpeg: bytes
+    tmp_path: Path, fake_stripe: FakeStripe, redis_url: str, cat_jpeg: bytes, db_url: str
 ) -> None:
-    settings = stripe_settings(tmp_path, fake_stripe, redis_url=redis_url,
-                               database_url=f"sqlite:///{tmp_path / 'shared.db'}")  # fmt: skip
-    from core.db import migrate
-
-    migrate(settings.resolved_database_url)
+    settings = stripe_settings(tmp_path, fake_stripe, redis_url=redis_url, database_url=db_url)
     with open_runtime(settings, role="cli") as rt:
         assert not rt.embedded
         worker = worker_app(settings)  # as `petpixel worker` builds it: follow-ups included
@@ -49,13 +46,13 @@ def test_redis_worker_refunds_a_paid_build_that_gave_up(
 
 
 def test_an_embedded_process_follows_up_builds_from_the_start(
-    tmp_path: Path, fake_stripe: FakeStripe, cat_jpeg: bytes
+    tmp_path: Path, fake_stripe: FakeStripe, cat_jpeg: bytes, db_url: str
 ) -> None:
     """Embedded, builds run in the web process: their follow-up is hooked when the runtime opens,
     not on the first Stripe request. A payment confirmed before any request reached the web app
     (here: straight through the runtime's fulfilment, as reconciliation does) whose build gives up
     is refunded once, by the process that ran the build."""
-    settings = stripe_settings(tmp_path, fake_stripe)
+    settings = stripe_settings(tmp_path, fake_stripe, database_url=db_url)
     with open_runtime(settings, role="web") as rt:
         assert rt.embedded
         assert rt.fulfilment is not None
