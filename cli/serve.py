@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -37,14 +37,21 @@ def serve(
             mode = " (webhook)" if settings.telegram_webhook_url else " (polling)"
         print(f"The {name.title()} bot runs in this process too{mode}.")
     web = create_app(settings, companions=companions)
-    uvicorn.run(
-        web,
-        host=host,
-        port=port,
-        log_level="info",
-        proxy_headers=settings.trust_proxy_headers,
-        server_header=False,
-    )
+    uvicorn.run(web, host=host, port=port, log_level="info", **server_options(settings))
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's connection limits (web/protocol.py says what still needs a proxy in front)."""
+    from web.protocol import header_deadline_protocol
+
+    return {
+        "proxy_headers": settings.trust_proxy_headers,
+        "server_header": False,
+        "http": header_deadline_protocol(settings.header_timeout_s),  # slow headers: closed
+        "timeout_keep_alive": settings.keep_alive_timeout_s,  # idle kept-alive connections
+        "limit_concurrency": settings.max_connections,  # past it: 503 at once
+        "h11_max_incomplete_event_size": 16 * 1024,  # request line + headers, h11 protocol
+    }
 
 
 def with_public_url(settings: Settings, host: str, port: int) -> Settings:

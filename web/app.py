@@ -10,15 +10,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from core.config import Settings
+from core.orders.budget import Busy
 from runtime import Runtime
 from web.bodylimit import BodyLimitMiddleware
 from web.errors import install_error_handlers
 from web.metrics import Metrics, MetricsMiddleware
-from web.ratelimit import Buckets, RateLimitMiddleware, new_buckets
+from web.ratelimit import Buckets, RateLimitMiddleware, new_buckets, on_busy
 from web.resources import open_resources
 from web.routes import ROUTERS
 from web.routes import stripe as stripe_routes
 from web.routes import telegram as telegram_routes
+from web.routes.play import LiveCodes
 from web.security import SecurityHeadersMiddleware, page_csp
 from web.templating import STATIC_DIR
 
@@ -68,7 +70,10 @@ def create_app(settings: Settings, *, companions: Mapping[str, Companion] | None
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.live_codes = LiveCodes()  # which games' files may be served (web/routes/play.py)
+    app.state.probes = {}  # /health and /metrics answers, reused for a second (routes/health.py)
     install_error_handlers(app)
+    app.add_exception_handler(Busy, on_busy)  # 503 + Retry-After: the work budget is spent
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(stripe_routes.router)

@@ -27,18 +27,25 @@ class BodyLimitMiddleware:
         self.app = app
         self.upload_limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
         self.json_limit = settings.max_json_bytes
+        # What a person is told: the photo limit they chose a file against, or the JSON limit.
+        self.upload_refusal = _too_large(f"That photo is too big. Please send one under "
+                                         f"{size_label(settings.max_upload_bytes)}.")  # fmt: skip
+        self.json_refusal = _too_large(f"That request is too big. Please send less than "
+                                       f"{size_label(settings.max_json_bytes)}.")  # fmt: skip
 
-    def limit_for(self, scope: Scope) -> int:
-        return self.upload_limit if scope["path"].startswith(UPLOAD_PREFIX) else self.json_limit
+    def limit_for(self, scope: Scope) -> tuple[int, ASGIApp]:
+        if scope["path"].startswith(UPLOAD_PREFIX):
+            return self.upload_limit, self.upload_refusal
+        return self.json_limit, self.json_refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope)
+        limit, refusal = self.limit_for(scope)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _too_large(limit)(scope, receive, send)
+            await refusal(scope, receive, send)
             return
         seen = 0
         started = False
@@ -61,7 +68,7 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await _too_large(limit)(scope, receive, send)
+            await refusal(scope, receive, send)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -74,8 +81,13 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-def _too_large(limit: int) -> ASGIApp:
-    mb = max(1, limit // (1024 * 1024))
-    return json_error_response(
-        413, "too_large", f"That file is too big. Please send one under {mb} MB."
-    )
+def size_label(size: int) -> str:
+    """A byte count as people say it: "64 KB", "10 MB", "1.5 MB" (1024-based, as the limits are)."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+def _too_large(message: str) -> ASGIApp:
+    return json_error_response(413, "too_large", message)

@@ -16,6 +16,9 @@ from tests.conftest import free_port
 from web.app import create_app
 
 POLL_S = 0.1
+# Test clients talk from loopback, as a browser on the machine running `petpixel serve` would
+# (/metrics answers loopback peers when no token is set).
+LOCAL = ("127.0.0.1", 50000)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,8 @@ def client(web_settings: Settings) -> Iterator[TestClient]:
 
     Shared by a module's tests because opening and closing the runtime takes seconds.
     """
-    with TestClient(create_app(web_settings), raise_server_exceptions=False) as test_client:
+    app = create_app(web_settings)
+    with TestClient(app, raise_server_exceptions=False, client=LOCAL) as test_client:
         yield test_client
 
 
@@ -46,7 +50,7 @@ def web_client(settings: Settings, **overrides: object) -> TestClient:
     Middleware answers (413, 429, CORS, headers) come before any route touches a resource.
     """
     changed = settings.model_copy(update=overrides)
-    return TestClient(create_app(changed), raise_server_exceptions=False)
+    return TestClient(create_app(changed), raise_server_exceptions=False, client=LOCAL)
 
 
 def wait_for(
@@ -66,7 +70,9 @@ def wait_for(
 class LiveServer:
     """uvicorn serving an app on 127.0.0.1 in a thread, for the browser and the benchmark."""
 
-    def __init__(self, app: FastAPI, port: int | None = None, *, lifespan: bool = True) -> None:
+    def __init__(
+        self, app: FastAPI, port: int | None = None, *, lifespan: bool = True, **options: Any
+    ) -> None:
         import uvicorn
 
         self.port = port or free_port()
@@ -77,6 +83,7 @@ class LiveServer:
             port=self.port,
             log_level="warning",
             lifespan="on" if lifespan else "off",
+            **options,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

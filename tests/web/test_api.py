@@ -13,7 +13,7 @@ from PIL import Image
 
 from core.config import Settings
 from tests.conftest import encode
-from tests.web.conftest import wait_for, web_client
+from tests.web.conftest import LOCAL, wait_for, web_client
 from web.app import create_app
 
 HOSTILE_NAME = '<img src=x onerror="alert(1)">&'
@@ -285,7 +285,7 @@ def test_main_flow_on_postgres(settings: Settings, pg_url: str, cat_jpeg: bytes)
 
     migrate(pg_url)  # production runs `petpixel db upgrade` before the web starts
     on_pg = settings.model_copy(update={"database_url": pg_url})
-    with TestClient(create_app(on_pg), raise_server_exceptions=False) as client:
+    with TestClient(create_app(on_pg), raise_server_exceptions=False, client=LOCAL) as client:
         flow = run_flow(client, cat_jpeg, pet_name="Rex")
         page = client.get(f"/g/{flow.game['code']}")
         assert page.status_code == 200
