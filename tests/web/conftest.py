@@ -23,13 +23,15 @@ LOCAL = ("127.0.0.1", 50000)
 
 @pytest.fixture(scope="module")
 def web_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """One data dir per test module; limits raised because every test shares one client IP."""
+    """One data dir per test module; limits raised because every test shares one client IP (and
+    the upload budget of everyone together is this module's alone)."""
     root = tmp_path_factory.mktemp("web")
     return Settings(
         data_dir=root / "data",
         models_dir=root / "models",
         rate_limit_burst=10_000,
         upload_rate_limit_burst=1_000,
+        global_upload_burst=1_000,
     )
 
 
