@@ -15,6 +15,7 @@ export class Input {
     this.held = { left: false, right: false, jump: false, special: false };
     this.latched = { left: false, right: false, jump: false, special: false };
     this.touchHeld = { left: false, right: false, jump: false, special: false };
+    this.pulses = { left: 0, right: 0, jump: 0, special: 0 }; // frames a click-activated button stays held
     this.listeners = { pause: [], any: [] };
     this.padPrev = { jump: false, special: false, pause: false };
   }
@@ -45,8 +46,14 @@ export class Input {
     if (down) this.latched[action] = true;
   }
 
+  // Hold an action for a number of sim frames (a touch button activated by click or keyboard).
+  pulse(action, frames) {
+    this.pulses[action] = Math.max(this.pulses[action], frames);
+    this.latched[action] = true;
+  }
+
   releaseAll() {
-    for (const a of ACTIONS) { this.held[a] = false; this.touchHeld[a] = false; }
+    for (const a of ACTIONS) { this.held[a] = false; this.touchHeld[a] = false; this.pulses[a] = 0; }
   }
 
   // Forget presses made on a menu screen so they do not leak into the first frame of play.
@@ -59,8 +66,9 @@ export class Input {
     this.pollPad();
     const out = {};
     for (const a of ACTIONS) {
-      out[a] = this.held[a] || this.latched[a] || this.touchHeld[a] || Boolean(this.padHeld?.[a]);
+      out[a] = this.held[a] || this.latched[a] || this.touchHeld[a] || this.pulses[a] > 0 || Boolean(this.padHeld?.[a]);
       this.latched[a] = false;
+      if (this.pulses[a] > 0) this.pulses[a] -= 1;
     }
     return out;
   }
@@ -89,21 +97,58 @@ export class Input {
   }
 }
 
-// Touch buttons hold their action while a finger is on them; sliding off releases it.
-export function attachTouch(input, root) {
-  for (const button of root.querySelectorAll('[data-action]')) {
-    const action = button.dataset.action;
-    const press = (down) => (e) => {
-      e.preventDefault();
-      input.touchHeld[action] = down;
-      if (down) { input.latched[action] = true; input.emit('any', action); }
-      button.classList.toggle('down', down);
-    };
-    button.addEventListener('pointerdown', press(true));
-    for (const end of ['pointerup', 'pointercancel', 'pointerleave']) {
-      button.addEventListener(end, press(false));
+// Touch buttons follow the thumb: each pointer holds whichever button is under it now, so sliding
+// from Left to Right releases Left and presses Right. A click with no pointer press behind it
+// (keyboard Enter/Space, assistive tech, element.click()) holds its action for a short pulse.
+const PULSE_FRAMES = 10;
+const BUZZ_MS = 12;
+
+export function attachTouch(input, root, doc = document, nav = navigator) {
+  const buttons = [...root.querySelectorAll('[data-action]')];
+  const fingers = new Map(); // pointerId -> action under it (or null)
+  let pointerAt = -1e9;
+  const buttonAt = (x, y) => doc.elementFromPoint(x, y)?.closest?.('[data-action]') ?? null;
+  const refresh = () => {
+    const held = new Set(fingers.values());
+    for (const b of buttons) {
+      const a = b.dataset.action, down = held.has(a);
+      if (down && !input.touchHeld[a]) { input.latched[a] = true; input.emit('any', a); buzz(nav); }
+      input.touchHeld[a] = down;
+      b.classList.toggle('down', down);
     }
+  };
+  const track = (e) => {
+    if (!fingers.has(e.pointerId)) return;
+    e.preventDefault();
+    const b = buttonAt(e.clientX, e.clientY);
+    fingers.set(e.pointerId, b && root.contains(b) ? b.dataset.action : null);
+    refresh();
+  };
+  root.addEventListener('pointerdown', (e) => {
+    const b = e.target.closest?.('[data-action]');
+    if (!b) return;
+    e.preventDefault();
+    pointerAt = e.timeStamp;
+    // Captured moves keep arriving (and bubbling here) wherever the thumb goes; we hit-test them.
+    try { b.setPointerCapture?.(e.pointerId); } catch { /* synthetic pointers cannot be captured */ }
+    fingers.set(e.pointerId, b.dataset.action);
+    refresh();
+  });
+  root.addEventListener('pointermove', track);
+  for (const end of ['pointerup', 'pointercancel', 'lostpointercapture']) {
+    root.addEventListener(end, (e) => { if (fingers.delete(e.pointerId)) refresh(); });
   }
+  for (const b of buttons) {
+    b.addEventListener('click', (e) => {
+      if (e.detail > 0 && e.timeStamp - pointerAt < 1000) return; // the press already counted
+      input.pulse(b.dataset.action, PULSE_FRAMES);
+      input.emit('any', b.dataset.action);
+    });
+  }
+}
+
+function buzz(nav) {
+  try { if (typeof nav?.vibrate === 'function') nav.vibrate(BUZZ_MS); } catch { /* not allowed here */ }
 }
 
 export function isTouchDevice() {

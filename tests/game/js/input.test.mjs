@@ -42,3 +42,14 @@ test('presses made on a menu are forgotten when play starts', () => {
   input.clearLatches();
   assert.equal(input.read().jump, false);
 });
+
+test('a pulse (a touch button activated by click or keyboard) holds its action for that many frames', () => {
+  const input = new Input();
+  input.pulse('right', 3);
+  const got = [0, 1, 2, 3].map(() => input.read().right);
+  assert.deepEqual(got, [true, true, true, false]);
+  input.pulse('jump', 5);
+  input.releaseAll();
+  assert.equal(input.read().jump, true, 'the latched press still counts once');
+  assert.equal(input.read().jump, false, 'releasing everything ends the pulse');
+});
