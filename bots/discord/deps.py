@@ -7,6 +7,7 @@ the running watcher tasks and the per-hour upload counts.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -34,6 +35,7 @@ class BotDeps:
     # By order id, owner the Discord user; `watchers.active_count` is what counts against
     # `max_active` (a watcher waiting for a payment does not).
     watchers: Watchers[int] = field(default_factory=Watchers)
+    clock: Callable[[], float] = time.monotonic  # paces progress edits (a test may hold it still)
 
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking core call off the event loop."""

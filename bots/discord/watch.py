@@ -104,7 +104,9 @@ class ProgressMessage:
 
     def __init__(self, bot: PetPixelBot, surface: Surface, *, text: str | None) -> None:
         self.bot, self.surface = bot, surface
-        self.throttle = EditThrottle(text=text, min_interval=bot.settings.discord_edit_interval_s)
+        self.throttle = EditThrottle(
+            text=text, min_interval=bot.settings.discord_edit_interval_s, clock=bot.deps.clock
+        )
 
     async def update(self, text: str, *, final: bool = False) -> bool:
         """Show `text`; `final` edits even inside the interval. True when an edit was sent."""

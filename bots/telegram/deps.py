@@ -6,6 +6,7 @@ Built once in app.py and kept in `application.bot_data["deps"]` (bot_data is not
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -51,6 +52,7 @@ class BotDeps:
     watchers: Watchers[int] = field(default_factory=Watchers)  # by order id, owner tg user
     seen_charges: set[str] = field(default_factory=set)
     style_sheet_file_id: str | None = None  # the examples image, once Telegram has it
+    clock: Callable[[], float] = time.monotonic  # paces progress edits (a test may hold it still)
 
     async def call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """Run a blocking service call off the event loop."""

@@ -55,9 +55,10 @@ def start_watch(
     _deps(app).watchers.add(order_id, tg_user, task)  # cancels a watcher it replaces
 
 
-async def stop_watchers(app: App) -> None:
-    """Cancel every watcher (before the Application stops); they resume on the next start."""
-    tasks = _deps(app).watchers.tasks()
+async def stop_watchers(app: App, owner: int | None = None) -> None:
+    """Cancel the watchers (all before the Application stops: they resume on the next start; or
+    one user's, whose orders are about to go)."""
+    tasks = _deps(app).watchers.tasks(owner)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -95,6 +96,7 @@ async def _watch(app: App, tg_user: int, watch: dict[str, Any], text: str | None
         watch["message_id"],
         text=text,
         min_interval=d.settings.telegram_edit_interval_s,
+        clock=d.clock,
     )
     order = await d.call(d.orders.get_order, order_id=order_id)
     name = texts.esc(order.choices.pet_name)

@@ -152,7 +152,7 @@ class FakeTelegram:
         for (chat, _mid), message in reversed(list(self.messages.items())):
             rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
             if chat == chat_id and any(b.get("callback_data") == data for r in rows for b in r):
-                return message
+                return dict(message)
         raise AssertionError(f"no button {data!r} in chat {chat_id}: {self.texts(chat_id)}")
 
     def messages_of(self, chat_id: int, kind: str) -> list[dict[str, Any]]:

@@ -133,7 +133,8 @@ class Orders(commands.Cog):
     async def pick_theme(self, interaction: Interaction, flow: Flow, parts: list[str]) -> None:
         """World chosen: draw the preview, or ask for the name first (a modal)."""
         theme = parts[1] if len(parts) > 1 else ""
-        if flow.step != THEME or theme not in theme_names():
+        # NAME: the name form was closed unanswered (Discord says nothing then): open it again.
+        if flow.step not in (THEME, NAME) or theme not in theme_names():
             await stale(interaction)
             return
         flow.theme = theme

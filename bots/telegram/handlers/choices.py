@@ -60,18 +60,27 @@ async def name_text(update: Update, context: Context) -> None:
         return
     from core.levels import THEMES
 
-    set_state(context, THEME, pet_name=name)
-    await message.reply_text(
+    set_state(context, THEME, pet_name=name, theme_prompt=None)
+    asked = await message.reply_text(
         texts.ASK_THEME.format(name=texts.esc(name)),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboards.themes(list(THEMES)),
     )
+    assert context.user_data is not None
+    context.user_data["theme_prompt"] = asked.message_id  # only its buttons pick the theme
 
 
 async def pick_theme(update: Update, context: Context) -> None:
     """Theme chosen: start the free preview."""
+    from core.levels import THEMES
+
     query, theme = pressed(update)
-    if state(context) != THEME:
+    prompt = (context.user_data or {}).get("theme_prompt")
+    # An earlier order's theme buttons stay on screen until used: they must not pick this one's.
+    elsewhere = (
+        prompt is not None and query.message is not None and query.message.message_id != prompt
+    )
+    if state(context) != THEME or theme not in THEMES or elsewhere:
         await stale(query)
         return
     set_state(context, PREVIEWING, theme=theme)

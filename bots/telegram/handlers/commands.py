@@ -7,7 +7,7 @@ from telegram.constants import ParseMode
 
 from bots.telegram import keyboards, texts
 from bots.telegram.deps import IDLE, Context, deps, set_state, user_id
-from bots.telegram.watch import start_watch
+from bots.telegram.watch import start_watch, stop_watchers
 from core.orders.lifecycle import OrderStatus
 
 RESUMABLE = {OrderStatus.DRAFT: "preview", OrderStatus.PAID: "build", OrderStatus.BUILDING: "build"}
@@ -115,6 +115,9 @@ async def delete_answer(update: Update, context: Context) -> None:
         await query.edit_message_text(texts.DELETE_KEPT)
         return
     uid = await user_id(update, context)
+    assert update.effective_user is not None
+    # A watcher of an order about to go would find it gone and apologise for an error.
+    await stop_watchers(context.application, owner=update.effective_user.id)
     report = await deps(context).call(deps(context).orders.delete_user_data, user_id=uid)
     context.user_data.clear()  # type: ignore[union-attr]
     await query.edit_message_text(

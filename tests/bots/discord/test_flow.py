@@ -6,7 +6,10 @@ import itertools
 import re
 from typing import Any
 
+from bots.discord.texts import BUILD_DONE
 from core.config import Settings
+from tests.bots.clock import ManualClock
+from tests.bots.conftest import Stack, held_at
 from tests.bots.discord.fake_discord import EPHEMERAL, FakeDiscord
 from tests.bots.discord.harness import Member, running_bot
 from tests.bots.telegram.harness import serving_web, web_client
@@ -55,8 +58,9 @@ def test_happy_path_to_a_playable_game(play: Any, runtime: Any, cat_jpeg: bytes)
     play(scenario)
 
 
-def test_progress_edits_one_message_throttled(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
-    """Each job edits one ephemeral follow-up in place, never twice within the interval."""
+def test_progress_edits_one_ephemeral_message(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
+    """Each job edits one ephemeral follow-up in place (the pace of the edits is
+    test_progress_edits_follow_the_bots_clock's)."""
 
     async def scenario(fake: FakeDiscord, settings: Settings) -> None:
         async with running_bot(settings, runtime, fake):
@@ -68,11 +72,52 @@ def test_progress_edits_one_message_throttled(play: Any, runtime: Any, cat_jpeg:
         assert first.via == "webhook"
         assert fake.messages[first.message_id]["flags"] & EPHEMERAL
         assert edits[-1].content.startswith("🎨 Preview ready")
-        for before, after in itertools.pairwise(edits[:-1]):  # the final edit may come at once
-            assert after.at - before.at >= settings.discord_edit_interval_s * 0.99
+        texts = [s.content for s in drawing]
+        assert all(a != b for a, b in itertools.pairwise(texts))  # never a no-op edit
         assert all(len(c) <= 100 for c in _custom_ids(fake))
 
-    play(scenario, discord_edit_interval_s=0.3)
+    play(scenario)
+
+
+def test_progress_edits_follow_the_bots_clock(play: Any, gated: Stack, cat_jpeg: bytes) -> None:
+    """The build's progress message is edited at most once per discord_edit_interval_s on the
+    bot's clock, and its final edit goes at once. The clock is the test's: it stands still until
+    the test moves it, and the build is held at its steps, so nothing depends on wall time."""
+    rt, gates, clock = gated.rt, gated.gates, ManualClock()
+
+    async def scenario(fake: FakeDiscord, settings: Settings) -> None:
+        def building() -> list[str]:
+            return [s.content for s in fake.to(303) if s.content.startswith("🛠")]
+
+        async with running_bot(settings, rt, fake) as bot:
+            bot.deps.clock = clock
+            cy = Member(fake, 303, "Cy")
+            oid = await cy.to_preview(cat_jpeg, name="Rex", style="8bit", theme="beach")
+            cy.click(f"pp:pv:{oid}:ok")
+            await cy.sees("Pick your game")
+            gates.levels.clear()
+            gates.bundle.clear()
+            cy.click(f"pp:pkg:{oid}:classic")
+            await cy.sees("Free during early access")
+            await held_at(rt, oid, "Designing levels")
+            gates.levels.set()
+            await held_at(rt, oid, "Packing your game")
+            # The watcher saw the new step and asked the throttle since (or, wrongly, edited).
+            await clock.read(4, unless=lambda: any("Packing" in t for t in building()))
+            posted, *edits = building()
+            assert len(edits) == 1  # only the first edit while the clock stands still
+            assert "Packing" not in edits[0]
+            clock.advance(settings.discord_edit_interval_s)
+            await cy.sees("55% Packing your game")
+            gates.bundle.set()  # no time passes: only a final edit may follow at once
+            await cy.sees("game is ready")
+        assert building() == [posted, edits[0], building()[2], BUILD_DONE]
+        assert building()[2].endswith("55% Packing your game")
+        preview = [s for s in fake.to(303) if s.content.startswith("🎨")]
+        assert len(preview) <= 3  # posted, at most one edit at the start, the final one
+        assert preview[-1].content.startswith("🎨 Preview ready")
+
+    play(scenario, discord_edit_interval_s=1.0)
 
 
 def _custom_ids(fake: FakeDiscord) -> list[str]:

@@ -5,9 +5,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bots.discord.flow import BUILDING, DONE, FlowStore
+from bots.discord.texts import BUILD_DONE
+from core.botstate import BotStateStore
 from core.config import Settings
+from core.orders.lifecycle import OrderStatus
+from tests.bots.conftest import Stack, reached
 from tests.bots.discord.fake_discord import APP_ID, FakeDiscord
 from tests.bots.discord.harness import Member, running_bot
+from tests.bots.telegram.harness import serving_web, web_client
 
 
 async def _to_theme(who: Member, photo: bytes, style: str = "16bit", *, name: str) -> str:
@@ -41,6 +47,50 @@ def test_buttons_work_after_a_restart(play: Any, runtime: Any, cat_jpeg: bytes) 
             await ann.sees("Pick your game")
             assert bot.deps.flows.get(oid).step == "package"  # type: ignore[union-attr]
         assert "Oops" not in " ".join(s.content for s in fake.to(401))
+
+    play(scenario)
+
+
+def test_restart_mid_build_resumes_the_watcher_and_delivers_the_link(
+    play: Any, gated: Stack, cat_jpeg: bytes
+) -> None:
+    """Stopped and started again over the same database: at the package step (its buttons still
+    work after the restart), while the build runs (the resumed watcher edits the same progress
+    message on), and while the build finishes (the next start delivers the link, once)."""
+    rt, gates = gated.rt, gated.gates
+
+    async def scenario(fake: FakeDiscord, settings: Settings) -> None:
+        ann = Member(fake, 402)
+        async with running_bot(settings, rt, fake):
+            oid = await ann.to_preview(cat_jpeg, name="Mochi", style="16bit", theme="park")
+            ann.click(f"pp:pv:{oid}:ok")
+            await ann.sees("Pick your game")
+        gates.levels.clear()
+        gates.bundle.clear()
+        async with running_bot(settings, rt, fake):  # a new process, the same database
+            ann.click(f"pp:pkg:{oid}:classic")  # a button sent before the restart
+            await ann.sees("Free during early access")
+            await ann.sees("30% Designing levels")
+        flows = FlowStore(BotStateStore(rt.db))
+        assert [(w.order_id, w.kind) for w in flows.watches()] == [(oid, "build")]
+        assert flows.get(oid).step == BUILDING  # type: ignore[union-attr]
+        async with running_bot(settings, rt, fake):  # stopped while the build ran
+            gates.levels.set()
+            await ann.sees("55% Packing your game")  # the resumed watcher edits on
+        gates.bundle.set()
+        await reached(rt, oid, OrderStatus.READY)  # finished while no bot ran
+        async with running_bot(settings, rt, fake), serving_web(settings):
+            ready = (await ann.sees("game is ready"))[0]
+            url = ready.components[0]["components"][0]["url"]
+            async with web_client() as client:
+                assert (await client.get(url)).status_code == 200
+        assert len(await ann.sees("game is ready")) == 1
+        building = [s for s in fake.to(402) if s.content.startswith("🛠")]
+        assert len({s.message_id for s in building}) == 1  # one progress message, edited on
+        assert building[-1].content == BUILD_DONE
+        assert flows.watches() == []
+        assert flows.get(oid).step == DONE  # type: ignore[union-attr]
+        assert "Oops" not in " ".join(s.content for s in fake.to(402))
 
     play(scenario)
 

@@ -14,8 +14,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from bots.telegram.app import App
-from bots.telegram.runner import running
+from bots.telegram.runner import RunningBot, running
 from core.config import Settings
 from tests.fakes.telegram_api import BOT, Call, FakeTelegram
 from web.app import create_app
@@ -39,7 +38,9 @@ def bot_settings(settings: Settings, fake: FakeTelegram, **extra: Any) -> Settin
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, runtime: Any, fake: FakeTelegram) -> AsyncIterator[App]:
+async def running_bot(
+    settings: Settings, runtime: Any, fake: FakeTelegram
+) -> AsyncIterator[RunningBot]:
     """The bot as `petpixel serve` runs it (long polling); the long poll is released at the end."""
     fake.resume()
     async with running(settings, runtime) as app:
@@ -138,6 +139,33 @@ class User:
             "message": message,
         }
         return self.fake.push({"callback_query": query})
+
+    def press_old(self, data: str, message: dict[str, Any]) -> int:
+        """Press a button on `message` that it may no longer show (a double tap, an old client,
+        a keyboard from an earlier order)."""
+        query = {
+            "id": str(next(_ids)),
+            "from": self.person,
+            "chat_instance": "ci",
+            "data": data,
+            "message": message,
+        }
+        return self.fake.push({"callback_query": query})
+
+    def message_saying(self, contains: str) -> dict[str, Any]:
+        """The newest bot message in our chat whose text or caption contains `contains`."""
+        for (chat, _mid), message in reversed(list(self.fake.messages.items())):
+            if chat == self.id and contains in str(message.get("text") or message.get("caption")):
+                return dict(message)
+        raise AssertionError(f"no message saying {contains!r}: {self.fake.texts(self.id)}")
+
+    async def toasts(self, contains: str, *, count: int = 1) -> None:
+        """Wait for `count` button answers (toasts) to us containing `contains`."""
+
+        def toast(call: Call) -> bool:
+            return contains in str(call.params.get("text", ""))
+
+        await self.fake.wait_for("answerCallbackQuery", where=toast, count=count)
 
     def pre_checkout(self, payload: str, amount: int, currency: str = "XTR") -> int:
         query = {

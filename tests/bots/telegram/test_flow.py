@@ -11,10 +11,16 @@ from typing import Any
 
 import pytest
 
+from bots.telegram.deps import BUILDING
+from bots.telegram.persistence import DatabasePersistence
+from core.botstate import BotStateStore
 from core.config import Settings
 from core.orders.builds import Steps, default_steps
 from core.orders.lifecycle import OrderStatus
 from runtime import open_runtime
+from tests.bots.clock import ManualClock
+from tests.bots.conftest import Stack, held_at, reached
+from tests.bots.owned import Owned, owned, stored_files
 from tests.bots.telegram.flows import photo_to_preview
 from tests.bots.telegram.harness import User, running_bot, serving_web, web_client
 from tests.fakes.telegram_api import Call, FakeTelegram
@@ -37,13 +43,12 @@ def _progress_messages(fake: FakeTelegram, chat: int, mark: str) -> dict[int, li
     return edits
 
 
-def _assert_throttled(edits: list[Call], interval: float, done: str) -> None:
-    """Every edit but the final one waits `interval` after the one before it."""
+def _assert_edited_in_place(edits: list[Call], done: str) -> None:
+    """The progress message ends on `done` and never gets an edit that changes nothing (the pace
+    of the edits is test_progress_edits_follow_the_bots_clock's)."""
     assert edits[-1].params["text"] == done
     texts = [str(c.params["text"]) for c in edits]
-    assert all(a != b for a, b in itertools.pairwise(texts))  # never a no-op edit
-    for before, after in itertools.pairwise(edits[:-1]):
-        assert after.at - before.at >= interval * 0.99, texts
+    assert all(a != b for a, b in itertools.pairwise(texts))
 
 
 def test_happy_path_to_a_playable_game(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
@@ -81,15 +86,55 @@ def test_happy_path_to_a_playable_game(play: Any, runtime: Any, cat_jpeg: bytes)
         assert all(g.startswith(b"GIF8") for g in gifs)
         assert gifs[0] != gifs[1]  # a different style draws a different sprite
         assert gifs[1] != gifs[2]  # and so does another crop
-        interval = settings.telegram_edit_interval_s
         previews = _progress_messages(fake, 201, "🎨")
         assert len(previews) == 3  # one progress message per preview, edited in place
         for edits in previews.values():
-            _assert_throttled(edits, interval, "🎨 Preview ready!")
+            _assert_edited_in_place(edits, "🎨 Preview ready!")
         (build,) = _progress_messages(fake, 201, "🛠").values()
-        _assert_throttled(build, interval, "🎮 Game ready!")
+        _assert_edited_in_place(build, "🎮 Game ready!")
         assert all("Preview ready" not in c.params["text"] for c in build)
         assert "Oops" not in " ".join(fake.texts(201))
+
+    play(scenario, telegram_edit_interval_s=1.0)  # the production pace
+
+
+def test_progress_edits_follow_the_bots_clock(play: Any, gated: Stack, cat_jpeg: bytes) -> None:
+    """The build's progress message is edited at most once per telegram_edit_interval_s on the
+    bot's clock, and its final edit goes at once. The clock is the test's: it stands still until
+    the test moves it, and the build is held at its steps, so nothing depends on wall time."""
+    rt, gates, clock = gated.rt, gated.gates, ManualClock()
+
+    async def scenario(fake: FakeTelegram, settings: Settings) -> None:
+        async with running_bot(settings, rt, fake) as running:
+            running.app.bot_data["deps"].clock = clock
+            ann = User(fake, 211)
+            await photo_to_preview(ann, cat_jpeg)
+            ann.click("pv:ok")
+            await ann.says("Pick your game")
+            gates.levels.clear()
+            gates.bundle.clear()
+            ann.click("pkg:classic")
+            await ann.says("Free during early access")
+            (order,) = owned(rt, "telegram", "211").orders
+            await held_at(rt, order, "Designing levels")
+            gates.levels.set()
+            await held_at(rt, order, "Packing your game")
+            # The watcher saw the new step and asked the throttle since (or, wrongly, edited).
+            await clock.read(4, unless=lambda: "Packing" in " ".join(fake.texts(211)))
+            (first,) = _progress_messages(fake, 211, "🛠").values()
+            assert len(first) == 1  # only the first edit while the clock stands still
+            assert "Packing" not in first[0].params["text"]
+            clock.advance(settings.telegram_edit_interval_s)
+            await ann.says("55% Packing your game")
+            gates.bundle.set()  # no time passes: only a final edit may follow at once
+            await ann.says("game is ready")
+        (build,) = _progress_messages(fake, 211, "🛠").values()
+        texts = [str(c.params["text"]) for c in build]
+        assert texts == [first[0].params["text"], texts[1], "🎮 Game ready!"]
+        assert texts[1].endswith("55% Packing your game")
+        (preview,) = _progress_messages(fake, 211, "🎨").values()
+        assert len(preview) <= 2  # the preview's: at most one edit at the start, then the final
+        assert preview[-1].params["text"] == "🎨 Preview ready!"
 
     play(scenario, telegram_edit_interval_s=1.0)  # the production pace
 
@@ -203,6 +248,50 @@ def test_restart_mid_conversation_keeps_state(play: Any, runtime: Any, cat_jpeg:
     play(scenario)
 
 
+def test_restart_mid_build_resumes_the_watcher_and_delivers_the_link(
+    play: Any, gated: Stack, cat_jpeg: bytes
+) -> None:
+    """Stopped and started again over the same database: at the package step (its buttons still
+    work after the restart), while the build runs (the resumed watcher edits the same progress
+    message on), and while the build finishes (the next start delivers the link, once)."""
+    rt, gates = gated.rt, gated.gates
+
+    async def scenario(fake: FakeTelegram, settings: Settings) -> None:
+        ann = User(fake, 212)
+        async with running_bot(settings, rt, fake):
+            await photo_to_preview(ann, cat_jpeg)
+            ann.click("pv:ok")
+            await ann.says("Pick your game")
+        gates.levels.clear()
+        gates.bundle.clear()
+        async with running_bot(settings, rt, fake):  # a new process, the same database
+            ann.click("pkg:classic")  # a button sent before the restart
+            await ann.says("Free during early access")
+            (order,) = owned(rt, "telegram", "212").orders
+            await ann.says("30% Designing levels")
+        saved = (await DatabasePersistence(BotStateStore(rt.db)).get_user_data())[212]
+        assert saved["state"] == BUILDING
+        assert (saved["watch"]["order_id"], saved["watch"]["kind"]) == (order, "build")
+        async with running_bot(settings, rt, fake):  # stopped while the build ran
+            gates.levels.set()
+            await ann.says("55% Packing your game")  # the resumed watcher edits on
+        gates.bundle.set()
+        await reached(rt, order, OrderStatus.READY)  # finished while no bot ran
+        async with running_bot(settings, rt, fake), serving_web(settings):
+            ready = (await ann.says("game is ready"))[0]
+            url = GAME_URL.search(ready.params["caption"]).group(1)  # type: ignore[union-attr]
+            async with web_client() as client:
+                assert (await client.get(url)).status_code == 200
+        assert len([t for t in fake.texts(212) if "game is ready" in t]) == 1
+        (build,) = _progress_messages(fake, 212, "🛠").values()  # one message, edited on
+        assert build[-1].params["text"] == "🎮 Game ready!"
+        saved = (await DatabasePersistence(BotStateStore(rt.db)).get_user_data())[212]
+        assert "watch" not in saved
+        assert "Oops" not in " ".join(fake.texts(212))
+
+    play(scenario)
+
+
 def test_two_users_at_once(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
     async def scenario(fake: FakeTelegram, settings: Settings) -> None:
         async with running_bot(settings, runtime, fake):
@@ -233,22 +322,52 @@ def test_two_users_at_once(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
     play(scenario)
 
 
-def test_delete_after_confirmation(play: Any, runtime: Any, cat_jpeg: bytes) -> None:
+def test_delete_after_confirmation_erases_everything(
+    play: Any, gated: Stack, cat_jpeg: bytes
+) -> None:
+    """/delete asks first; yes erases the user's orders, photo, previews and game (rows and
+    files) and their user and identity rows, and stops the watcher of a preview still drawing."""
+    rt, gates = gated.rt, gated.gates
+
     async def scenario(fake: FakeTelegram, settings: Settings) -> None:
-        async with running_bot(settings, runtime, fake):
+        async with running_bot(settings, rt, fake) as running:
             ann = User(fake, 209)
+            await photo_to_preview(ann, cat_jpeg)
+            ann.click("pv:ok")
+            await ann.says("Pick your game")
+            ann.click("pkg:classic")
+            await ann.says("game is ready")
+            gates.sprite.clear()  # the next preview is being drawn while the user deletes
             ann.photo(cat_jpeg)
-            await ann.says("Pick a style")
+            await ann.says("Pick a style", count=2)
+            ann.click("style:8bit")
+            await ann.says("What's your pet's name", count=2)
+            ann.text("Rex")
+            await ann.says("adventure?", count=2)
+            ann.click("theme:snow")
+            await ann.says("Drawing Rex")
+            before = owned(rt, "telegram", "209")
+            assert (len(before.orders), len(before.games), before.user) == (2, 1, True)
+            assert all(rt.storage.exists(k) for k in before.keys)
+            files = stored_files(rt)
             ann.text("/delete")
             await ann.says("Are you sure?")
             ann.click("del:no")
             await ann.says("Nothing was deleted")
+            assert owned(rt, "telegram", "209") == before
             ann.text("/delete")
             await ann.says("Are you sure?", count=2)
             ann.click("del:yes")
-            await ann.says("orders: 1")
+            done = (await ann.says("all gone"))[0].params["text"]
+            assert f"orders: 2, games: 1, files: {len(files)})" in done
+            assert owned(rt, "telegram", "209") == Owned()  # no identity, user, order or game
+            assert not [k for k in before.keys if rt.storage.exists(k)]
+            assert stored_files(rt) == []
+            assert rt.orders.game_by_code(code=before.games[0]) is None
+            assert running.app.bot_data["deps"].watchers.tasks(209) == []  # no watcher left behind
             ann.text("/mygames")
             await ann.says("don't have any games yet")
+        assert "Oops" not in " ".join(fake.texts(209))
 
     play(scenario)
 

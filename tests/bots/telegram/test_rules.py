@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 
+from bots.telegram.texts import STALE_BUTTON
 from core.config import Settings
 from core.orders.lifecycle import OrderStatus
 from core.petnames import BAD_NAME_CHARS, BAD_NAME_LENGTH, MAX_NAME
 from runtime import open_runtime
+from tests.bots.conftest import Stack
+from tests.bots.owned import owned
 from tests.bots.recording import RecordingJobs
 from tests.bots.telegram.flows import photo_to_preview
 from tests.bots.telegram.harness import User, running_bot
@@ -124,3 +127,55 @@ def test_an_unpaid_checkout_does_not_block_a_new_photo(
         telegram_max_active_orders=1,
         **_stripe(fake_stripe),
     )
+
+
+def test_old_theme_buttons_are_refused_and_nothing_is_queued(
+    play: Any, gated: Stack, cat_jpeg: bytes
+) -> None:
+    """A theme button from an earlier order's message (at another step, and at this order's own
+    theme step), one for a theme this version does not have, and one pressed again after its
+    step: each gets the "older message" toast, and no preview is queued or changed by them."""
+    rt, jobs = gated.rt, gated.jobs
+
+    async def scenario(fake: FakeTelegram, settings: Settings) -> None:
+        async with running_bot(settings, rt, fake):
+            ann = User(fake, 222)
+            ann.photo(cat_jpeg)
+            await _to_theme_step(ann, "Mochi", n=1)
+            first = ann.message_saying("<b>Mochi</b> adventure?")  # its buttons are never used
+            ann.text("/new")
+            await ann.says("Fresh start")
+            ann.photo(cat_jpeg)
+            await ann.says("Pick a style", count=2)
+            ann.press_old("theme:park", first)  # the new order is at its style step
+            await ann.toasts(STALE_BUTTON)
+            await _to_theme_step(ann, "Rex", n=2)
+            second = ann.message_saying("<b>Rex</b> adventure?")
+            ann.press_old("theme:park", first)  # at a theme step, but not this order's
+            await ann.toasts(STALE_BUTTON, count=2)
+            ann.press_old("theme:volcano", second)  # a theme from another version of the bot
+            await ann.toasts(STALE_BUTTON, count=3)
+            assert jobs.previews == []
+            ann.click("theme:beach")
+            await ann.says("Here's")
+            ann.press_old("theme:snow", second)  # again, after the step
+            await ann.toasts(STALE_BUTTON, count=4)
+            newer = rt.orders.get_order(order_id=jobs.previews[0])
+            (older,) = set(owned(rt, "telegram", "222").orders) - {newer.id}
+            assert len(jobs.previews) == 1
+            assert newer.choices.pet_name == "Rex"
+            assert newer.choices.theme == "beach"
+            assert rt.orders.status(order_id=older).status == OrderStatus.DRAFT
+            assert len(fake.called("sendAnimation", 222)) == 1
+        assert "Oops" not in " ".join(fake.texts(222))
+
+    play(scenario)
+
+
+async def _to_theme_step(ann: User, name: str, *, n: int) -> None:
+    """From the style menu number `n`: 16-bit and the name, up to theme prompt number `n`."""
+    await ann.says("Pick a style", count=n)
+    ann.click("style:16bit")
+    await ann.says("What's your pet's name", count=n)
+    ann.text(name)
+    await ann.says("adventure?", count=n)
