@@ -16,7 +16,15 @@ from core.levels.physics import (
     with_player,
 )
 from core.levels.reach import Proof, prove
-from core.levels.terrain import HEIGHT, Knobs, Layout, build_layout, fit_player, knobs_for
+from core.levels.terrain import (
+    HEIGHT,
+    START_X,
+    Knobs,
+    Layout,
+    build_layout,
+    fit_player,
+    knobs_for,
+)
 from core.levels.themes import Theme, get_theme
 
 ATTEMPTS = 12
@@ -115,7 +123,7 @@ def _draft(
     goal_x = lay.x - ARENA + 1 if boss else lay.x - 3
     level: dict[str, Any] = {
         "version": 1, "index": index, "theme": theme.name, "width": lay.x, "height": HEIGHT,
-        "tiles": lay.grid(), "start": {"x": 2, "y": start_row - 1},
+        "tiles": lay.grid(), "start": {"x": START_X, "y": start_row - 1},
         "goal": {"x": goal_x, "y": end_row - 1}, "entities": [], "boss": boss,
         "name": f"{theme.title} {index + 1}",
     }  # fmt: skip

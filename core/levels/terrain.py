@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 HEIGHT = 16
 BASE_ROW, TOP_ROW, LOW_ROW = 12, 6, 13  # surface rows: start, highest, lowest allowed
 SPIKE_CLEAR_PX = 60  # spike row + hero width the novice jump clears with room to spare
+START_X = 2  # the spawn column
+SAFE_OPENING = 8  # columns after the spawn that always have ground (a careless first run survives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +127,10 @@ SEGMENTS = (
 
 
 def build_layout(k: Knobs, rng: random.Random, arena: int = 0) -> Layout:
-    """Start flat, segments until the length is used, then a flat finish (or a boss arena)."""
+    """Start flat (the spawn plus SAFE_OPENING columns, never a pit), segments until the length is
+    used, then a flat finish (or a boss arena)."""
     lay = Layout()
-    lay.flat(6, BASE_ROW, enemies=False)
+    lay.flat(START_X + 1 + SAFE_OPENING, BASE_ROW, enemies=False)
     while lay.x < k.length - 10:
         rng.choices(SEGMENTS, weights=k.weights)[0](lay, k, rng)
     lay.flat(arena or 8, lay.last_row(), enemies=False)

@@ -14,6 +14,7 @@ from core.levels.generator import Proven, generate_proven
 from core.levels.physics import derive, load_physics, novice
 from core.levels.reach import Proof, prove
 from core.levels.schema import validate_level
+from core.levels.terrain import SAFE_OPENING
 
 PH = load_physics()
 NOVICE = novice(derive(PH), PH)
@@ -45,6 +46,13 @@ def replay_certificate(level: dict[str, Any], proof: Proof, spot: tuple[int, int
     return [] if world.status == "level_complete" else [f"ends {world.status} from {spot}"]
 
 
+def pits_near_spawn(level: dict[str, Any]) -> list[int]:
+    """Columns among the SAFE_OPENING after the spawn with no solid tile at all (bottomless pits)."""
+    x0 = level["start"]["x"]
+    columns = range(x0 + 1, min(x0 + 1 + SAFE_OPENING, level["width"]))
+    return [x for x in columns if all(row[x] != "#" for row in level["tiles"])]
+
+
 def check_game(combo: tuple[int, str, int, int], game: list[Proven]) -> list[str]:
     """Every problem with one generated game: schema, boss placement, unproven levels."""
     seed, theme, difficulty, count = combo
@@ -55,6 +63,7 @@ def check_game(combo: tuple[int, str, int, int], game: list[Proven]) -> list[str
         lv = p.level
         where = f"seed={seed} theme={theme} difficulty={difficulty} level {lv['index']}"
         problems += [f"{where}: {e}" for e in validate_level(lv)]
+        problems += [f"{where}: pit at column {x} near the spawn" for x in pits_near_spawn(lv)]
         if (lv["theme"], lv["difficulty"], lv["seed"]) != (theme, difficulty, seed):
             problems.append(f"{where}: wrong theme/difficulty/seed fields")
         start = (lv["start"]["x"], lv["start"]["y"])
@@ -88,6 +97,20 @@ def test_every_level_of_hundreds_of_games_is_completable(
     problems = [msg for combo, game in games.items() for msg in check_game(combo, game)]
     assert problems == []
     assert len(games) == FAST_GAMES
+
+
+def test_the_opening_has_no_pit_for_every_theme_and_difficulty() -> None:
+    """The first SAFE_OPENING tiles after the spawn hold ground: holding right cannot fall at once."""
+    assert SAFE_OPENING == 8
+    bad = [
+        (seed, theme, d, lv["index"], pits_near_spawn(lv))
+        for theme in sorted(THEMES)
+        for d in range(1, 6)
+        for seed in range(6)
+        for lv in generate_levels(seed=seed, theme=theme, difficulty=d, count=2)
+        if pits_near_spawn(lv)
+    ]
+    assert bad == []
 
 
 def test_generate_levels_ships_the_proven_levels() -> None:
