@@ -47,7 +47,7 @@ def replay_certificate(level: dict[str, Any], proof: Proof, spot: tuple[int, int
 
 
 def pits_near_spawn(level: dict[str, Any]) -> list[int]:
-    """Columns among the SAFE_OPENING after the spawn with no solid tile at all (bottomless pits)."""
+    """Columns among the SAFE_OPENING after the spawn with no solid tile (bottomless pits)."""
     x0 = level["start"]["x"]
     columns = range(x0 + 1, min(x0 + 1 + SAFE_OPENING, level["width"]))
     return [x for x in columns if all(row[x] != "#" for row in level["tiles"])]
@@ -100,7 +100,7 @@ def test_every_level_of_hundreds_of_games_is_completable(
 
 
 def test_the_opening_has_no_pit_for_every_theme_and_difficulty() -> None:
-    """The first SAFE_OPENING tiles after the spawn hold ground: holding right cannot fall at once."""
+    """The SAFE_OPENING tiles after the spawn hold ground: holding right cannot fall at once."""
     assert SAFE_OPENING == 8
     bad = [
         (seed, theme, d, lv["index"], pits_near_spawn(lv))
