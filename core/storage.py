@@ -1,9 +1,14 @@
 """Where files live: a `Storage` protocol with LocalStorage (embedded default) and S3Storage.
 
 Keys are made by us (order ids, game codes, fixed names), never from user input; `check_key` still
-refuses anything that could escape the storage root. `url(key)` gives a public URL: LocalStorage
-points at the web app's /files/ route, S3Storage at a public/CDN base or a presigned URL whose
-expiry we compute."""
+refuses anything that could escape the storage root.
+
+Only public keys have URLs: published games (`games/<code>/`) and preview art (`previews/<asset
+key>/`, a random key of the order's that is neither its id nor its token). Everything else (the
+raw photo, the cutout mask under `orders/<order id>/`) is private: `url()` refuses it on every
+backend, so no link to it can be handed out. `url(key)` of a public key: LocalStorage points at
+the web app's /files/ route, S3Storage at a public/CDN base or a presigned URL whose expiry we
+compute."""
 
 from __future__ import annotations
 
@@ -19,7 +24,8 @@ from core.config import Settings
 from core.errors import PetPixelError
 
 IMMUTABLE = "public, max-age=31536000, immutable"  # for content-hashed asset names
-PUBLIC_PREFIXES = ("games/",)  # published games; photos and previews stay private
+# Published games and preview art; photos and cutouts (orders/<id>/...) stay private.
+PUBLIC_PREFIXES = ("games/", "previews/")
 _KEY_RE = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
 
 
@@ -38,6 +44,18 @@ def check_key(key: str) -> str:
     parts = key.split("/")
     if not _KEY_RE.match(key) or any(p in {".", ".."} for p in parts):
         raise ValueError(f"unsafe storage key: {key!r}")
+    return key
+
+
+def is_public(key: str) -> bool:
+    """True for keys that may be linked to and served to anyone (games, preview art)."""
+    return key.startswith(PUBLIC_PREFIXES)
+
+
+def check_public(key: str) -> str:
+    """Return `key` when it is safe and public; raise ValueError for a private one."""
+    if not is_public(check_key(key)):
+        raise ValueError(f"private storage key has no URL: {key!r}")
     return key
 
 
@@ -74,7 +92,9 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
     def delete_prefix(self, prefix: str) -> int: ...
-    def url(self, key: str) -> StoredUrl: ...
+    def url(self, key: str) -> StoredUrl:
+        """A link to a public key (ValueError for a private one: photos have no links)."""
+        ...
 
 
 class LocalStorage:
@@ -122,14 +142,14 @@ class LocalStorage:
         return count
 
     def url(self, key: str) -> StoredUrl:
-        return StoredUrl(f"{self.base_url}/files/{check_key(key)}", None)
+        return StoredUrl(f"{self.base_url}/files/{check_public(key)}", None)
 
 
 class S3Storage:
     """An S3 bucket (AWS, MinIO...).
 
-    Keys under `public_prefixes` (published games) get plain URLs on `public_url` (a CDN or public
-    bucket path) when one is set; everything else (photos, previews) gets presigned GET URLs.
+    Public keys (games, preview art) get plain URLs on `public_url` (a CDN or public bucket path)
+    when one is set, presigned GET URLs otherwise; private keys (photos, cutouts) get no URL at all.
     """
 
     def __init__(
@@ -139,7 +159,6 @@ class S3Storage:
         *,
         public_url: str | None = None,
         expiry_s: int = 3600,
-        public_prefixes: tuple[str, ...] = PUBLIC_PREFIXES,
     ) -> None:
         self.client = client
         self.bucket = bucket
@@ -147,7 +166,6 @@ class S3Storage:
             raise ValueError(f"presigned URL expiry must be 1..{MAX_PRESIGN_S} s, not {expiry_s}")
         self.public_url = public_url.rstrip("/") if public_url else None
         self.expiry_s = expiry_s
-        self.public_prefixes = public_prefixes
 
     def put(
         self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None
@@ -192,8 +210,8 @@ class S3Storage:
         return count
 
     def url(self, key: str) -> StoredUrl:
-        check_key(key)
-        if self.public_url and key.startswith(self.public_prefixes):
+        check_public(key)
+        if self.public_url:
             return StoredUrl(f"{self.public_url}/{key}", None)
         expires_at = time.time() + self.expiry_s
         url = self.client.generate_presigned_url(

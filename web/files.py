@@ -1,4 +1,7 @@
-"""Serving stored files (local disk or S3) with the right type and cache headers."""
+"""Serving stored files (local disk or S3) with the right type and cache headers.
+
+Only public keys are ever served (games, preview art; `core.storage.is_public`): a photo or a
+cutout is 404 to everyone, whoever knows its key."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from core.filetypes import content_type
-from core.storage import LocalStorage, MissingFile, Storage, check_key
+from core.storage import LocalStorage, MissingFile, Storage, check_key, is_public
 from web.playpage import is_hashed
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -19,16 +22,21 @@ def cache_control(key: str) -> str:
     return IMMUTABLE if is_hashed(key) else SHORT
 
 
-def safe_key(key: str) -> str:
+def public_key(key: str) -> str:
+    """`key` when it is safe and public; 404 otherwise (private files look like missing ones)."""
     try:
-        return check_key(key)
+        checked = check_key(key)
     except ValueError:
         raise HTTPException(404) from None
+    if not is_public(checked):
+        raise HTTPException(404)
+    return checked
 
 
 async def stored_file(storage: Storage, key: str) -> Response:
-    """The stored object at `key` as a response; 404 when it is missing or the key is unsafe."""
-    key = safe_key(key)
+    """The public stored object at `key` as a response; 404 when it is missing, unsafe or
+    private."""
+    key = public_key(key)
     headers = {"Cache-Control": cache_control(key)}
     if isinstance(storage, LocalStorage):
         path = storage.path(key)

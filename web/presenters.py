@@ -29,15 +29,16 @@ def progress_of(view: OrderStatusView) -> tuple[int, str]:
     return (100 if view.status in DONE else 0), STATUS_TEXT[view.status]
 
 
-def status_public(view: OrderStatusView, order: OrderView | None = None) -> StatusPublic:
+def status_public(view: OrderStatusView, order: OrderView) -> StatusPublic:
+    """The API's view of an order, named by its private token (never its database id)."""
     progress, label = progress_of(view)
     return StatusPublic(
-        image_id=view.order_id,
+        image_id=order.token,
         status=view.status.value,
         progress=progress,
         label=label,
-        pet_name=order.choices.pet_name if order else None,
-        style=order.choices.style if order else None,
+        pet_name=order.choices.pet_name,
+        style=order.choices.style,
         preview_url=view.links.preview_gif,
         sprite_url=view.links.sprite,
         error_code=view.error_code,
@@ -51,17 +52,18 @@ def status_public(view: OrderStatusView, order: OrderView | None = None) -> Stat
     )
 
 
-def game_public(view: OrderStatusView) -> GamePublic:
+def game_public(view: OrderStatusView, token: str) -> GamePublic:
+    """A game as the API shows it to its buyer; `id` is the order's private token."""
     ready = view.status == OrderStatus.READY and view.links.game is not None
     progress, label = progress_of(view)
     return GamePublic(
-        id=view.order_id,
+        id=token,
         status=view.status.value,
         progress=progress,
         label=label,
         package=view.package,
         code=view.links.game_code,
         url=view.links.game,
-        qr_url=f"/api/games/{view.order_id}/qr.svg" if ready else None,
+        qr_url=f"/api/games/{token}/qr.svg" if ready else None,
         error=view.error_message,
     )

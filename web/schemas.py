@@ -2,6 +2,8 @@
 
 Ids in the API are the order's unguessable token: one photo makes one order, which makes one game,
 so `image_id` and a game's `id` are the same opaque string and nobody can walk someone else's ids.
+It is the buyer's credential (keep it private); the order's database id is never accepted, and
+shareable links (preview art, the game) carry neither.
 """
 
 from __future__ import annotations
@@ -26,16 +28,18 @@ class ErrorPublic(BaseModel):
     error: ErrorBody
 
 
+TOKEN_HELP = "The order's private token from the upload (keep it secret: it opens the order)."
+
+
 class UploadPublic(BaseModel):
-    image_id: str
-    order_id: str
+    image_id: str = Field(description=TOKEN_HELP)
     status: str
     order_url: str = Field(description="The private 'my order' page for this photo.")
     status_url: str
 
 
 class ImageRef(BaseModel):
-    image_id: str = Field(min_length=8, max_length=128)
+    image_id: str = Field(min_length=8, max_length=128, description=TOKEN_HELP)
 
 
 class CropCreate(ImageRef):
@@ -65,7 +69,7 @@ class StylePublic(BaseModel):
 
 
 class StatusPublic(BaseModel):
-    image_id: str
+    image_id: str = Field(description=TOKEN_HELP)
     status: str = Field(
         description="draft, preview_ready, awaiting_payment, paid, building, ready, failed"
     )
@@ -73,7 +77,9 @@ class StatusPublic(BaseModel):
     label: str
     pet_name: str | None = None
     style: str | None = None
-    preview_url: str | None = None
+    preview_url: str | None = Field(
+        default=None, description="The animated preview: public art, its link safe to share"
+    )
     sprite_url: str | None = None
     error_code: str | None = None
     error: str | None = None
@@ -117,7 +123,7 @@ class GameCustomize(PetName):
 
 
 class GamePublic(BaseModel):
-    id: str
+    id: str = Field(description=TOKEN_HELP)
     status: str
     progress: int = Field(ge=0, le=100)
     label: str

@@ -76,6 +76,7 @@ class _Job:
     atlas_key: str | None
     gif_key: str | None
     species: SpeciesChoice  # what the build draws: the choice, or the preview's guess for auto
+    asset_key: str  # the folder of the order's public preview art
 
 
 class Builds:
@@ -107,7 +108,7 @@ class Builds:
         except PetPixelError as exc:
             return self.fail(order_id, code=exc.code, message=exc.message)
         report(92, "Saving your sprite")
-        keys = store_preview(self.storage, order_id, result)
+        keys = store_preview(self.storage, order_id, job.asset_key, result)
         species, guessed = species_of(result)
         with self.db.session() as session:
             if choices_of(get_order_row(session, order_id)) != job.choices:
@@ -178,7 +179,8 @@ class Builds:
             upload = get_upload_row(session, order_id)
             return _Job(order_id, order.user_id, choices_of(order), order.package,
                         upload.original_key, upload.sheet_key, upload.atlas_key,
-                        upload.preview_gif_key, build_species(order))  # fmt: skip
+                        upload.preview_gif_key, build_species(order),
+                        order.asset_key)  # fmt: skip
 
     def _reporter(self, order_id: str, progress: ProgressFn | None) -> ProgressFn:
         writer = ProgressWriter(self.db, order_id, self.settings.progress_interval_s)

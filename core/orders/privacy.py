@@ -6,6 +6,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from core.orders.base import ServiceBase
+from core.orders.publish import order_folders
 from core.orders.schemas import DeletionReport
 from core.orders.tables import Event, Game, Identity, Order, Upload, User
 
@@ -16,15 +17,19 @@ class PrivacyMethods(ServiceBase):
         with self.db.session() as session:
             if session.get(User, user_id) is None:
                 return DeletionReport(user_id=user_id, orders=0, games=0, files=0, found=False)
-            order_ids = list(session.scalars(select(Order.id).where(Order.user_id == user_id)))
+            orders = session.execute(
+                select(Order.id, Order.asset_key).where(Order.user_id == user_id)
+            ).all()
+            order_ids = [order_id for order_id, _ in orders]
             codes = list(session.scalars(select(Game.code).where(Game.user_id == user_id)))
-            files = self._delete_files(order_ids, codes)
+            folders = [f for order_id, key in orders for f in order_folders(order_id, key)]
+            files = self._delete_files(folders, codes)
             _delete_rows(session, user_id, order_ids)
         return DeletionReport(user_id=user_id, orders=len(order_ids), games=len(codes), files=files)
 
-    def _delete_files(self, order_ids: list[str], codes: list[str]) -> int:
+    def _delete_files(self, folders: list[str], codes: list[str]) -> int:
         # Files first: if a storage call fails, the rows remain and the request can be retried.
-        prefixes = [f"orders/{o}/" for o in order_ids] + [f"games/{c}/" for c in codes]
+        prefixes = folders + [f"games/{c}/" for c in codes]
         return sum(self.storage.delete_prefix(p) for p in prefixes)
 
 

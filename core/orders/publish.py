@@ -21,6 +21,7 @@ from core.storage import IMMUTABLE, Storage
 
 # index.html keeps its name so it must revalidate; every other bundle file is content-hashed.
 PAGE_CACHE = "public, max-age=60, must-revalidate"
+PRIVATE = "private, no-store"  # never served; set anyway in case a bucket is misconfigured
 CODE_ATTEMPTS = 5
 
 
@@ -37,19 +38,42 @@ def hashed_key(prefix: str, name: str, data: bytes) -> str:
     return f"{prefix}/{stem}.{digest}{dot}{ext}"
 
 
-def store_preview(storage: Storage, order_id: str, result: Any) -> dict[str, str]:
-    """Upload a SpriteResult's files; returns the Upload column -> storage key map."""
+def private_folder(order_id: str) -> str:
+    """Where an order's private files live: the photo as uploaded and the cutout mask."""
+    return f"orders/{order_id}/"
+
+
+def public_folder(asset_key: str) -> str:
+    """Where an order's preview art lives: public, named by the order's random asset key."""
+    return f"previews/{asset_key}/"
+
+
+def order_folders(order_id: str, asset_key: str) -> list[str]:
+    """Every storage prefix holding an order's files (delete them all to erase the order)."""
+    return [private_folder(order_id), public_folder(asset_key)]
+
+
+def store_preview(storage: Storage, order_id: str, asset_key: str, result: Any) -> dict[str, str]:
+    """Upload a SpriteResult's files; returns the Upload column -> storage key map.
+
+    The sprite, sheet, atlas and GIF are pixel art made to be shown and shared: they go to the
+    order's public folder. The mask is the pet's cutout of the photo: it stays private.
+    """
+    public, private = public_folder(asset_key), private_folder(order_id)
     files = {
-        "sprite_key": ("sprite.png", png_bytes(result.sprite)),
-        "sheet_key": ("sheet.png", png_bytes(result.sheet)),
-        "atlas_key": ("sheet.json", json.dumps(result.atlas, separators=(",", ":")).encode()),
-        "preview_gif_key": ("preview.gif", result.preview_gif),
-        "processed_key": ("mask.png", png_bytes(result.mask)),
-    }
+        "sprite_key": (public, "sprite.png", png_bytes(result.sprite), IMMUTABLE),
+        "sheet_key": (public, "sheet.png", png_bytes(result.sheet), IMMUTABLE),
+        "atlas_key": (
+            public, "sheet.json", json.dumps(result.atlas, separators=(",", ":")).encode(),
+            IMMUTABLE,
+        ),
+        "preview_gif_key": (public, "preview.gif", result.preview_gif, IMMUTABLE),
+        "processed_key": (f"{private}preview", "mask.png", png_bytes(result.mask), PRIVATE),
+    }  # fmt: skip
     keys = {}
-    for column, (name, data) in files.items():
-        key = hashed_key(f"orders/{order_id}/preview", name, data)
-        storage.put(key, data, content_type=content_type(name), cache_control=IMMUTABLE)
+    for column, (folder, name, data, cache) in files.items():
+        key = hashed_key(folder.rstrip("/"), name, data)
+        storage.put(key, data, content_type=content_type(name), cache_control=cache)
         keys[column] = key
     return keys
 

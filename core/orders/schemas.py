@@ -54,9 +54,9 @@ class UserView:
 
 @dataclass(frozen=True)
 class Links:
-    """Public URLs of an order's files (None until they exist)."""
+    """Public URLs of an order's preview art and game (None until they exist). The photo and the
+    cutout are private: they have no URL."""
 
-    photo: str | None = None
     sprite: str | None = None
     sheet: str | None = None
     atlas: str | None = None

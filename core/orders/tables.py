@@ -1,11 +1,13 @@
 """Database tables (SQLAlchemy models): users, identities, orders, uploads, games, events, payments.
 
 These rows stay inside core.orders: services hand out the dataclasses in core.orders.schemas
-instead. Ids are random hex strings (uuid4) so they can appear in storage keys and URLs without
-leaking counts."""
+instead. Ids are random hex strings (uuid4) that leak no counts; they name private storage
+folders only. Public links use a game's code or an order's `asset_key`, and an order's `token` is
+the buyer's credential."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +36,11 @@ STATUS_VALUES = ", ".join(f"'{s.value}'" for s in OrderStatus)
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def new_asset_key() -> str:
+    """The random folder of an order's public files (128 bits; neither its id nor its token)."""
+    return secrets.token_urlsafe(16)
 
 
 def utcnow() -> datetime:
@@ -86,7 +93,13 @@ class Order(Base):
     __table_args__ = (CheckConstraint(f"status IN ({STATUS_VALUES})", name="ck_order_status"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # The buyer's credential for the order page and API; never part of a file name or a share.
     token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Names the folder of the preview art (storage `previews/<asset_key>/`), so a shared preview
+    # link reveals neither the order id nor the token.
+    asset_key: Mapped[str] = mapped_column(
+        String(32), unique=True, index=True, default=new_asset_key
+    )
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=OrderStatus.DRAFT.value, index=True)
     package: Mapped[str | None] = mapped_column(String(20), default=None)

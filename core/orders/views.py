@@ -13,7 +13,7 @@ from core.orders.schemas import (
     UserView,
 )
 from core.orders.tables import Game, Order, Upload, User
-from core.storage import Storage
+from core.storage import Storage, is_public
 
 
 def user_view(user: User) -> UserView:
@@ -64,14 +64,14 @@ def play_path(code: str) -> str:
 def links(
     storage: Storage, upload: Upload | None, game: Game | None, public_url: str | None
 ) -> Links:
-    """Public URLs of whatever exists so far."""
+    """Public URLs of whatever exists so far; the photo and cutout never get one."""
 
     def url(key: str | None) -> str | None:
-        return storage.url(key).url if key else None
+        # Previews made before the asset key (under orders/<id>/) are private now: no link.
+        return storage.url(key).url if key and is_public(key) else None
 
     base = (public_url or "").rstrip("/")
     return Links(
-        photo=url(upload.original_key) if upload else None,
         sprite=url(upload.sprite_key) if upload else None,
         sheet=url(upload.sheet_key) if upload else None,
         atlas=url(upload.atlas_key) if upload else None,

@@ -48,15 +48,16 @@ def test_an_embedded_web_process_has_one_engine_and_one_storage(
         files = {"photo": ("cat.jpg", cat_jpeg, "image/jpeg")}
         upload = http.post("/api/images/upload", files=files, data={"pet_name": "Chelsea"})
         assert upload.status_code == 201, upload.text
-        order_id = upload.json()["image_id"]
-        choices = {"image_id": order_id, "style": "16bit", "pet_name": "Chelsea", "theme": "park"}
+        token = upload.json()["image_id"]  # the order's private token names it in the API
+        choices = {"image_id": token, "style": "16bit", "pet_name": "Chelsea", "theme": "park"}
         generate = http.post("/api/pixel-art/generate", json=choices)
         assert generate.status_code == 202, generate.text
         rt = app.state.resources.runtime
         svc = rt.orders
+        order_id = svc.order_by_token(token=token).id
         wait_for(lambda: svc.status(order_id=order_id).status != OrderStatus.DRAFT,
                  what="preview")  # fmt: skip
-        bought = http.post("/api/games/create", json={"image_id": order_id, "package": "classic"})
+        bought = http.post("/api/games/create", json={"image_id": token, "package": "classic"})
         assert bought.status_code == 202, bought.text
         wait_for(lambda: svc.status(order_id=order_id).status in {"ready", "failed"},
                  what="game")  # fmt: skip

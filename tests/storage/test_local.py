@@ -57,6 +57,12 @@ def test_factory_defaults_to_local_under_data_dir(settings: Settings, tmp_path: 
     store = new_storage(settings)
     assert isinstance(store, LocalStorage)
     assert store.root == settings.data_dir / "storage"
-    assert store.url("a/b.png").url == "/files/a/b.png"  # site-relative without a public URL
+    assert store.url("games/b.png").url == "/files/games/b.png"  # site-relative, no public URL
     public = new_storage(settings.model_copy(update={"public_url": "https://pp.example/"}))
-    assert public.url("a/b.png").url == "https://pp.example/files/a/b.png"
+    assert public.url("previews/k/b.png").url == "https://pp.example/files/previews/k/b.png"
+
+
+@pytest.mark.parametrize("key", ["orders/o1/photo.jpg", "orders/o1/preview/mask.1.png", "a/b.png"])
+def test_private_keys_have_no_url(storage: LocalStorage, key: str) -> None:
+    with pytest.raises(ValueError, match="private"):
+        storage.url(key)

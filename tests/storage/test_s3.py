@@ -80,9 +80,9 @@ def test_delete_prefix_pages_through_everything(s3: S3Storage) -> None:
 
 
 def test_presigned_url_expiry_is_ours_and_the_url_works(s3: S3Storage) -> None:
-    s3.put("orders/o/preview.gif", b"GIF89a", content_type="image/gif")
+    s3.put("previews/k/preview.gif", b"GIF89a", content_type="image/gif")
     before = time.time()
-    link = s3.url("orders/o/preview.gif")
+    link = s3.url("previews/k/preview.gif")
     assert link.expires_at is not None
     assert before + 600 <= link.expires_at <= time.time() + 600
     query = parse_qs(urlparse(link.url).query)
@@ -109,9 +109,17 @@ def test_public_base_url_gives_plain_links(s3_settings: Settings) -> None:
     assert link.url == "https://cdn.example/pp/games/abc/index.html"
     assert link.expires_at is None
     assert not link.expired(now=time.time() + 10 * 365 * 86400)
-    private = cdn.url("orders/o1/photo.jpg")  # photos are never on the public base
-    assert "X-Amz-Signature" in private.url
-    assert private.expires_at is not None
+    assert cdn.url("previews/k/preview.1234.gif").url.startswith("https://cdn.example/pp/previews/")
+
+
+def test_private_keys_get_no_link_at_all(s3_settings: Settings) -> None:
+    """Photos and cutouts: neither a public link nor a presigned one, with or without a CDN."""
+    for public_url in (None, "https://cdn.example/pp"):
+        store = new_storage(s3_settings.model_copy(update={"s3_public_url": public_url}))
+        store.put("orders/o1/photo.jpg", b"\xff\xd8", content_type="image/jpeg")
+        for key in ("orders/o1/photo.jpg", "orders/o1/preview/mask.1234.png", "other/x.png"):
+            with pytest.raises(ValueError, match="private"):
+                store.url(key)
 
 
 def test_unsafe_keys_never_reach_s3(s3: S3Storage) -> None:

@@ -52,6 +52,12 @@ def run_flow(client: TestClient, photo: bytes, *, pet_name: str = HOSTILE_NAME) 
     return Flow(client, image_id, upload.json()["order_url"], preview, game)
 
 
+def order_id_of(client: TestClient, token: str) -> str:
+    """The database id behind a token (the API never shows it; tests read it from the service)."""
+    service = client.app.state.resources.service  # type: ignore[attr-defined]
+    return str(service.order_by_token(token=token).id)
+
+
 @pytest.fixture(scope="module")
 def flow(client: TestClient, cat_jpeg: bytes) -> Flow:
     return run_flow(client, cat_jpeg)
@@ -120,12 +126,11 @@ def test_hostile_pet_name_is_escaped_on_the_order_page(flow: Flow) -> None:
 def test_my_order_page_needs_the_whole_unguessable_token(flow: Flow) -> None:
     token = flow.order_url.removeprefix("/o/")
     assert len(token) >= 32  # 24 random bytes, URL-safe
-    assert token not in flow.image_id
+    assert token == flow.image_id  # the API names the order by the same private token
+    order_id = order_id_of(flow.client, token)
     near_miss = token[:-1] + ("A" if token[-1] != "A" else "B")
     assert flow.client.get(f"/o/{near_miss}", headers={"Accept": "text/html"}).status_code == 404
-    assert (
-        flow.client.get(f"/o/{flow.image_id}", headers={"Accept": "text/html"}).status_code == 404
-    )
+    assert flow.client.get(f"/o/{order_id}", headers={"Accept": "text/html"}).status_code == 404
 
 
 def test_ready_game_cannot_be_changed(flow: Flow) -> None:
@@ -158,7 +163,8 @@ def test_choices_can_change_until_payment(client: TestClient, cat_jpeg: bytes) -
         lambda b: b["status"] == "preview_ready",
     )
     assert done["preview_url"]
-    choices = client.app.state.resources.service.get_order(order_id=image_id).choices  # type: ignore[attr-defined]
+    service = client.app.state.resources.service  # type: ignore[attr-defined]
+    choices = service.order_by_token(token=image_id).choices
     assert (choices.style, choices.theme, choices.pet_name) == ("gameboy", "snow", "Rex")
     assert tuple(choices.user_crop) == (0.1, 0.05, 0.9, 0.95)
     unknown = client.post("/api/pixel-art/customize", json={"image_id": image_id, "style": "nope"})

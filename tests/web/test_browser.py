@@ -118,3 +118,30 @@ def test_phone_order_page_to_playing_game_embedded(
     with LiveServer(app, port) as server:  # the desktop flow runs in test_production.py
         link = order_and_play(browser, server.url, photo, PHONE, "phone")
     assert link.startswith(f"{server.url}/g/")
+
+
+@pytest.mark.browser
+def test_my_order_page_follows_its_order_by_token(
+    browser: Any, settings: Settings, cat_jpeg: bytes
+) -> None:
+    """/o/<token> polls the API with the order's token and reloads when the preview is ready."""
+    import httpx
+
+    with LiveServer(create_app(settings)) as server, httpx.Client(base_url=server.url) as http:
+        files = {"photo": ("cat.jpg", cat_jpeg, "image/jpeg")}
+        made = http.post("/api/images/upload", files=files, data={"pet_name": "Rex"}).json()
+        context = browser.new_context(**DESKTOP)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            page.goto(server.url + made["order_url"])
+            assert page.get_attribute("#status", "data-status") == "draft"  # so status.js polls
+            body = {"image_id": made["image_id"], "style": "16bit"}
+            assert http.post("/api/pixel-art/generate", json=body).status_code == 202
+            page.wait_for_selector("#status[data-status='preview_ready']", timeout=60_000)
+            page.wait_for_function("() => document.querySelector('.stage img').naturalWidth > 0")
+            assert "/files/previews/" in str(page.get_attribute(".stage img", "src"))
+            assert errors == []
+        finally:
+            context.close()

@@ -53,11 +53,12 @@ def test_serve_runs_everything_embedded(tmp_path: Path, cat_jpeg: bytes) -> None
     assert "Free" in page.text  # free payments on embedded defaults
     assert f"running at {public}" in out
     assert (data_dir / "petpixel.db").is_file()
-    assert preview["preview_url"].startswith(f"{public}/files/orders/{preview['image_id']}/")
+    assert preview["preview_url"].startswith(f"{public}/files/previews/")
+    assert preview["image_id"] not in preview["preview_url"]  # the token stays out of links
     assert gif.startswith(b"GIF8")
-    stored = data_dir / "storage" / "orders" / preview["image_id"]
-    assert any(p.name.startswith("photo.") for p in stored.iterdir())
-    assert any(p.read_bytes() == gif for p in stored.rglob("*.gif"))
+    storage = data_dir / "storage"
+    assert len(list(storage.glob("orders/*/photo.*"))) == 1  # the photo, in its private folder
+    assert any(p.read_bytes() == gif for p in storage.glob("previews/*/*.gif"))
 
 
 def preview_of(base: str, photo: bytes) -> tuple[dict[str, Any], bytes]:

@@ -39,7 +39,8 @@ def test_views_reach_the_database_when_the_app_stops(tmp_path: Path) -> None:
                 assert page.status_code == 200
                 assert "game" in page.text
             assert client.get("/g/Unknown01").status_code == 404
-            assert client.get(f"/api/games/{order_id}").json()["views"] == 3
+            token = client.app.state.resources.service.get_order(order_id=order_id).token
+            assert client.get(f"/api/games/{token}").json()["views"] == 3
             assert _stored_views(db, "Viewed001") == 0  # still in memory
         assert _stored_views(db, "Viewed001") == 3
     finally:

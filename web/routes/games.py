@@ -10,17 +10,19 @@ from core.orders.lifecycle import OrderStatus
 from web.deps import ResourcesDep, ServiceDep
 from web.presenters import game_public
 from web.qr import qr_svg
-from web.routes.images import ERRORS, rerun_preview
+from web.routes.images import ERRORS, PRIVATE, order_for, rerun_preview
 from web.schemas import GameCreate, GameCustomize, GamePublic, StatusPublic
 
-router = APIRouter(prefix="/api/games", tags=["games"], responses=ERRORS)
+# A game's `id` is its order's private token (see web.routes.images); every route needs it.
+router = APIRouter(prefix="/api/games", tags=["games"], responses=ERRORS, dependencies=PRIVATE)
 
 
 @router.post("/create", status_code=202, summary="Buy the game for a previewed sprite")
 def create(body: GameCreate, svc: ServiceDep) -> GamePublic:
     """Free mode pays at once and queues the build; with a payment provider, follow checkout_url."""
-    checkout = svc.choose_package(order_id=body.image_id, package=body.package)
-    game = game_public(svc.status(order_id=body.image_id))
+    order = order_for(svc, body.image_id)
+    checkout = svc.choose_package(order_id=order.id, package=body.package)
+    game = game_public(svc.status(order_id=order.id), order.token)
     return game.model_copy(
         update={
             "checkout_url": None if checkout.free else checkout.url,
@@ -32,7 +34,8 @@ def create(body: GameCreate, svc: ServiceDep) -> GamePublic:
 @router.get("/{game_id}", summary="Build progress, link and QR code of a game")
 def get_game(game_id: str, resources: ResourcesDep) -> GamePublic:
     svc = resources.service
-    game = game_public(svc.status(order_id=game_id))
+    order = order_for(svc, game_id)
+    game = game_public(svc.status(order_id=order.id), order.token)
     live = svc.game_by_code(code=game.code) if game.code else None
     if live is None:
         return game
@@ -47,12 +50,13 @@ def customize(game_id: str, body: GameCustomize, svc: ServiceDep) -> StatusPubli
 
 @router.get("/{game_id}/qr.svg", summary="QR code of the game link", response_class=Response)
 def qr(game_id: str, request: Request, svc: ServiceDep) -> Response:
-    view = svc.status(order_id=game_id)
+    view = svc.status(order_id=order_for(svc, game_id).id)
     if view.status != OrderStatus.READY or not view.links.game:
         raise HTTPException(404, "The game is not ready yet.")
     svg = qr_svg(absolute(request, view.links.game))
+    # Its URL carries the order's token: only the buyer's browser may keep it.
     return Response(
-        svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
+        svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=86400"}
     )
 
 

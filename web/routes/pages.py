@@ -58,7 +58,7 @@ def my_order(token: str, request: Request, svc: ServiceDep) -> HTMLResponse:
     game_url = absolute(request, view.links.game) if view.links.game else None
     context = {
         "order": {
-            "id": order.id,
+            "token": order.token,
             "status": view.status.value,
             "pet_name": order.choices.pet_name,
             "preview_url": view.links.preview_gif,

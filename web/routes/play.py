@@ -1,4 +1,5 @@
-"""The play page `/g/{code}` (counts a view), its bundle files, and local storage under /files/."""
+"""The play page `/g/{code}` (counts a view), its bundle files, and local storage's public files
+(games, preview art) under /files/; photos and cutouts are never served."""
 
 from __future__ import annotations
 
@@ -110,4 +111,4 @@ async def _live(request: Request, resources: ResourcesDep, code: str) -> bool:
 async def local_file(key: str, storage: StorageDep) -> Response:
     if not isinstance(storage, LocalStorage):  # S3 links point at the bucket or CDN instead
         raise HTTPException(404)
-    return await stored_file(storage, key)
+    return await stored_file(storage, key)  # public keys only

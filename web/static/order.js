@@ -4,7 +4,8 @@ import { api, postJSON, pollUntil } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("order");
-const state = { imageId: null, orderId: null, gameId: null };
+// imageId is the order's private token: every order action sends it (the API knows no other id).
+const state = { imageId: null, gameId: null };
 
 function showError(message) {
   const box = $("form-error");
@@ -62,7 +63,7 @@ async function makeSprite() {
   const file = $("photo").files[0];
   if (file && file !== state.file) {
     const uploaded = await upload(file);
-    Object.assign(state, { imageId: uploaded.image_id, orderId: uploaded.order_id, file });
+    Object.assign(state, { imageId: uploaded.image_id, file });
     $("order-link").href = uploaded.order_url;
     $("order-link").textContent = new URL(uploaded.order_url, location.href).href;
     await postJSON("/api/pixel-art/generate", choices());
@@ -74,7 +75,7 @@ async function makeSprite() {
 
 async function waitForPreview() {
   const done = (body) => body.status === "preview_ready" && body.preview_url;
-  const body = await pollUntil(`/api/images/${state.imageId}/status`, done, (b) => setProgress(b.progress, b.label));
+  const body = await pollUntil(`/api/images/${encodeURIComponent(state.imageId)}/status`, done, (b) => setProgress(b.progress, b.label));
   showPreview(body);
 }
 
@@ -172,7 +173,7 @@ async function buyGame() {
   }
   state.gameId = game.id;
   setProgress(game.progress, game.label || "Building your game");
-  return pollUntil(`/api/games/${game.id}`, (b) => b.status === "ready", (b) => setProgress(b.progress, b.label));
+  return pollUntil(`/api/games/${encodeURIComponent(game.id)}`, (b) => b.status === "ready", (b) => setProgress(b.progress, b.label));
 }
 
 function showReady(game) {

@@ -9,7 +9,7 @@ async function watch() {
   if (settled.has(initial)) return;
   for (;;) {
     await sleep(1000);
-    const body = await api(`/api/images/${card.dataset.orderId}/status`).catch(() => null);
+    const body = await api(`/api/images/${encodeURIComponent(card.dataset.token)}/status`).catch(() => null);
     if (!body) continue;
     document.getElementById("bar-fill").style.width = `${body.progress || 0}%`;
     document.getElementById("progress-label").textContent = body.label || "";
