@@ -127,6 +127,7 @@ def _claim(db: Database, order_id: str, cutoff: datetime) -> bool:
 # Unpaid and not waiting for a payment: nothing is owed to anyone, so nothing is lost.
 EXPIRABLE = (OrderStatus.DRAFT.value, OrderStatus.PREVIEW_READY.value, OrderStatus.FAILED.value)
 EXPIRE_BATCH = 200
+PREVIEWS = "previews/"  # core.orders.publish.public_folder: one folder per asset key
 
 
 def expire_drafts(
@@ -186,15 +187,22 @@ def _expire_one(db: Database, storage: Storage, order_id: str, cutoff: datetime)
 
 
 def _delete_files(session: Session, storage: Storage, order_id: str) -> None:
-    """The order's private folder, and every file its upload row names wherever it lives."""
+    """The order's private folder, its public preview folder (`previews/<asset key>/`, the
+    order's alone, earlier redraws included) and any other file its upload row names."""
     storage.delete_prefix(f"orders/{order_id}/")
     upload = session.scalars(select(Upload).where(Upload.order_id == order_id)).one_or_none()
-    if upload is not None:
-        keys = (upload.original_key, upload.processed_key, upload.sprite_key, upload.sheet_key,
-                upload.atlas_key, upload.preview_gif_key)  # fmt: skip
-        for key in keys:
-            if key and not key.startswith(f"orders/{order_id}/"):
-                storage.delete(key)
+    if upload is None:
+        return
+    keys = (upload.original_key, upload.processed_key, upload.sprite_key, upload.sheet_key,
+            upload.atlas_key, upload.preview_gif_key)  # fmt: skip
+    for key in keys:
+        folder, _, _ = (key or "").rpartition("/")
+        if not key or key.startswith(f"orders/{order_id}/"):
+            continue
+        if folder.startswith(PREVIEWS) and folder.count("/") == 1:
+            storage.delete_prefix(folder + "/")
+        else:
+            storage.delete(key)
 
 
 def _drop_anonymous_user(session: Session, user_id: str, cutoff: datetime) -> None:

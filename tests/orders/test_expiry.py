@@ -136,3 +136,23 @@ def test_the_periodic_sweep_expires_and_zero_keeps_everything(
     ttl = order_settings.model_copy(update={"draft_ttl_h": TTL_H})
     builds = Builds(settings=ttl, db=db, storage=storage)
     assert sweep_stuck(db=db, jobs=jobs, builds=builds, settings=ttl).expired == [order_id]
+
+
+def test_public_preview_folders_go_too_earlier_redraws_included(
+    db: Database, storage: LocalStorage, order_settings: Settings
+) -> None:
+    settings = order_settings.model_copy(update={"draft_ttl_h": TTL_H})
+    order_id = add_order(db, status=OrderStatus.PREVIEW_READY)
+    folder = "previews/5f0c1d2e3a4b5c6d7e8f9a0b1c2d3e4f"  # the order's asset key folder
+    latest, earlier = f"{folder}/sprite.aaaa1111.png", f"{folder}/sprite.bbbb2222.png"
+    neighbour = "previews/0123456789abcdef0123456789abcdef/sprite.cccc3333.png"
+    for key in (latest, earlier, neighbour):
+        storage.put(key, b"x", content_type="image/png")
+    with db.session() as session:
+        session.execute(update(Upload).where(Upload.order_id == order_id).values(sprite_key=latest))
+    _idle(db, order_id, TTL_H + 1)
+
+    assert expire_drafts(db=db, storage=storage, settings=settings) == [order_id]
+    assert not storage.exists(latest)
+    assert not storage.exists(earlier)  # a redraw the upload row no longer names
+    assert storage.exists(neighbour)  # another order's folder is untouched
