@@ -31,6 +31,7 @@ export class Effects {
     if (e.type === 'death') this.trauma = Math.min(1, this.trauma + 0.8);
     if (e.type === 'boss_hit') { this.hit(HIT_STOP_FRAMES + 2, 0.8); this.burst(cx, p.y, 16, '#b13e53', 2, -0.8); }
     if (e.type === 'special') this.specialMove(e, p);
+    if (e.type === 'stun') this.burst(e.x + (e.boss ? 14 : 7), e.y, e.boss ? 10 : 6, '#ffcd75', 1.2, -0.8);
     if (e.type === 'checkpoint') this.burst(e.x * 16 + 8, e.y * 16, 12, '#38b764', 1.2, -1);
     if (e.type === 'goal' || e.type === 'won') this.burst(cx, p.y, 40, '#ffcd75', 2.4, -1.5);
   }

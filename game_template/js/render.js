@@ -58,11 +58,18 @@ export class Renderer {
     }
     for (const e of w.enemies) {
       if (!e.alive) continue;
-      const name = e.type === 'jumper' ? 'jumper' : `${e.type}${Math.floor(t / (e.type === 'flyer' ? 6 : 8)) % 2}`;
-      at(img[name], e.x, e.y, e.facing < 0);
+      const frame = e.stun > 0 ? 0 : Math.floor(t / (e.type === 'flyer' ? 6 : 8)) % 2;
+      at(img[e.type === 'jumper' ? 'jumper' : `${e.type}${frame}`], e.x, e.y, e.facing < 0);
+      if (e.stun > 0) dazed(g, e.x + e.w / 2 - cam.x, e.y - cam.y, t);
     }
     const b = w.boss;
-    if (b && b.alive) at(b.invuln > 0 && t % 8 < 4 ? img.bossFlash : img.boss, b.x, b.y, b.dir > 0);
+    if (b && b.alive) {
+      // The wind-up before each attack: the boss shakes and a "!" blinks over it.
+      const shake = b.mode === 'windup' ? (t % 4 < 2 ? -1 : 1) : 0;
+      at(b.invuln > 0 && t % 8 < 4 ? img.bossFlash : img.boss, b.x + shake, b.y, b.dir > 0);
+      if (b.mode === 'windup' && t % 10 < 7) warnMark(g, Math.round(b.x + b.w / 2 - cam.x), Math.round(b.y - cam.y) - 11);
+      if (b.mode === 'stunned') dazed(g, b.x + b.w / 2 - cam.x, b.y - cam.y, t);
+    }
     for (const p of w.projectiles) at(img.shot, p.x, p.y);
   }
 
@@ -91,6 +98,24 @@ export class Renderer {
     g.fillStyle = '#ef7d57';
     g.fillRect(x, y, Math.round((width * Math.max(0, b.hp)) / b.maxHp), 1);
   }
+}
+
+// Three stars circling over a stunned head.
+function dazed(g, cx, top, t) {
+  g.fillStyle = '#ffcd75';
+  for (let i = 0; i < 3; i++) {
+    const a = t / 8 + (i * 2 * Math.PI) / 3;
+    g.fillRect(Math.round(cx + Math.cos(a) * 6) - 1, Math.round(top - 4 + Math.sin(a) * 2), 2, 2);
+  }
+}
+
+// A pixel "!" (2x9) over the boss: an attack is coming.
+function warnMark(g, x, y) {
+  g.fillStyle = '#1a1c2c';
+  g.fillRect(x - 2, y - 1, 4, 11);
+  g.fillStyle = '#ffec27';
+  g.fillRect(x - 1, y, 2, 6);
+  g.fillRect(x - 1, y + 7, 2, 2);
 }
 
 function blit(g, im, x, y, flip) {

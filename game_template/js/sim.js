@@ -56,7 +56,8 @@ function spawnPlayer(world, k, spot) {
 
 function makeEnemy(e, i, physics) {
   const spec = physics.enemies[e.type];
-  return { id: i, type: e.type, x: 0, y: 0, w: spec.w, h: spec.h, alive: true, facing: 1, spawn: { ...e } };
+  // clock: the enemy's own frame count; it stands still while the enemy is stunned.
+  return { id: i, type: e.type, x: 0, y: 0, w: spec.w, h: spec.h, alive: true, facing: 1, stun: 0, clock: 0, spawn: { ...e } };
 }
 
 function makeBoss(e, physics, k) {
@@ -65,7 +66,7 @@ function makeBoss(e, physics, k) {
   const arena = e.arena ?? [e.x, e.x];
   return {
     x: 0, y: 0, w: b.w, h: b.h, sx: e.x * k.T, sy: (e.y + 1) * k.T - b.h * k.SP, groundY: (e.y + 1) * k.T - b.h * k.SP,
-    hp: maxHp, maxHp, phase: 1, mode: 'walk', invuln: 0, dir: -1, alive: true,
+    hp: maxHp, maxHp, phase: 1, mode: 'walk', next: 'charge', invuln: 0, stun: 0, clock: 0, dir: -1, alive: true,
     arena: [arena[0] * k.T, (arena[1] + 1) * k.T - b.w * k.SP],
   };
 }
@@ -243,8 +244,13 @@ function placeEnemy(e, frame, ph, k) {
   }
 }
 
+// Each enemy moves by its own clock, which stops while it is stunned (so it freezes where it is).
 function placeEnemies(world, k) {
-  for (const e of world.enemies) placeEnemy(e, world.frame, world.physics, k);
+  for (const e of world.enemies) {
+    if (e.stun > 0) e.stun -= 1;
+    else e.clock += 1;
+    placeEnemy(e, e.clock, world.physics, k);
+  }
 }
 
 function bark(world, k, input, ev) {
@@ -255,6 +261,8 @@ function bark(world, k, input, ev) {
   p.specialHeld = !!input.special;
   if (!pressed || p.specialCooldown > 0) return;
   p.specialCooldown = sp.cooldown_frames; p.specialTimer = sp.active_frames;
+  // The special stuns, it never defeats: stunned enemies freeze and are harmless until they wake,
+  // and a dazed boss stops attacking for a moment. Only stomps defeat.
   ev.push({ type: 'special', x: (p.sx + k.pw / 2) / k.SP, y: (p.sy + k.ph / 2) / k.SP });
   const r2 = (sp.radius * k.SP) ** 2;
   const near = (o) => {
@@ -262,8 +270,13 @@ function bark(world, k, input, ev) {
     const dy = o.sy + fdiv(o.h * k.SP, 2) - (p.sy + fdiv(k.ph, 2));
     return dx * dx + dy * dy <= r2;
   };
-  for (const e of world.enemies) if (e.alive && near(e)) defeat(world, e, ev, 'special');
-  if (world.boss && world.boss.alive && near(world.boss)) hitBoss(world, k, ev);
+  for (const e of world.enemies) if (e.alive && near(e)) stun(e, sp.stun_frames, ev, false);
+  if (world.boss && world.boss.alive && world.boss.stun === 0 && near(world.boss)) stun(world.boss, sp.boss_stun_frames, ev, true);
+}
+
+function stun(o, frames, ev, boss) {
+  o.stun = frames;
+  ev.push({ type: 'stun', x: o.x, y: o.y, boss });
 }
 
 function defeat(world, e, ev, by) {
@@ -285,7 +298,7 @@ function touchEnemies(world, k, input, contact, ev) {
   for (const e of world.enemies) {
     if (!e.alive || !overlaps(p.sx, p.sy, k.pw, k.ph, e.sx, e.sy, e.w * k.SP, e.h * k.SP)) continue;
     if (isStomp(k, e, contact)) { defeat(world, e, ev, 'stomp'); bounce(world, k, input); }
-    else hurt(world, k, p.sx + fdiv(k.pw, 2) < e.sx + fdiv(e.w * k.SP, 2) ? -1 : 1, ev);
+    else if (e.stun === 0) hurt(world, k, p.sx + fdiv(k.pw, 2) < e.sx + fdiv(e.w * k.SP, 2) ? -1 : 1, ev);
   }
 }
 
@@ -310,27 +323,43 @@ function shoot(world, k) {
     svx: dir * Math.floor(bp.shot_speed * SP + 0.5), life: bp.shot_life });
 }
 
-// Boss cycle by frame number: walk, charge (double speed), hop, then stand and shoot.
+// The boss's attack plan, by its own clock: walk, then before each attack a telegraph ('windup',
+// with `next` naming the attack) and the attack: charge (double speed), hop, stand and shoot.
+const BOSS_PLAN = [['walk', 'walk_frames'], ['windup', 'windup_frames', 'charge'], ['charge', 'attack_frames'],
+  ['windup', 'windup_frames', 'hop'], ['hop', 'attack_frames'], ['windup', 'windup_frames', 'shoot'], ['shoot', 'attack_frames']];
+
+export function bossPhase(bp, clock) {
+  const total = BOSS_PLAN.reduce((n, [, key]) => n + bp[key], 0);
+  let c = clock % total;
+  for (const [mode, key, next] of BOSS_PLAN) {
+    if (c < bp[key]) return { mode, next: next ?? mode, t: c, len: bp[key] };
+    c -= bp[key];
+  }
+  throw new Error('unreachable');
+}
+
 function moveBoss(world, k) {
   const b = world.boss, bp = world.physics.boss;
   if (b.invuln > 0) b.invuln--;
-  const cyc = bp.cycle_frames, q = fdiv(cyc, 4), c = world.frame % cyc;
-  b.mode = c < q ? 'walk' : c < 2 * q ? 'charge' : c < 3 * q ? 'hop' : 'shoot';
+  if (b.stun > 0) { b.stun--; b.mode = 'stunned'; b.sy = b.groundY; return; }
+  b.clock += 1;
+  const { mode, next, t, len } = bossPhase(bp, b.clock);
+  b.mode = mode; b.next = next;
   const speed = Math.floor((b.phase === 2 ? bp.speed_phase2 : bp.speed) * k.SP + 0.5);
-  if (b.mode !== 'shoot') b.sx += b.dir * speed * (b.mode === 'charge' ? 2 : 1);
+  if (mode === 'walk' || mode === 'charge' || mode === 'hop') b.sx += b.dir * speed * (mode === 'charge' ? 2 : 1);
   if (b.sx < b.arena[0]) { b.sx = b.arena[0]; b.dir = 1; }
   if (b.sx > b.arena[1]) { b.sx = b.arena[1]; b.dir = -1; }
-  const t = c - 2 * q, hop = Math.floor(bp.hop_height_tiles * k.T);
-  b.sy = b.groundY - (b.mode === 'hop' ? fdiv(4 * hop * t * (q - t), q * q) : 0);
+  const hop = Math.floor(bp.hop_height_tiles * k.T);
+  b.sy = b.groundY - (mode === 'hop' ? fdiv(4 * hop * t * (len - t), len * len) : 0);
   const shots = b.phase === 2 ? 4 : 2;
-  if (b.mode === 'shoot' && (c - 3 * q) % fdiv(q, shots) === 0) shoot(world, k);
+  if (mode === 'shoot' && t % fdiv(len, shots) === 0) shoot(world, k);
 }
 
 function touchBoss(world, k, input, contact, ev) {
   const b = world.boss, p = world.player;
   if (!overlaps(p.sx, p.sy, k.pw, k.ph, b.sx, b.sy, b.w * k.SP, b.h * k.SP)) return;
   if (isStomp(k, b, contact)) { bounce(world, k, input); hitBoss(world, k, ev); }
-  else hurt(world, k, p.sx + fdiv(k.pw, 2) < b.sx + fdiv(b.w * k.SP, 2) ? -1 : 1, ev);
+  else if (b.stun === 0) hurt(world, k, p.sx + fdiv(k.pw, 2) < b.sx + fdiv(b.w * k.SP, 2) ? -1 : 1, ev);
 }
 
 function moveShots(world, k, ev) {

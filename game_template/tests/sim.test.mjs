@@ -141,50 +141,96 @@ test('enemies move as a pure function of the frame number', () => {
   assert.ok(ys.size > 5, 'the jumper hops');
 });
 
-test('the bark defeats nearby enemies and has a cooldown', () => {
-  const ents = [{ type: 'jumper', x: 4, y: 6 }, { type: 'walker', x: 20, y: 6, range: [20, 20] }];
+test('the special stuns nearby enemies (harmless, frozen, stompable) and has a cooldown; it never defeats', () => {
+  const ents = [{ type: 'walker', x: 4, y: 6, range: [3, 9] }, { type: 'walker', x: 20, y: 6, range: [20, 20] }];
   const w = createWorld(level({ entities: ents }), physics, 0);
   const ev = run(w, { special: true }, 1);
-  assert.deepEqual(ev.filter((e) => e !== 'land'), ['special', 'stomp']);
-  assert.equal(w.enemies[0].alive, false);
-  assert.equal(w.enemies[1].alive, true, 'far enemies are untouched');
+  assert.deepEqual(ev.filter((e) => e !== 'land'), ['special', 'stun']);
+  assert.equal(w.enemies[0].alive, true, 'stunned, not defeated');
+  assert.equal(w.enemies[0].stun, physics.special.stun_frames);
+  assert.equal(w.enemies[1].stun, 0, 'far enemies are untouched');
   assert.equal(w.player.state, 'special');
-  run(w, {}, 1);
+  const x = w.enemies[0].x;
+  assert.ok(!run(w, {}, 60).includes('hurt'), 'a stunned enemy is harmless to touch');
+  assert.equal(w.enemies[0].x, x, 'and frozen in place');
   assert.ok(!run(w, { special: true }, 1).includes('special'), 'cooling down');
   run(w, {}, physics.special.cooldown_frames);
   assert.ok(run(w, { special: true }, 1).includes('special'));
+  run(w, {}, physics.special.stun_frames + 10);
+  assert.equal(w.enemies[0].stun, 0);
+  assert.notEqual(w.enemies[0].x, x, 'it wakes and walks again');
+  assert.equal(w.score, 0, 'no points for a stun');
 });
 
-test('the boss loses hp to the bark, turns invulnerable, and its defeat wins the game', () => {
-  const boss = { type: 'boss', x: 4, y: 6, hp: 2, arena: [3, 12] };
-  const w = createWorld(level({ entities: [boss], boss: true, goal: { x: 1, y: 6 } }), physics, 0);
+const bossLevel = (extra = {}) => level({
+  entities: [{ type: 'boss', x: 4, y: 6, hp: 2, arena: [3, 12], ...extra }], boss: true, goal: { x: 1, y: 6 },
+});
+
+test('the special dazes the boss but costs it no hp; only stomps do, and its defeat wins the game', () => {
+  const w = createWorld(bossLevel(), physics, 0);
   assert.equal(w.boss.maxHp, 2);
-  assert.ok(run(w, { special: true }, 1).includes('boss_hit'));
-  assert.equal(w.boss.hp, 1);
-  assert.equal(w.boss.phase, 2);
-  assert.ok(w.boss.invuln > 0);
-  run(w, {}, physics.special.cooldown_frames);
+  const ev = run(w, { special: true }, 1);
+  assert.ok(ev.includes('stun') && !ev.includes('boss_hit'));
+  assert.equal(w.boss.hp, 2);
+  run(w, {}, 2);
+  assert.equal(w.boss.mode, 'stunned');
+  run(w, {}, physics.special.boss_stun_frames);
+  assert.notEqual(w.boss.mode, 'stunned', 'the daze is short');
+  // Stomp it: drop onto the boss from above whenever it is not flashing.
   const seen = new Set();
-  for (let i = 0; i < 2000 && w.status === 'playing'; i++) {
-    const near = Math.abs(w.boss.x - w.player.x) < 30 && w.player.specialCooldown === 0;
-    for (const e of step(w, { ...NONE, special: near, left: w.boss.x < w.player.x, right: w.boss.x > w.player.x + 40 })) seen.add(e.type);
+  for (let i = 0; i < 4000 && w.status === 'playing'; i++) {
+    const p = w.player, b = w.boss, cx = b.x + b.w / 2, px = p.x + p.w / 2;
+    const input = { ...NONE, left: px > cx + 2, right: px < cx - 2, jump: b.invuln === 0 && p.onGround && Math.abs(px - cx) < 30,
+      special: b.invuln === 0 && p.specialCooldown === 0 && i % 2 === 0 };
+    for (const e of step(w, input)) seen.add(e.type);
   }
   assert.equal(w.status, 'won');
-  assert.ok(seen.has('won'));
+  assert.ok(seen.has('boss_hit') && seen.has('won'));
   assert.equal(w.boss.alive, false);
 });
 
-test('the boss attacks by frame: it moves, hops and shoots', () => {
+test('the boss telegraphs every attack: a wind-up naming it comes first', () => {
   const boss = { type: 'boss', x: 20, y: 6, hp: 3, arena: [10, 28] };
   const w = createWorld(level({ entities: [boss], boss: true, goal: { x: 1, y: 6 } }), physics, 0);
-  const modes = new Set(), xs = new Set(), ys = new Set();
-  let shots = 0;
-  for (let i = 0; i < physics.boss.cycle_frames; i++) {
+  const bp = physics.boss;
+  const total = bp.walk_frames + 3 * (bp.windup_frames + bp.attack_frames);
+  const modes = [], xs = new Set(), ys = new Set();
+  let shots = 0, shotsOutside = 0;
+  for (let i = 0; i < total; i++) {
+    const before = w.projectiles.length;
     step(w, NONE);
-    modes.add(w.boss.mode); xs.add(w.boss.x); ys.add(w.boss.y); shots = Math.max(shots, w.projectiles.length);
+    modes.push([w.boss.mode, w.boss.next]); xs.add(w.boss.x); ys.add(w.boss.y);
+    if (w.projectiles.length > before && w.boss.mode !== 'shoot') shotsOutside += 1;
+    shots = Math.max(shots, w.projectiles.length);
   }
-  assert.deepEqual([...modes].sort(), ['charge', 'hop', 'shoot', 'walk']);
+  assert.deepEqual([...new Set(modes.map(([m]) => m))].sort(), ['charge', 'hop', 'shoot', 'walk', 'windup']);
+  for (let i = 1; i < modes.length; i++) {
+    const [mode] = modes[i], [prev, next] = modes[i - 1];
+    if (['charge', 'hop', 'shoot'].includes(mode) && prev !== mode) {
+      assert.deepEqual([prev, next], ['windup', mode], `frame ${i}: ${mode} without a telegraph`);
+      const wind = modes.slice(i - bp.windup_frames, i);
+      assert.ok(wind.every(([m, n]) => m === 'windup' && n === mode), `a ${bp.windup_frames}-frame wind-up before ${mode}`);
+    }
+  }
   assert.ok(xs.size > 10 && ys.size > 5 && shots >= 1);
+  assert.equal(shotsOutside, 0);
+});
+
+test('mashing the special from the arena entrance never beats the boss', () => {
+  // The generator's arena: 22 columns, two one-way ledges, the boss pacing the floor.
+  const width = 30;
+  const rows = { 4: '.'.repeat(10) + '===' + '.'.repeat(6) + '===' + '.'.repeat(8) };
+  const boss = { type: 'boss', x: 25, y: 6, hp: 4, arena: [6, 29] };
+  const lv = level({ rows, width, entities: [boss], boss: true, goal: { x: 4, y: 6 } });
+  lv.start = { x: 4, y: 6 };
+  const w = createWorld(lv, physics, 0);
+  let stuns = 0;
+  for (let i = 0; i < 20000 && w.status === 'playing'; i++) {
+    stuns += step(w, { ...NONE, special: i % 2 === 0 }).filter((e) => e.type === 'stun').length;
+  }
+  assert.notEqual(w.status, 'won');
+  assert.ok(w.boss.alive && w.boss.hp === 4, 'the special never costs the boss hp');
+  assert.ok(stuns > 0 || w.status === 'dead', 'the boss came close enough to be dazed, or the player lost');
 });
 
 test('the world is plain data: a JSON round trip keeps stepping identically', () => {

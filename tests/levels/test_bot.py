@@ -80,3 +80,41 @@ def test_bot_cli_explains_usage_and_unsolvable_levels(node: str, tmp_path: Path)
     )  # fmt: skip
     assert done.returncode == 1
     assert "no input trace" in done.stderr
+
+
+MASH = """
+import fs from 'node:fs';
+import { createWorld, step } from './game_template/js/sim.js';
+const [levels, physics] = process.argv.slice(1).map((p) => JSON.parse(fs.readFileSync(p, 'utf8')));
+const out = levels.map((level) => {
+  const world = createWorld({ ...level, start: level.goal }, physics, 0);
+  const types = new Set();
+  for (let i = 0; i < 20000 && world.status === 'playing'; i++) {
+    const input = { left: false, right: false, jump: false, special: i % 2 === 0 };
+    for (const e of step(world, input)) types.add(e.type);
+  }
+  return { status: world.status, hp: world.boss.hp, types: [...types] };
+});
+console.log(JSON.stringify(out));
+"""
+
+
+def test_mashing_the_special_at_the_arena_entrance_never_wins(node: str, tmp_path: Path) -> None:
+    """Standing at the entrance of generated arenas, pressing the special every other frame for
+    over 5 minutes of play: the player loses (or is still fighting); the boss never loses hp."""
+    bosses = [
+        generate_levels(seed=seed, theme=theme, difficulty=d, count=1)[0]
+        for seed, (theme, d) in enumerate(
+            [(t, d) for t in ("park", "beach", "snow", "city", "space") for d in (1, 2, 3, 5)]
+        )
+    ]
+    path = write_json(tmp_path / "bosses.json", bosses)
+    physics = write_json(tmp_path / "physics.json", load_physics())
+    out = json.loads(run_node(node, "--input-type=module", "-e", MASH, str(path), str(physics)))
+    for lv, done in zip(bosses, out, strict=True):
+        where = f"{lv['theme']} d{lv['difficulty']}"
+        assert done["status"] in {"dead", "playing"}, where
+        assert "boss_hit" not in done["types"], where
+        (boss,) = (e for e in lv["entities"] if e["type"] == "boss")
+        assert done["hp"] == boss["hp"], where
+    assert "dead" in {done["status"] for done in out}, "the boss fights back"
