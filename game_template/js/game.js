@@ -61,6 +61,12 @@ export class Game {
     this.status = status;
     this.shownAt = this.tick;
     this.input.clearLatches();
+    this.onStatus?.(status);
+  }
+
+  announce() {
+    const w = this.world;
+    this.ui.announce(`Level ${this.levelIndex + 1} of ${this.data.levels.length}. Score ${w.score}. Lives ${w.lives}. Health ${w.player.hp} of ${w.player.maxHp}.`);
   }
 
   anyInput(action) {
@@ -112,7 +118,7 @@ export class Game {
   update() {
     this.tick += 1;
     if (this.effects.hitStop > 0) { this.effects.hitStop -= 1; return; }
-    if (this.status === 'playing') this.simStep();
+    if (this.status === 'playing') { this.simStep(); this.announce(); }
     this.pet.tick(this.world.player);
     this.effects.tick();
     this.camera.update(this.world, this.renderer.view);

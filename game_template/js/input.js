@@ -8,6 +8,8 @@ const KEYS = {
   KeyP: 'pause', Escape: 'pause',
 };
 const ACTIONS = ['left', 'right', 'jump', 'special'];
+// Keys that move focus or modify others never start the game from a menu screen.
+const NOT_START = /^(Tab|Alt|Control|Meta|OS|CapsLock|ContextMenu)/;
 const PAD_DEADZONE = 0.35;
 
 export class Input {
@@ -31,9 +33,11 @@ export class Input {
   }
 
   key(e, down) {
+    // Space and Enter on a focused button activate that button; they are not game keys there.
+    if ((e.code === 'Space' || e.code === 'Enter') && e.target?.closest?.('button')) return;
     const action = KEYS[e.code];
     if (action) e.preventDefault();
-    if (down && !e.repeat) this.emit('any', action || 'other');
+    if (down && !e.repeat && !NOT_START.test(e.code)) this.emit('any', action || 'other');
     if (action === 'pause') {
       if (down && !e.repeat) this.emit('pause');
       return;

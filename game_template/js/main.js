@@ -30,7 +30,9 @@ function wireButtons(game, audio) {
   const mute = document.getElementById('mute-button');
   mute.setAttribute('aria-pressed', String(audio.muted));
   mute.addEventListener('click', () => { audio.unlock(); mute.setAttribute('aria-pressed', String(audio.toggle())); });
-  document.getElementById('pause-button').addEventListener('click', () => game.togglePause());
+  const pause = document.getElementById('pause-button');
+  pause.addEventListener('click', () => game.togglePause());
+  game.onStatus = (status) => pause.setAttribute('aria-pressed', String(status === 'paused'));
   document.addEventListener('visibilitychange', () => { if (document.hidden && game.status === 'playing') game.togglePause(); });
 }
 
@@ -38,7 +40,7 @@ function wireButtons(game, audio) {
 function labelSpecial(kind) {
   const button = document.querySelector('[data-action="special"]');
   button.textContent = kind.cry;
-  button.setAttribute('aria-label', kind.cry.slice(0, -1));
+  button.setAttribute('aria-label', `${kind.cry.slice(0, -1)} (Special)`);
 }
 
 async function boot() {

@@ -50,11 +50,20 @@ export class UI {
   hide() { this.overlay.hidden = true; }
 
   title() {
-    const keys = this.touch ? `Use the buttons to run, jump and ${this.word}.` : `Arrows/WASD run · Space/Z jump · X/Shift ${this.word} · P pause`;
+    const keys = this.touch ? `Use the buttons to run, jump and use your Special (${this.word}).` : `Arrows/WASD run · Space/Z jump · X/Shift Special (${this.word}) · P pause`;
     this.show(this.petName, [`A pixel adventure in ${this.levelCount} ${this.levelCount === 1 ? 'level' : 'levels'}`, keys], [], this.prompt(), true);
   }
 
-  paused(resume) { this.show('Paused', ['Take a breather.'], [['Resume', resume]]); }
+  paused(resume) {
+    this.show('Paused', ['Take a breather.'], [['Resume', resume]]);
+    $('overlay-buttons').querySelector('button').focus();
+  }
+
+  // Score, lives and level for screen readers (a polite live region), only when they change.
+  announce(text) {
+    const region = $('game-status');
+    if (region.textContent !== text) region.textContent = text;
+  }
 
   levelComplete(level, score) {
     const next = this.touch ? 'Tap for the next level' : 'Press any key for the next level';

@@ -70,7 +70,7 @@ def test_species_sounds_words_and_collectibles(
     colour: tuple[int, int, int],
 ) -> None:  # fmt: skip
     open_paused(page, site[1] + f"{species}/")
-    assert f"X/Shift {word}" in page.locator("#overlay-text").text_content()
+    assert f"X/Shift Special ({word})" in page.locator("#overlay-text").text_content()
     assert page.locator('[data-action="special"]').text_content() == f"{word.title()}!"
     page.keyboard.press("Enter")
     hook = state(page)
