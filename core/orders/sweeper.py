@@ -32,6 +32,7 @@ from core.jobs import JobQueue
 from core.orders.builds import Builds
 from core.orders.lifecycle import OrderStatus
 from core.orders.packages import draws_hd
+from core.orders.publish import order_folders
 from core.orders.tables import Event, Identity, Order, Upload, User, utcnow
 from core.storage import Storage
 
@@ -127,7 +128,6 @@ def _claim(db: Database, order_id: str, cutoff: datetime) -> bool:
 # Unpaid and not waiting for a payment: nothing is owed to anyone, so nothing is lost.
 EXPIRABLE = (OrderStatus.DRAFT.value, OrderStatus.PREVIEW_READY.value, OrderStatus.FAILED.value)
 EXPIRE_BATCH = 200
-PREVIEWS = "previews/"  # core.orders.publish.public_folder: one folder per asset key
 
 
 def expire_drafts(
@@ -187,22 +187,11 @@ def _expire_one(db: Database, storage: Storage, order_id: str, cutoff: datetime)
 
 
 def _delete_files(session: Session, storage: Storage, order_id: str) -> None:
-    """The order's private folder, its public preview folder (`previews/<asset key>/`, the
-    order's alone, earlier redraws included) and any other file its upload row names."""
-    storage.delete_prefix(f"orders/{order_id}/")
-    upload = session.scalars(select(Upload).where(Upload.order_id == order_id)).one_or_none()
-    if upload is None:
-        return
-    keys = (upload.original_key, upload.processed_key, upload.sprite_key, upload.sheet_key,
-            upload.atlas_key, upload.preview_gif_key)  # fmt: skip
-    for key in keys:
-        folder, _, _ = (key or "").rpartition("/")
-        if not key or key.startswith(f"orders/{order_id}/"):
-            continue
-        if folder.startswith(PREVIEWS) and folder.count("/") == 1:
-            storage.delete_prefix(folder + "/")
-        else:
-            storage.delete(key)
+    """Every folder of the order (`order_folders`: its private folder and the public preview
+    folder of its asset key, earlier redraws included)."""
+    asset_key = session.scalar(select(Order.asset_key).where(Order.id == order_id)) or ""
+    for folder in order_folders(order_id, asset_key) if asset_key else [f"orders/{order_id}/"]:
+        storage.delete_prefix(folder)
 
 
 def _drop_anonymous_user(session: Session, user_id: str, cutoff: datetime) -> None:

@@ -143,7 +143,9 @@ def test_public_preview_folders_go_too_earlier_redraws_included(
 ) -> None:
     settings = order_settings.model_copy(update={"draft_ttl_h": TTL_H})
     order_id = add_order(db, status=OrderStatus.PREVIEW_READY)
-    folder = "previews/5f0c1d2e3a4b5c6d7e8f9a0b1c2d3e4f"  # the order's asset key folder
+    with db.session() as session:
+        asset_key = session.scalar(select(Order.asset_key).where(Order.id == order_id))
+    folder = f"previews/{asset_key}"  # core.orders.publish.public_folder
     latest, earlier = f"{folder}/sprite.aaaa1111.png", f"{folder}/sprite.bbbb2222.png"
     neighbour = "previews/0123456789abcdef0123456789abcdef/sprite.cccc3333.png"
     for key in (latest, earlier, neighbour):
