@@ -7,13 +7,15 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from core.config import Settings
 from core.orders.budget import Busy
 from runtime import Runtime
 from web.bodylimit import BodyLimitMiddleware
+from web.caching import CachedStaticFiles
 from web.errors import install_error_handlers
+from web.head import HeadAsGetMiddleware
 from web.metrics import Metrics, MetricsMiddleware
 from web.ratelimit import Buckets, RateLimitMiddleware, new_buckets, on_busy
 from web.resources import open_resources
@@ -78,7 +80,7 @@ def create_app(settings: Settings, *, companions: Mapping[str, Companion] | None
         app.include_router(router)
     app.include_router(stripe_routes.router)
     app.include_router(telegram_routes.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
     _add_middleware(app, settings, metrics, buckets)
     return app
 
@@ -97,5 +99,8 @@ def _add_middleware(app: FastAPI, settings: Settings, metrics: Metrics, buckets:
             allow_headers=["Content-Type"],
             max_age=600,
         )
+    # Images, zips and event streams are left as they are (starlette's default exclusions).
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    app.add_middleware(HeadAsGetMiddleware)  # outside gzip: HEAD gets GET's exact headers
     app.add_middleware(SecurityHeadersMiddleware, csp=page_csp(settings))
     app.add_middleware(MetricsMiddleware, metrics=metrics)

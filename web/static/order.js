@@ -7,10 +7,42 @@ const form = $("order");
 // imageId is the order's private token: every order action sends it (the API knows no other id).
 const state = { imageId: null, gameId: null };
 
-function showError(message) {
+// A problem with one field marks that field invalid, points it at the message and focuses it.
+function showError(message, field = null) {
   const box = $("form-error");
   box.textContent = message;
   box.hidden = !message;
+  for (const input of form.querySelectorAll("[aria-invalid]")) markInvalid(input, false);
+  if (message && field) {
+    markInvalid(field, true);
+    field.focus();
+  }
+}
+
+function markInvalid(field, invalid) {
+  if (invalid) {
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-errormessage", "form-error");
+  } else {
+    field.removeAttribute("aria-invalid");
+    field.removeAttribute("aria-errormessage");
+  }
+}
+
+// A card that appears takes the focus (its heading) and is announced, so nobody is left on <body>.
+function reveal(card, message) {
+  card.hidden = false;
+  const heading = card.querySelector("h2[tabindex]");
+  (heading || card).focus({ preventScroll: true });
+  card.scrollIntoView({ behavior: "smooth", block: "start" });
+  announce(message);
+}
+
+function announce(message) {
+  const region = $("announce");
+  region.textContent = "";
+  // A fresh text node after a tick is announced even when the same words come again.
+  setTimeout(() => { region.textContent = message; }, 50);
 }
 
 function setBusy(button, busy, label) {
@@ -19,9 +51,15 @@ function setBusy(button, busy, label) {
 }
 
 function setProgress(percent, label) {
-  $("progress-card").hidden = false;
-  $("bar-fill").style.width = `${Math.max(3, Math.min(100, percent || 0))}%`;
-  if (label) $("progress-label").textContent = label;
+  const card = $("progress-card");
+  if (card.hidden) reveal(card, label || "Working on it");
+  const value = Math.round(Math.max(0, Math.min(100, percent || 0)));
+  $("bar-fill").style.width = `${Math.max(3, value)}%`;
+  $("bar").setAttribute("aria-valuenow", String(value));
+  if (label) {
+    $("progress-label").textContent = label;
+    $("bar").setAttribute("aria-valuetext", `${value}%: ${label}`);
+  }
 }
 
 function chosen(name) {
@@ -35,16 +73,20 @@ $("photo").addEventListener("change", () => {
   if (!file) return;
   showError("");
   preview.src = URL.createObjectURL(file);
+  // The label stays the input's name, so it says a photo was chosen and how to change it.
+  preview.alt = `Your photo: ${file.name}`;
   preview.hidden = false;
-  $("drop-text").hidden = true;
+  $("drop-title").textContent = "Photo chosen. Tap to choose another";
+  $("drop-hint").hidden = true;
 });
 
+// [message, the field at fault], or null when the form can be sent.
 function validate() {
   const file = $("photo").files[0];
-  if (!state.imageId && !file) return "Please choose a photo of your pet first.";
-  if (file && file.size > Number(form.dataset.maxBytes)) return "That photo is too big. Please pick a smaller one.";
-  if (!$("pet-name").value.trim()) return "What's your pet's name?";
-  return "";
+  if (!state.imageId && !file) return ["Please choose a photo of your pet first.", $("photo")];
+  if (file && file.size > Number(form.dataset.maxBytes)) return ["That photo is too big. Please pick a smaller one.", $("photo")];
+  if (!$("pet-name").value.trim()) return ["What's your pet's name?", $("pet-name")];
+  return null;
 }
 
 async function upload(file) {
@@ -88,14 +130,13 @@ function showPreview(body) {
   $("progress-card").hidden = true;
   $("preview-name").textContent = $("pet-name").value.trim();
   $("preview-gif").src = url;
-  $("preview-card").hidden = false;
-  $("preview-card").scrollIntoView({ behavior: "smooth", block: "start" });
+  reveal($("preview-card"), `Your sprite is ready: meet ${$("pet-name").value.trim()}. Next, pick a package to get the game.`);
 }
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const problem = validate();
-  showError(problem);
+  showError(...(problem || [""]));
   if (problem) return;
   setBusy($("make"), true, "Working on it…");
   try {
@@ -110,12 +151,19 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
+for (const field of [$("photo"), $("pet-name")]) {
+  field.addEventListener(field.type === "file" ? "change" : "input", () => markInvalid(field, false));
+}
+
 // After a photo problem: the ways forward the API names (fix the crop, use Other, another photo).
+// Focus goes to the first way forward, else to the photo picker (the error itself is an alert).
 function offerNextSteps(body) {
   const steps = (body && body.next_steps) || [];
   $("next-steps").hidden = steps.length === 0;
   $("use-other").hidden = !steps.includes("use_other");
   $("crop-fix").hidden = !steps.includes("crop");
+  const first = $("next-steps").querySelector("button:not([hidden]), fieldset:not([hidden]) button");
+  (first || $("photo")).focus();
 }
 
 async function redraw(path, payload) {
@@ -162,7 +210,10 @@ $("species-fix").addEventListener("submit", (event) => {
 $("restyle").addEventListener("click", () => {
   $("preview-card").hidden = true;
   form.hidden = false;
+  const style = document.querySelector('input[name="style"]:checked');
+  style.focus({ preventScroll: true });
   form.scrollIntoView({ behavior: "smooth" });
+  announce("Pick another style, then make the sprite again.");
 });
 
 async function buyGame() {
@@ -189,8 +240,7 @@ function showReady(game) {
   qr.height = 180;
   $("qr").replaceChildren(qr);
   $("ready-gif").src = state.previewUrl;
-  $("ready-card").hidden = false;
-  $("ready-card").scrollIntoView({ behavior: "smooth", block: "start" });
+  reveal($("ready-card"), "Your game is ready. Share the link or play it now.");
 }
 
 $("pay").addEventListener("click", async () => {
@@ -203,6 +253,8 @@ $("pay").addEventListener("click", async () => {
     $("progress-card").hidden = true;
     $("pay-error").textContent = error.message;
     $("pay-error").hidden = false;
+    setBusy($("pay"), false);
+    $("pay").focus();
   } finally {
     setBusy($("pay"), false);
   }

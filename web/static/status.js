@@ -11,7 +11,9 @@ async function watch() {
     await sleep(1000);
     const body = await api(`/api/images/${encodeURIComponent(card.dataset.token)}/status`).catch(() => null);
     if (!body) continue;
-    document.getElementById("bar-fill").style.width = `${body.progress || 0}%`;
+    const percent = Math.round(body.progress || 0);
+    document.getElementById("bar-fill").style.width = `${percent}%`;
+    document.getElementById("bar").setAttribute("aria-valuenow", String(percent));
     document.getElementById("progress-label").textContent = body.label || "";
     if (body.status !== initial) { location.reload(); return; }
   }
