@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 10 * MB
     min_image_side: int = 256
     max_image_pixels: int = 50_000_000
+    # Memory: the estimated peak of one photo's decode (files needing more are refused before
+    # decoding), how many photos a process decodes at once, and how long an upload waits for one.
+    max_decode_mb: int = Field(default=400, ge=32)
+    max_concurrent_decodes: int = Field(default=2, ge=1)
+    decode_wait_s: float = Field(default=30.0, gt=0)
 
     # Background removal: "auto" tries rembg (when its model file is installed) then classical.
     cutout_backend: Literal["auto", "rembg", "classical"] = "auto"

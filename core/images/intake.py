@@ -10,6 +10,12 @@ Animated files (animated WebP, APNG): we take the first frame and report the fra
 
 Big JPEGs are decoded with `Image.draft` straight at about `max_working_side` (libjpeg's DCT
 scaling): a 12 MP photo decodes at a fraction of the cost, and nothing downstream needs more pixels.
+
+Memory is bounded three ways: the decode's peak is estimated from the header and a file over
+`max_decode_bytes` is refused before decoding (core/images/budget.py); the decoded image is
+converted and reduced in strips, never copied whole (core/images/working.py); and at most
+`max_concurrent_decodes` photos decode at once in a process, uploads waiting `decode_wait_s` for a
+turn. The working image carries none of the file's metadata (its EXIF, GPS included).
 """
 
 from __future__ import annotations
@@ -20,12 +26,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 from pillow_heif import register_heif_opener
 
 from core.config import MB, Settings
 from core.errors import ImageRejected
+from core.images.budget import DECODES, WORKING_SIDE, decode_cost, draft_request
+from core.images.working import Shrink
 
 register_heif_opener()
 
@@ -33,8 +40,9 @@ ACCEPTED = "JPEG, PNG, WebP or HEIC photos"
 ORIENTATION_TAG = 0x0112
 # EXIF orientations 5-8 rotate by 90 degrees, so width and height swap on display.
 SWAPPING_ORIENTATIONS = {5, 6, 7, 8}
-# Pillow raises these for truncated or malformed data during a full decode.
-DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
+# Pillow raises these for truncated or malformed data during a full decode; pillow_heif raises
+# RuntimeError when libheif cannot decode.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, RuntimeError)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,11 @@ class IntakeLimits:
     max_upload_bytes: int = 10 * MB
     min_image_side: int = 256
     max_image_pixels: int = 50_000_000
+    # Estimated peak memory of one decode (core/images/budget.py), and decodes at once per process.
+    max_decode_bytes: int = 400 * MB
+    max_concurrent_decodes: int = 2
+    # How long a decode waits for a slot before DecodeBusy; None waits on (builds must not fail).
+    decode_wait_s: float | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IntakeLimits:
@@ -51,6 +64,8 @@ class IntakeLimits:
             max_upload_bytes=settings.max_upload_bytes,
             min_image_side=settings.min_image_side,
             max_image_pixels=settings.max_image_pixels,
+            max_decode_bytes=settings.max_decode_mb * MB,
+            max_concurrent_decodes=settings.max_concurrent_decodes,
         )
 
 
@@ -62,9 +77,12 @@ class IntakeResult:
     source_format: str
     original_size: tuple[int, int]
     frames: int = 1
+    orientation: int = 1  # the EXIF orientation that was applied
 
 
-def load_image(data: bytes, limits: IntakeLimits, *, max_working_side: int = 2048) -> IntakeResult:
+def load_image(
+    data: bytes, limits: IntakeLimits, *, max_working_side: int = WORKING_SIDE
+) -> IntakeResult:
     """Check and decode an uploaded photo; raises ImageRejected with a stable code."""
     _check_bytes(data, limits)
     fmt = sniff_format(data)
@@ -72,16 +90,19 @@ def load_image(data: bytes, limits: IntakeLimits, *, max_working_side: int = 204
     stored_size = image.size
     _check_dimensions(stored_size, limits)
     if fmt == "JPEG":
-        image.draft(None, _draft_request(image.size, max_working_side))
-    # Decode before reading EXIF or frames: a PNG's eXIf chunk may sit after the pixel data,
-    # so even reading the orientation decodes (and a damaged file fails there).
-    _decode(image)
-    with _guard_decode(fmt):
+        image.draft(None, draft_request(image.size, max_working_side))
+    _check_cost(image, fmt, stored_size, limits, max_working_side)
+    with _guard_decode(fmt), DECODES.slot(limits.max_concurrent_decodes, limits.decode_wait_s):
+        # Decode before reading EXIF or frames: a PNG's eXIf chunk may sit after the pixel data,
+        # so even reading the orientation decodes (and a damaged file fails there).
+        image.load()
         frames = int(getattr(image, "n_frames", 1))
         orientation = int(image.getexif().get(ORIENTATION_TAG, 1) or 1)
-        upright = ImageOps.exif_transpose(image) or image
-        working = _shrink(_normalise_mode(upright), max_working_side)
-    return IntakeResult(working, fmt, _oriented(stored_size, orientation), frames)
+        shrink = Shrink.plan(image.size, orientation, max_working_side)
+        compact = shrink.compact(image)
+        del image  # the full-size pixels go before the resampling
+        working = shrink.finish(compact)
+    return IntakeResult(working, fmt, _oriented(stored_size, orientation), frames, orientation)
 
 
 def _check_bytes(data: bytes, limits: IntakeLimits) -> None:
@@ -121,20 +142,19 @@ def _check_dimensions(size: tuple[int, int], limits: IntakeLimits) -> None:
         )
 
 
-def _draft_request(size: tuple[int, int], max_side: int) -> tuple[int, int]:
-    """The size to ask libjpeg for: draft picks the smallest DCT scale still at least this big.
-
-    Asking for half the working side lets a 4000 px photo decode at 1/2 (2000 px) instead of at full
-    size then resized to 2048: the long side lands between max_side/2 and max_side.
-    """
-    scale = min(1.0, max_side / 2 / max(size))
-    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
-
-
-def _decode(image: Image.Image) -> None:
-    """Force a full decode so that truncated or corrupt files fail here, with a kind message."""
-    with _guard_decode(str(image.format)):
-        image.load()
+def _check_cost(
+    image: Image.Image, fmt: str, stored_size: tuple[int, int], limits: IntakeLimits, max_side: int
+) -> None:
+    """Refuse, before decoding, a file whose decode would take more memory than we allow."""
+    cost = decode_cost(image, fmt, full_size=stored_size, max_side=max_side)
+    if cost > limits.max_decode_bytes:
+        megapixels = stored_size[0] * stored_size[1] / 1e6
+        raise ImageRejected(
+            f"This {_name(fmt)} image ({megapixels:.0f} megapixels, {image.mode}) would take"
+            f" about {cost // MB} MB to open, over our {limits.max_decode_bytes // MB} MB limit."
+            " Please send a smaller photo: a camera or phone JPEG of up to 50 megapixels is fine.",
+            code="image_too_large",
+        )
 
 
 @contextmanager
@@ -147,33 +167,6 @@ def _guard_decode(fmt: str) -> Iterator[None]:
         raise _too_large() from None
     except DECODE_ERRORS:
         raise _corrupt(fmt) from None
-
-
-def _normalise_mode(image: Image.Image) -> Image.Image:
-    """Palette, grey, CMYK and 16-bit images become RGB; RGBA only when the alpha is real."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
-        image = _sixteen_bit_to_grey(image)
-    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        opaque = bool(np.asarray(rgba.getchannel("A")).min() == 255)
-        return rgba.convert("RGB") if opaque else rgba
-    return image if image.mode == "RGB" else image.convert("RGB")
-
-
-def _sixteen_bit_to_grey(image: Image.Image) -> Image.Image:
-    """Scale 16-bit samples to 8 bits (Pillow's convert clips all above 255 to white)."""
-    values = np.asarray(image, dtype=np.uint32)
-    shift = 8 if int(values.max(initial=0)) > 255 else 0
-    return Image.fromarray((values >> shift).clip(0, 255).astype(np.uint8))
-
-
-def _shrink(image: Image.Image, max_side: int) -> Image.Image:
-    if max(image.size) <= max_side:
-        return image
-    scale = max_side / max(image.size)
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    # reducing_gap: a fast box pre-shrink, then Lanczos on the last factor of two.
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _oriented(size: tuple[int, int], orientation: int) -> tuple[int, int]:
@@ -197,16 +190,22 @@ def _too_large() -> ImageRejected:
 
 
 def _corrupt(fmt: str) -> ImageRejected:
-    name = {"WEBP": "WebP", "HEIF": "HEIC"}.get(fmt, fmt)
     return ImageRejected(
-        f"We couldn't read this {name} file: it looks damaged or incomplete. Please send the photo"
-        f" again, or try another one. We take {ACCEPTED}.",
+        f"We couldn't read this {_name(fmt)} file: it looks damaged or incomplete. Please send"
+        f" the photo again, or try another one. We take {ACCEPTED}.",
         code="corrupt_image",
     )
 
 
-# HEIF brands of still photos (iPhones write heic/mif1); AVIF shares the box but not the codec.
-HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+def _name(fmt: str) -> str:
+    return {"WEBP": "WebP", "HEIF": "HEIC"}.get(fmt, fmt)
+
+
+# HEIF brands: HEVC-coded stills (iPhones write heic, with mif1), AV1-coded AVIF, and the generic
+# image brands both share. An AVIF may name only mif1 first, so all brands are read.
+HEVC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
+AVIF_BRANDS = {b"avif", b"avis"}
+GENERIC_HEIF_BRANDS = {b"mif1", b"msf1", b"miaf"}
 VIDEO_BRANDS = {b"isom", b"iso2", b"mp41", b"mp42", b"qt  ", b"M4V ", b"3gp4", b"3gp5", b"avc1"}
 # First bytes of files people send by mistake, to name them in the refusal.
 KNOWN_OTHERS = [
@@ -230,7 +229,7 @@ def sniff_format(data: bytes) -> str:
         return "PNG"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WEBP"
-    if data[4:8] == b"ftyp" and data[8:12] in HEIC_BRANDS:
+    if _is_heic(data):
         return "HEIF"
     raise ImageRejected(
         f"This file is {_describe(data)}, not a photo we can use. Please send {ACCEPTED}.",
@@ -238,12 +237,32 @@ def sniff_format(data: bytes) -> str:
     )
 
 
+def ftyp_brands(data: bytes) -> set[bytes]:
+    """The major and compatible brands of an ISO-BMFF file's leading ftyp box (empty if none)."""
+    if data[4:8] != b"ftyp":
+        return set()
+    size = min(int.from_bytes(data[:4], "big"), len(data))
+    compatible = data[16:size]
+    return {data[8:12]} | {compatible[i : i + 4] for i in range(0, len(compatible) - 3, 4)}
+
+
+def _is_heic(data: bytes) -> bool:
+    """HEVC-coded HEIF: a HEVC brand, or only the generic image brands (never AVIF's)."""
+    brands = ftyp_brands(data)
+    if brands & HEVC_BRANDS:
+        return True
+    return bool(brands & GENERIC_HEIF_BRANDS) and not brands & AVIF_BRANDS
+
+
 def _describe(data: bytes) -> str:
     for magic, name in KNOWN_OTHERS:
         if data.startswith(magic):
             return name
-    if data[4:8] == b"ftyp":
-        return "a video" if data[8:12] in VIDEO_BRANDS else "an unsupported HEIF/AVIF kind"
+    brands = ftyp_brands(data)
+    if brands & AVIF_BRANDS:
+        return "an AVIF image"
+    if brands:
+        return "a video" if brands & VIDEO_BRANDS else "an unsupported HEIF kind"
     if data[:4] == b"RIFF":
         return "a RIFF file (video or audio)"
     return "text" if _looks_like_text(data[:512]) else "of a type we don't recognise"

@@ -63,7 +63,7 @@ class OrderService(UserMethods, GameMethods, RecordMethods, PrivacyMethods, Serv
         check_choices(picked)
         with self.db.session() as session:  # Busy: everyone together asked for too much
             check_budget(session, settings=self.settings, work="upload")
-        ext, content_type = intake_photo(photo, self.settings)  # fails fast on a bad photo
+        photo, ext, content_type = intake_photo(photo, self.settings)  # checked, metadata gone
         order = Order(
             token=secrets.token_urlsafe(24), user_id=user_id, currency=self.settings.currency,
             **_choice_columns(picked),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.config import Settings
 from core.errors import InvalidRequest
+from core.orders.budget import Busy
 from core.orders.schemas import OrderChoices
 
 # intake's source_format (Pillow format names) -> stored file extension and content type.
@@ -14,17 +17,29 @@ PHOTO_TYPES: dict[str, tuple[str, str]] = {
     "heif": (".heic", "image/heic"),
     "heic": (".heic", "image/heic"),
 }
+UNKNOWN_TYPE = (".bin", "application/octet-stream")
+DECODE_RETRY_S = 60  # photos wait at most settings.decode_wait_s for a turn; a minute is plenty
 
 
-def intake_photo(photo: bytes, settings: Settings) -> tuple[str, str]:
-    """Validate the photo with the pipeline's own intake; return (extension, content type).
+def intake_photo(photo: bytes, settings: Settings) -> tuple[bytes, str, str]:
+    """Validate the photo with the pipeline's own intake; return the bytes to store (the same
+    photo, its metadata such as the GPS position removed), its extension and content type.
 
-    Raises ImageRejected (too big, not an image, too small...) before anything is stored.
+    Raises ImageRejected (too big, not an image, too small...) before anything is stored, and
+    Busy when too many photos are being decoded to wait for a turn.
     """
+    from core.images.budget import DecodeBusy
     from core.images.intake import IntakeLimits, load_image
+    from core.images.scrub import strip_metadata
 
-    result = load_image(photo, IntakeLimits.from_settings(settings), max_working_side=512)
-    return PHOTO_TYPES.get(str(result.source_format).lower(), (".bin", "application/octet-stream"))
+    limits = replace(IntakeLimits.from_settings(settings), decode_wait_s=settings.decode_wait_s)
+    try:
+        result = load_image(photo, limits, max_working_side=512)
+    except DecodeBusy:
+        raise Busy(DECODE_RETRY_S) from None
+    clean = strip_metadata(photo, result.source_format, orientation=result.orientation)
+    ext, content_type = PHOTO_TYPES.get(result.source_format.lower(), UNKNOWN_TYPE)
+    return clean, ext, content_type
 
 
 def check_choices(choices: OrderChoices) -> None:

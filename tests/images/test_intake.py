@@ -180,8 +180,13 @@ def test_each_refusal_has_its_code_and_a_helpful_message(
 
 
 def test_refusal_codes_are_distinct_per_kind_of_problem() -> None:
-    codes = {code for _, _, code, _ in REFUSALS}
-    assert codes == {
+    """What intake answers, not the table: six codes, and no message shared by two of them."""
+    messages: dict[str, set[str]] = {}
+    for _, make, _, _ in REFUSALS:
+        with pytest.raises(ImageRejected) as caught:
+            load_image(make(), LIMITS)
+        messages.setdefault(caught.value.code, set()).add(caught.value.message)
+    assert set(messages) == {
         "empty_file",
         "unsupported_type",
         "file_too_large",
@@ -189,6 +194,63 @@ def test_refusal_codes_are_distinct_per_kind_of_problem() -> None:
         "corrupt_image",
         "image_too_small",
     }
+    every = [message for kind in messages.values() for message in kind]
+    assert len(every) == len(set(every))
+
+
+@pytest.mark.parametrize("first_brand", [b"avif", b"mif1"])
+def test_an_avif_is_an_unsupported_type_not_a_damaged_heic(first_brand: bytes) -> None:
+    """Some encoders name the generic mif1 brand first and avif only among the compatible ones;
+    that file used to go to the HEIC decoder, which has no AV1 codec, and escape as RuntimeError."""
+    data = bytearray(encode(halves(), "AVIF"))
+    assert data[4:8] == b"ftyp"
+    assert b"avif" in data[16:32]
+    data[8:12] = first_brand
+    with pytest.raises(ImageRejected) as caught:
+        load_image(bytes(data), LIMITS)
+    assert caught.value.code == "unsupported_type"
+    assert "AVIF" in caught.value.message
+
+
+def test_a_heic_naming_the_generic_brand_first_is_still_a_heic() -> None:
+    data = bytearray(encode(halves(), "HEIF"))
+    assert b"heic" in data[8:32]
+    data[8:12] = b"mif1"  # major brand generic; heic stays among the compatible brands
+    assert load_image(bytes(data), LIMITS).source_format == "HEIF"
+
+
+def test_the_working_image_carries_none_of_the_files_metadata() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif.get_ifd(0x8825)[2] = (52.0, 31.0, 12.0)  # a GPS latitude
+    image = load_image(encode(halves(), "JPEG", exif=exif.tobytes()), LIMITS).image
+    assert image.info == {}
+    assert type(image) is Image.Image  # a plain image, not the open file
+
+
+def _lossless_webp(side: int) -> bytes:
+    return encode(Image.new("RGB", (side, side), RED), "WEBP", lossless=True)
+
+
+def test_a_file_too_costly_to_decode_is_refused_before_decoding() -> None:
+    """A 2 KB WebP of 49 MP would take ~750 MB to decode (libwebp's buffers beside Pillow's)."""
+    data = _lossless_webp(7000)
+    assert len(data) < 10_000
+    with pytest.raises(ImageRejected) as caught:
+        load_image(data, LIMITS)
+    assert caught.value.code == "image_too_large"
+    assert "MB to open" in caught.value.message
+    assert "WebP" in caught.value.message
+    assert load_image(_lossless_webp(2000), LIMITS).image.size == (2000, 2000)  # 4 MP is fine
+
+
+def test_the_decode_budget_comes_from_settings() -> None:
+    photo = encode(halves((3000, 2000)), "PNG")  # 6 MP: ~120 MB to open, turn and resample
+    assert load_image(photo, LIMITS).original_size == (3000, 2000)
+    tight = IntakeLimits.from_settings(Settings(max_decode_mb=64))
+    assert tight.max_decode_bytes == 64 * MB
+    with pytest.raises(ImageRejected, match="over our 64 MB limit"):
+        load_image(photo, tight)
 
 
 def test_limits_come_from_settings() -> None:
