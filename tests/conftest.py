@@ -3,6 +3,7 @@ photos."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import shutil
@@ -10,6 +11,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -34,12 +36,24 @@ CHROMIUM_ARGS = [
 
 
 def need(available: bool, what: str) -> None:
-    """Skip when a service is missing on a laptop; fail loudly in CI, where it must exist."""
+    """Skip when a service, model or tool is missing on a laptop; fail loudly in CI, where it must
+    exist. Every runtime skip in the suite goes through here (or need_module), so none passes
+    silently under CI=true. At module level it skips (or fails) the whole module."""
     if available:
         return
     if IN_CI:
-        pytest.fail(f"{what} is required under CI=true but is not available")
-    pytest.skip(f"{what} not available")
+        pytest.fail(f"{what} is required under CI=true but is not available", pytrace=False)
+    pytest.skip(f"{what} not available", allow_module_level=True)
+
+
+def need_module(name: str) -> ModuleType:
+    """`import name`, or need() it: a missing package (or one whose import fails) skips on a
+    laptop and fails under CI=true, unlike pytest.importorskip."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        need(False, f"the Python module {name} ({exc})")
+        raise  # need() always raises here; this keeps type checkers content
 
 
 def port_open(host: str, port: int) -> bool:

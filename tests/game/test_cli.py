@@ -11,6 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from cli import game as game_cli
+from tests.conftest import need
 
 
 def run(*args: str) -> object:
@@ -59,8 +60,7 @@ def pipeline_ready() -> bool:
 
 @pytest.mark.slow
 def test_photo_becomes_a_game_folder(tmp_path: Path) -> None:
-    if not pipeline_ready():
-        pytest.skip("the sprite pipeline (core.pipeline) does not import yet")
+    need(pipeline_ready(), "the sprite pipeline (core.pipeline imports)")
     # A real cat photo: with the detector installed it gets the hero, without it the photo's pose.
     photo = (
         Path(__file__).resolve().parents[1]

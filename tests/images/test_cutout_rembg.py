@@ -15,7 +15,7 @@ from core.images import cutout_rembg
 from core.images.cutout import new_cutter
 from core.images.cutout_rembg import RembgCutter, resolve_model
 from core.images.models import ModelError
-from tests.conftest import IN_CI
+from tests.conftest import need
 from tests.images.conftest import U2NETP_DIR, chelsea_rough_truth, iou, synthetic_pet_truth
 
 SIDE = 320
@@ -142,10 +142,7 @@ def u2netp_installed() -> bool:
 
 @pytest.fixture
 def real_u2netp(settings: Settings) -> Settings:
-    if not u2netp_installed():
-        if IN_CI:
-            pytest.fail("u2netp must be installed under CI=true (scripts/setup.sh installs it)")
-        pytest.skip("u2netp not installed: petpixel models install u2netp")
+    need(u2netp_installed(), "u2netp weights (petpixel models install u2netp)")
     home = settings.resolved_models_dir
     home.mkdir(parents=True)
     shutil.copy(U2NETP_DIR / "u2netp.onnx", home / "u2netp.onnx")

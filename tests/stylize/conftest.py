@@ -12,6 +12,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from core.config import Settings
+from tests.conftest import need_module
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "make_tiny_diffusers.py"
 
@@ -40,9 +41,9 @@ def load_script() -> ModuleType:
 @pytest.fixture(scope="session")
 def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A random StableDiffusionImg2ImgPipeline saved with save_pretrained (~7 MB, ~2 s)."""
-    torch = pytest.importorskip("torch")
-    pytest.importorskip("diffusers")
-    pytest.importorskip("transformers")
+    torch = need_module("torch")
+    need_module("diffusers")
+    need_module("transformers")
     # One thread: the tiny model gains nothing from more, and on a shared, busy CPU torch's
     # spinning worker threads made these tests 3x slower.
     threads = torch.get_num_threads()

@@ -15,10 +15,11 @@ from core.config import Settings
 from core.errors import PetPixelError
 from core.pixelart import stylize
 from core.pixelart.stylize import DiffusionStylizer, Stylizer, new_stylizer
+from tests.conftest import need_module
 from tests.stylize.conftest import pixels
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("diffusers")
+torch = need_module("torch")
+need_module("diffusers")
 
 
 def run(
@@ -123,7 +124,7 @@ def test_corrupt_weights_fail_with_a_clear_error(tiny_pipeline: Path, tmp_path: 
 def test_pixelizer_accepts_the_stylized_pet(
     diffusion_settings: Settings, subject: Image.Image
 ) -> None:
-    pixelize = pytest.importorskip("core.pixelart.pixelize").pixelize
+    pixelize = need_module("core.pixelart.pixelize").pixelize
     drawn = new_stylizer(diffusion_settings).stylize(subject, style="16bit", seed=2)
     sprite = pixelize(drawn, style="16bit", size=32, seed=2)
     assert max(sprite.image.size) == 32
