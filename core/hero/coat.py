@@ -1,5 +1,5 @@
-"""The coat's palette: deterministic k-means in Lab over the eroded pet mask, then which cluster is
-the base, the secondary (white or tan) and the pattern colour, and the base's shade/highlight."""
+"""The coat's palette: deterministic k-means in Lab over the eroded pet mask, the colour of a group
+of clusters, and the base's shade and highlight (core.hero.families says which is which)."""
 
 from __future__ import annotations
 
@@ -109,24 +109,27 @@ def read_palette(image: np.ndarray, coat: np.ndarray) -> Palette:
     return Palette(centres=kept[order], shares=shares[order], labels=label_map)
 
 
-def is_white(lab: np.ndarray) -> bool:
-    """Light and nearly colourless: the white of a chest, paws or blaze."""
-    return bool(lab[0] > 72 and np.hypot(lab[1], lab[2]) < 16)
+def label_map(image: np.ndarray, palette: Palette, inside: np.ndarray) -> np.ndarray:
+    """Every pixel inside `inside` labelled with its nearest cluster (-1 elsewhere): the eroded
+    map leaves out thin legs and tails, where paws and tips are marked."""
+    labels = np.full(inside.shape, -1, dtype=np.int64)
+    labels[inside] = sq_distances(to_lab(image)[inside], palette.centres).argmin(axis=1)
+    return labels
 
 
-def base_pixels(palette: Palette) -> np.ndarray:
-    """The coat minus its white markings (a mostly white pet keeps its whites), stripes included."""
-    whites = [j for j in range(len(palette.shares)) if is_white(palette.centres[j])]
-    white = np.isin(palette.labels, whites)
-    coat = palette.labels >= 0
-    if sum(palette.shares[j] for j in whites) >= 0.7 or not (coat & ~white).any():
-        return white
-    return coat & ~white
-
-
-def nearest(palette: Palette, lab: np.ndarray) -> int:
-    """The cluster closest to a Lab colour."""
-    return int(np.linalg.norm(palette.centres - lab, axis=1).argmin())
+def family_colour(
+    image: np.ndarray, labels: np.ndarray, family: tuple[int, ...], *, vivid: bool = False
+) -> RGB | None:
+    """The median colour of a family's pixels (None for an empty family). `vivid`: of its more
+    colourful half, for small tan marks whose edges blend into the black around them."""
+    pixels = np.isin(labels, family) & (labels >= 0)
+    if not family or not pixels.any():
+        return None
+    lab = to_lab(image)[pixels]
+    if vivid:
+        chroma = np.hypot(lab[:, 1], lab[:, 2])
+        lab = lab[chroma >= np.median(chroma)]
+    return to_rgb(np.median(lab, axis=0))
 
 
 def tones(image: np.ndarray, pixels: np.ndarray) -> tuple[RGB, RGB, RGB]:

@@ -15,6 +15,13 @@ from core.hero.traits import RGB
 
 # Lab chroma below which a pixel may be a grey or white lit by a tinted light.
 NEUTRAL_CHROMA = 26.0
+# Lab hue of the warm end of the warm-cool line that lamps, daylight and shade tint whites along
+# (the cool end is opposite); background pixels tinted off it by more than the spread are objects.
+LIGHT_HUE = 75.0
+LIGHT_HUE_SPREAD = 30.0
+GREY_CHROMA = 6.0  # any tint this faint may be the light's
+# The pet's own fur votes only when it is clearly grey or white (below this chroma).
+PET_NEUTRAL_CHROMA = 10.0
 # How far a channel's gain may move from 1 (a stronger cast is likelier the scene's own colour).
 MAX_GAIN_SHIFT = 0.35
 # Fewer near-neutral pixels than this fraction: no estimate, no correction.
@@ -71,23 +78,35 @@ def _srgb(lin: np.ndarray) -> np.ndarray:
 
 
 def estimate_gains(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Per-channel gains (linear light) that neutralise the room's cast, clamped; ones if unsure."""
+    """Per-channel gains (linear light) that neutralise the room's cast, clamped; ones if unsure.
+
+    The background's near-neutral pixels (walls, floors, sky, snow) vote, and so does the pet's own
+    clearly grey or white fur; its pale cream, gold or tan fur never does: a golden dog in
+    daylight is the dog's colour, not a cast, and must not be pulled toward grey.
+    """
     pixels = image.reshape(-1, 3)
     lab = to_lab(pixels)
     chroma = np.hypot(lab[:, 1], lab[:, 2])
-    neutral = (chroma < NEUTRAL_CHROMA) & (lab[:, 0] > 25) & (lab[:, 0] < 98)
+    on_pet = mask.reshape(-1) > 0
+    usable = (lab[:, 0] > 25) & (lab[:, 0] < 98)
+    # A lamp or the sky tints whites along the warm-cool (daylight) line; a green or purple tint
+    # is the object's own colour (grass, sea, a painted wall) unless it is nearly grey.
+    hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1]))
+    off_line = np.abs((hue - LIGHT_HUE + 90.0) % 180.0 - 90.0)
+    tint = (chroma < NEUTRAL_CHROMA) & ((off_line < LIGHT_HUE_SPREAD) | (chroma < GREY_CHROMA))
+    neutral = usable & np.where(on_pet, chroma < PET_NEUTRAL_CHROMA, tint)
     if neutral.mean() < MIN_NEUTRAL_SHARE:
         return np.ones(3)
     # The pet's own greys and whites count as much as the whole background once there are
     # enough of them (a few stray pixels must not outvote it).
-    on_pet = mask.reshape(-1)[neutral] > 0
+    on_pet = on_pet[neutral]
     n_pet, n_bg = int(on_pet.sum()), int((~on_pet).sum())
     pet_weight = min(1.0, n_pet / 200) if n_bg else 1.0
     weight = (lab[neutral, 0] / 100.0) ** 2
     weight = weight * np.where(on_pet, pet_weight / max(n_pet, 1), 1.0 / max(n_bg, 1))
     mean = (_linear(pixels[neutral]) * weight[:, None]).sum(axis=0) / weight.sum()
     gains = mean.mean() / np.maximum(mean, 1e-6)
-    # Pixels near the neutral threshold could be pale coloured fur: trust only a consistent cast.
+    # Pixels near the neutral threshold could be pale coloured surfaces: trust a consistent cast.
     cast = np.hypot(*np.median(lab[neutral, 1:], axis=0))
     trust = float(np.clip(1.8 - cast / NEUTRAL_CHROMA, 0.0, 1.0))
     gains = 1.0 + np.clip(gains - 1.0, -MAX_GAIN_SHIFT, MAX_GAIN_SHIFT) * trust

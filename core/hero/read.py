@@ -16,8 +16,10 @@ import numpy as np
 from core.errors import NoSubjectFound
 from core.hero import coat as coatmod
 from core.hero import eyes, face, markings, physique
-from core.hero.colour import apply_gains, estimate_gains, to_lab, to_rgb
-from core.hero.traits import RGB, Box, Coat, PetLook
+from core.hero.coatread import CoatView, read_coat
+from core.hero.colour import apply_gains, estimate_gains, to_lab
+from core.hero.families import Families, families
+from core.hero.traits import Box, PetLook
 
 WORK_SIDE = 256
 FACE_WIDTH = 160
@@ -34,8 +36,8 @@ class _Scene:
     gains: np.ndarray
     corrected: np.ndarray
     palette: coatmod.Palette
-    layout: markings.Layout
-    tones: tuple[RGB, RGB, RGB]
+    families: Families
+    outline: np.ndarray  # cluster labels over the whole (barely eroded) outline
     head: Box
     head_small: Box
     head_conf: float
@@ -60,57 +62,29 @@ def read_pet(
         small_mask = (_resize(mask, scale, cv2.INTER_AREA) > 0).astype(np.uint8) * 255
     gains = estimate_gains(small, small_mask)
     corrected = apply_gains(small, gains)
-    palette = coatmod.read_palette(corrected, coatmod.inner_mask(small_mask))
-    tones = coatmod.tones(corrected, coatmod.base_pixels(palette))
-    base = coatmod.nearest(palette, to_lab(np.array([[tones[0]]], dtype=np.uint8))[0, 0])
     head_small, head_conf = face.head_from_mask(small_mask)
     head = _scale_box(head_small, 1 / scale, photo.shape)
     if species == "cat" and (found := face.cat_face(photo, mask)) is not None:
         head, head_conf = _clip_box(found, photo.shape), 0.8
         head_small = _scale_box(head, scale, small.shape)
+    palette = coatmod.read_palette(corrected, coatmod.inner_mask(small_mask))
+    edge = cv2.erode(small_mask, np.ones((3, 3), np.uint8)) > 0
+    outline = coatmod.label_map(corrected, palette, edge | (palette.labels >= 0))
+    fam = families(palette, species, lambda js: len(markings.regions(outline, js, head_small)))
     scene = _Scene(
-        photo, mask, species, gains, corrected, palette, markings.roles(palette, base), tones,
-        head, head_small, head_conf,
+        photo, mask, species, gains, corrected, palette, fam, outline, head, head_small, head_conf,
     )  # fmt: skip
     return _assemble(scene)
 
 
-def _read_coat(s: _Scene) -> tuple[Coat, dict[str, float]]:
-    """The Coat and the confidences of its parts."""
-    coat_px = s.palette.labels >= 0
-    texture = markings.fine_texture(to_lab(s.corrected)[..., 0].astype(np.float32), coat_px)
-    pattern, pattern_conf = markings.pattern(
-        s.palette, s.layout, species=s.species, texture=texture, head=s.head_small
-    )
-    length, length_conf = markings.coat_length(coat_px)
-    c, layout = s.palette.centres, s.layout
-    secondary = _rgb(c, layout.secondary)
-    pattern_colour = _rgb(c, layout.pattern) if pattern != "solid" else None
-    coat = Coat(
-        base=s.tones[0],
-        shade=s.tones[1],
-        highlight=s.tones[2],
-        pattern=pattern,
-        pattern_colour=pattern_colour or (secondary if pattern == "bicolour" else None),
-        secondary=secondary,
-        secondary_regions=markings.regions(s.palette, layout.secondary, s.head_small),
-        length=length,
-    )
-    share = float(s.palette.shares[layout.base])
-    return coat, {
-        "coat.base": round(min(0.95, 0.4 + share), 2),
-        "pattern": pattern_conf,
-        "secondary": 0.6 if layout.secondary is not None else 0.5,
-        "length": length_conf,
-    }
-
-
 def _assemble(s: _Scene) -> PetLook:
     """Gather every trait and its confidence into a PetLook."""
-    coat, confidence = _read_coat(s)
+    coat, confidence = read_coat(
+        CoatView(s.corrected, s.palette, s.families, s.outline, s.head_small, s.species)
+    )
     face_img, inside = _face_crop(s.photo, s.mask, s.head, s.gains)
     eye, eye_conf = eyes.find_eyes(face_img, inside, s.palette.centres, s.species)
-    lightness = float(s.palette.centres[s.layout.base][0])
+    lightness = float(to_lab(np.array([[coat.base]], dtype=np.uint8))[0, 0, 0])
     nose, nose_conf = eyes.nose_colour(face_img, inside, lightness)
     ear, ear_conf = face.ear_type(s.mask, s.head, s.species)
     build, build_conf = physique.build(s.mask)
@@ -137,10 +111,6 @@ def _assemble(s: _Scene) -> PetLook:
         head_box=s.head,
         confidence=confidence,
     )
-
-
-def _rgb(centres: np.ndarray, index: int | None) -> tuple[int, int, int] | None:
-    return None if index is None else to_rgb(centres[index])
 
 
 def _restrict(mask: np.ndarray, box: Box | None) -> np.ndarray:

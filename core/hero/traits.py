@@ -26,8 +26,21 @@ Build = Literal["slim", "medium", "stocky"]
 BodySize = Literal["small", "large"]
 CoatLength = Literal["short", "long"]
 Pattern = Literal["solid", "tabby", "spots", "bicolour", "calico", "merle", "colourpoint"]
-# Where a secondary colour sits on the body; the rig paints these regions.
-Region = Literal["chest", "belly", "paws", "muzzle", "blaze", "tail_tip", "mask", "ears", "back"]
+# Where a marking colour sits on the body; the rig paints these regions. "points": the tan of a
+# black-and-tan dog (brows, cheeks and muzzle, chest, lower legs); "saddle": a beagle's black back.
+Region = Literal[
+    "chest",
+    "belly",
+    "paws",
+    "muzzle",
+    "blaze",
+    "tail_tip",
+    "mask",
+    "ears",
+    "back",
+    "points",
+    "saddle",
+]
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,9 @@ class Coat:
     secondary: RGB | None = None  # e.g. the white of a tuxedo chest, paws or muzzle
     secondary_regions: tuple[Region, ...] = ()
     length: CoatLength = "short"
+    # A third colour and where it sits: a tricolour beagle's black saddle, a Bernese's tan points.
+    tertiary: RGB | None = None
+    tertiary_regions: tuple[Region, ...] = ()
 
 
 @dataclass(frozen=True)
