@@ -11,7 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from core.hero import shapes
 from core.hero.body import Part, Posed
+from core.hero.features import eye_block
 from core.hero.rig import Rig
 from core.hero.traits import PetLook
 
@@ -33,6 +35,8 @@ class Role(IntEnum):
     MOUTH = 13
     EFFECT = 14
     FLASH = 15
+    TERTIARY = 16
+    TERTIARY_SHADE = 17
 
 
 _FUR = (Part.BODY, Part.HEAD, Part.MUZZLE, Part.NEAR_LEG, Part.NEAR_EAR, Part.TAIL)
@@ -48,7 +52,10 @@ def paint(rig: Rig, look: PetLook, posed: Posed, *, flash: bool = False) -> np.n
         roles[parts == Part.NEAR_EAR] = Role.SHADE
     _light(rig, parts, roles)
     _pattern(rig, look, posed, roles)
-    _markings(rig, look, posed, roles)
+    # A third colour first, white last: white spotting covers any pigment (a Bernese's white
+    # chest over its tan points, a beagle's white tail tip and legs over its saddle).
+    _marks(rig, posed, roles, look.coat.tertiary, look.coat.tertiary_regions, Role.TERTIARY)
+    _marks(rig, posed, roles, look.coat.secondary, look.coat.secondary_regions, Role.SECONDARY)
     _inner_ears(rig, look, posed, roles)
     _face(posed, roles)
     if flash:
@@ -93,7 +100,9 @@ def _pattern(rig: Rig, look: PetLook, posed: Posed, roles: np.ndarray) -> None:
             np.abs(xs - hx - rig.head_r * 0.3) < rig.head_r * 0.5
         )
         mask |= brow
-    elif coat.pattern in ("spots", "merle", "calico"):
+    elif coat.pattern in ("spots", "merle", "calico") or (
+        coat.pattern == "bicolour" and coat.pattern_colour is not None
+    ):  # bicolour with a pattern colour: a white pet's black patches
         mask = _blotches(rig, look, posed, parts)
     elif coat.pattern == "colourpoint":
         hx, hy = posed.head
@@ -111,7 +120,7 @@ def _blotches(rig: Rig, look: PetLook, posed: Posed, parts: np.ndarray) -> np.nd
     """Round patches placed by a hash of the coat, so one pet always gets the same marks."""
     seed = sum(look.coat.base) * 7 + sum(look.coat.pattern_colour or (0, 0, 0))
     rng = np.random.default_rng(seed)
-    big = look.coat.pattern in ("calico", "merle")
+    big = look.coat.pattern in ("calico", "merle", "bicolour")
     count = 4 if big else 7
     radius = rig.height * (0.12 if big else 0.045)
     (rx, ry), (fx, fy) = posed.body
@@ -129,18 +138,22 @@ def _blotches(rig: Rig, look: PetLook, posed: Posed, parts: np.ndarray) -> np.nd
     return mask & np.isin(parts, (Part.BODY, Part.HEAD, Part.TAIL, Part.NEAR_LEG, Part.FAR_LEG))
 
 
-def _markings(rig: Rig, look: PetLook, posed: Posed, roles: np.ndarray) -> None:
-    """Secondary colour where the coat has it (white chest, paws, muzzle, blaze, tail tip...)."""
-    coat = look.coat
-    if coat.secondary is None or not coat.secondary_regions:
+def _marks(
+    rig: Rig, posed: Posed, roles: np.ndarray, colour: object, regions: tuple[str, ...],
+    role: Role,
+) -> None:  # fmt: skip
+    """A marking colour where the coat has it (white chest, paws, blaze; tan points; a saddle);
+    `role` on the near side, its shade on the far legs."""
+    if colour is None or not regions:
         return
     region = np.zeros(roles.shape, dtype=bool)
-    for name in coat.secondary_regions:
+    for name in regions:
         region |= _region(rig, posed, name)
     far = posed.parts == Part.FAR_LEG
     paintable = roles != Role.EMPTY
-    roles[region & paintable & ~far] = Role.SECONDARY
-    roles[region & paintable & far] = Role.SECONDARY_SHADE
+    shade = Role.SECONDARY_SHADE if role == Role.SECONDARY else Role.TERTIARY_SHADE
+    roles[region & paintable & ~far] = role
+    roles[region & paintable & far] = shade
 
 
 def _region(rig: Rig, posed: Posed, name: str) -> np.ndarray:
@@ -185,7 +198,37 @@ def _region_of(rig: Rig, posed: Posed, name: str) -> Any:
         return np.isin(parts, (Part.NEAR_EAR, Part.FAR_EAR))
     if name == "back":
         return (parts == Part.BODY) & (ys < ry - rig.body_h * 0.05)
+    if name == "points":
+        return _points(rig, posed)
+    if name == "saddle":  # the back behind the shoulders, down the flank, and the tail's root
+        spine = ry + (fy - ry) * (xs - _rx) / max(fx - _rx, 1e-6)
+        back = (parts == Part.BODY) & (ys < spine + rig.body_h * 0.1) & (xs < fx - rig.body_h * 0.3)
+        tail = (parts == Part.TAIL) & (xs > _rx - rig.tail_len * 0.45)
+        return back | tail
     return np.zeros(parts.shape, dtype=bool)
+
+
+def _points(rig: Rig, posed: Posed) -> np.ndarray:
+    """A black-and-tan dog's points: a dot over each eye, cheeks and muzzle, the front of the
+    chest, the lower legs."""
+    parts = posed.parts
+    xs, ys = posed.grid.centres()
+    hx, hy = posed.head
+    r = rig.head_r
+    (_rx, _ry), (fx, fy) = posed.body
+    face = (parts == Part.HEAD) & (ys > hy + r * 0.25) & (xs > hx + r * 0.1)
+    cheeks = (parts == Part.MUZZLE) | face
+    chest = (parts == Part.BODY) & (xs > fx - rig.body_h * 0.2) & (ys > fy)
+    legs = np.isin(parts, (Part.NEAR_LEG, Part.FAR_LEG)) & (ys > -1 - rig.leg_len * 0.6)
+    out = np.asarray(cheeks | chest | legs)
+    if rig.height >= 20:  # brows: one pixel (a block on big heroes) over each eye
+        w, h = eye_block(rig)
+        for ex, ey in posed.eyes:
+            col0, row0 = int(np.floor(ex)) - (w - 1), int(np.floor(ey)) - (h - 1) // 2
+            for dx in range(w):
+                out |= shapes.dot(posed.grid, col0 + dx + 0.5, row0 - 0.5)
+        out &= parts != Part.EMPTY
+    return out
 
 
 def _inner_ears(rig: Rig, look: PetLook, posed: Posed, roles: np.ndarray) -> None:

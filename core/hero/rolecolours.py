@@ -10,6 +10,7 @@ different after the fit.
 from __future__ import annotations
 
 import numpy as np
+from skimage.color import deltaE_ciede2000
 
 from core.hero.paint import Role
 from core.hero.traits import RGB, PetLook
@@ -18,6 +19,10 @@ from core.pixelart.palettes import FIXED, snap_15bit
 from core.pixelart.styles import Style
 
 RoleColours = dict[Role, RGB]
+FUR_HUES = (15.0, 115.0)  # Lab hues of pigment: red, orange, tan, gold, cream, brown
+TINT_CHROMA = 6.0
+GREY_WEIGHT = 0.5  # palette fit: CIEDE2000 plus this much per unit of chroma lost
+NOT_FUR_PENALTY = 15.0  # ... and this much for a blue, purple or green entry on the coat
 
 
 def _lab(rgb: RGB) -> np.ndarray:
@@ -40,23 +45,38 @@ def _delta(a: RGB, b: RGB) -> float:
     return float(np.linalg.norm(_lab(a) - _lab(b)))
 
 
+def fur(rgb: RGB) -> RGB:
+    """A coat colour as fur can be: no pet is blue, purple or green, so on those hues only a faint
+    tint (a blue-grey cat's) is kept; more is the light's, such as the sky on glossy black fur."""
+    lab = _lab(rgb).astype(np.float32)
+    chroma = float(np.hypot(lab[1], lab[2]))
+    hue = float(np.degrees(np.arctan2(lab[2], lab[1])) % 360)
+    if FUR_HUES[0] <= hue <= FUR_HUES[1] or chroma <= TINT_CHROMA:
+        return rgb
+    lab[1:] *= TINT_CHROMA / chroma
+    return _rgb(lab)
+
+
 def role_colours(look: PetLook) -> RoleColours:
     """The ideal colour of every role, before any palette is applied."""
     coat = look.coat
-    base_l = float(np.clip(_lab(coat.base)[0], 24, 90))
+    coat_base = fur(coat.base)
+    base_l = float(np.clip(_lab(coat_base)[0], 24, 90))
     # Near-black fur is nearly neutral: a tint in it is mostly the room's light, and at sprite
     # size it reads as a purple or green pet rather than a black one.
-    dark = float(np.clip((_lab(coat.base)[0] - 15) / 25, 0.35, 1.0))
-    base = _with_l(coat.base, base_l, dark)
-    shade = _with_l(coat.base, base_l - max(12.0, base_l * 0.22), 1.05 * dark)
+    dark = float(np.clip((_lab(coat_base)[0] - 15) / 25, 0.35, 1.0))
+    base = _with_l(coat_base, base_l, dark)
+    shade = _with_l(coat_base, base_l - max(12.0, base_l * 0.22), 1.05 * dark)
     if _lab(coat.shade)[0] < base_l - 8:
-        shade = _with_l(coat.shade, min(_lab(coat.shade)[0], base_l - 10), dark)
-    highlight = _with_l(coat.base, min(98.0, base_l + max(10.0, (100 - base_l) * 0.35)), 0.9 * dark)
-    pattern = coat.pattern_colour or _with_l(coat.base, base_l - 25)
+        shade = _with_l(fur(coat.shade), min(_lab(coat.shade)[0], base_l - 10), dark)
+    highlight = _with_l(coat_base, min(98.0, base_l + max(10.0, (100 - base_l) * 0.35)), 0.9 * dark)
+    pattern = fur(coat.pattern_colour) if coat.pattern_colour else _with_l(coat_base, base_l - 25)
     if _delta(pattern, base) < 14:
         pattern = _with_l(pattern, base_l - 22 if base_l > 35 else base_l + 22)
-    secondary = coat.secondary or (245, 242, 235)
+    secondary = fur(coat.secondary) if coat.secondary else (245, 242, 235)
     sec_l = float(_lab(secondary)[0])
+    tertiary = fur(coat.tertiary) if coat.tertiary else pattern
+    ter_l = float(_lab(tertiary)[0])
     colours: RoleColours = {
         Role.BASE: base,
         Role.SHADE: shade,
@@ -64,12 +84,14 @@ def role_colours(look: PetLook) -> RoleColours:
         Role.PATTERN: pattern,
         Role.SECONDARY: secondary,
         Role.SECONDARY_SHADE: _with_l(secondary, sec_l - max(12.0, sec_l * 0.18)),
+        Role.TERTIARY: tertiary,
+        Role.TERTIARY_SHADE: _with_l(tertiary, max(ter_l - max(10.0, ter_l * 0.18), 6.0)),
         Role.PUPIL: (24, 18, 20),
         Role.GLINT: (255, 255, 255),
         Role.PINK: (236, 148, 160),
         Role.MOUTH: (96, 30, 42),
         Role.EFFECT: (255, 250, 220),
-        Role.OUTLINE: _with_l(coat.base, 9, 0.6),
+        Role.OUTLINE: _with_l(coat_base, 9, 0.6),
     }
     colours[Role.EYE] = _readable_eye(look.eye_colour, base)
     nose = look.nose_colour
@@ -103,12 +125,28 @@ def _snap(rgb: RGB) -> RGB:
     return int(r), int(g), int(b)
 
 
+_COAT_ROLES = (
+    Role.BASE, Role.SHADE, Role.HIGHLIGHT, Role.PATTERN, Role.SECONDARY, Role.SECONDARY_SHADE,
+    Role.TERTIARY, Role.TERTIARY_SHADE,
+)  # fmt: skip
+
+
 def _fit_table(colours: RoleColours, table: list[tuple[int, ...]], style: Style) -> RoleColours:
     labs = rgb_to_lab(np.array(table, dtype=np.uint8))
+    chroma = np.hypot(labs[:, 1], labs[:, 2])
+    hue = np.degrees(np.arctan2(labs[:, 2], labs[:, 1])) % 360
+    not_fur = (chroma > 2 * TINT_CHROMA) & ((hue < FUR_HUES[0]) | (hue > FUR_HUES[1]))
 
     def nearest(rgb: RGB, *, lighter: float | None = None, darker: float | None = None,
-                avoid: tuple[RGB, ...] = ()) -> RGB:  # fmt: skip
-        dist = np.linalg.norm(labs - _lab(rgb), axis=1)
+                avoid: tuple[RGB, ...] = (), coat: bool = True) -> RGB:  # fmt: skip
+        target = _lab(rgb)
+        # CIEDE2000 weighs hue and chroma as the eye does (plain Lab distance turns a tan coat
+        # grey); chroma lost on the way counts extra (never toward grey), and a coat never takes
+        # a blue, purple or green entry while a fur-coloured one is near (a black saddle navy).
+        dist = deltaE_ciede2000(np.broadcast_to(target, labs.shape), labs)  # type: ignore[no-untyped-call]
+        dist = dist + GREY_WEIGHT * np.maximum(np.hypot(*target[1:]) - chroma, 0.0)
+        if coat:
+            dist = dist + np.where(not_fur, NOT_FUR_PENALTY, 0.0)
         ok = np.ones(len(table), dtype=bool)
         if lighter is not None:
             ok &= labs[:, 0] > lighter + 3
@@ -119,16 +157,22 @@ def _fit_table(colours: RoleColours, table: list[tuple[int, ...]], style: Style)
         pick = int(np.argmin(np.where(ok, dist, np.inf))) if ok.any() else int(np.argmin(dist))
         return tuple(table[pick])  # type: ignore[return-value]
 
-    out = {role: nearest(rgb) for role, rgb in colours.items()}
+    out = {role: nearest(rgb, coat=role in _COAT_ROLES) for role, rgb in colours.items()}
     base_l = float(_lab(out[Role.BASE])[0])
     out[Role.SHADE] = nearest(colours[Role.SHADE], darker=base_l)
     out[Role.HIGHLIGHT] = nearest(colours[Role.HIGHLIGHT], lighter=base_l)
     out[Role.PATTERN] = nearest(colours[Role.PATTERN], avoid=(out[Role.BASE],))
-    out[Role.EYE] = nearest(colours[Role.EYE], avoid=(out[Role.BASE], out[Role.HIGHLIGHT]))
+    eye_avoid = (out[Role.BASE], out[Role.HIGHLIGHT])
+    out[Role.EYE] = nearest(colours[Role.EYE], avoid=eye_avoid, coat=False)
     sec_l = float(_lab(out[Role.SECONDARY])[0])
     out[Role.SECONDARY_SHADE] = nearest(colours[Role.SECONDARY_SHADE], darker=sec_l)
     if style.outline_colour:
         out[Role.OUTLINE] = tuple(int(v) for v in hex_array([style.outline_colour])[0])  # type: ignore[assignment]
+    # A black saddle drawn in the outline's black would read as a hole in the outline.
+    marks = (out[Role.BASE], out[Role.SECONDARY], out[Role.OUTLINE])
+    out[Role.TERTIARY] = nearest(colours[Role.TERTIARY], avoid=marks)
+    ter_l = float(_lab(out[Role.TERTIARY])[0])
+    out[Role.TERTIARY_SHADE] = nearest(colours[Role.TERTIARY_SHADE], darker=ter_l)
     return out
 
 
@@ -155,5 +199,10 @@ def _fit_shades(colours: RoleColours, table: list[tuple[int, ...]]) -> RoleColou
         sec = 3 if base < 3 else 2
     pick[Role.SECONDARY] = shades[sec]
     pick[Role.SECONDARY_SHADE] = shades[max(1, sec - 1)]
+    ter = idx(colours[Role.TERTIARY])
+    if ter == base:
+        ter = base - 1 if base > 1 else base + 1
+    pick[Role.TERTIARY] = shades[ter]
+    pick[Role.TERTIARY_SHADE] = shades[max(1, ter - 1)]
     pick[Role.FLASH] = shades[3] if base < 3 else shades[1]
     return pick  # type: ignore[return-value]

@@ -10,10 +10,12 @@ import numpy as np
 import pytest
 
 from core.hero.hero import HEIGHTS, HeroSprite, draw_hero
+from core.hero.paint import Role
+from core.hero.rolecolours import fit_style, role_colours
 from core.hero.traits import Coat, PetLook
 from core.pixelart.colour import hex_array
 from core.pixelart.palettes import FIXED, on_15bit_grid, snap_15bit
-from core.pixelart.styles import STYLES
+from core.pixelart.styles import STYLES, get_style
 from core.sprites.animate import ANIMATIONS
 
 TABBY = Coat((150, 120, 90), (110, 85, 60), (190, 165, 130), "tabby", (70, 50, 35),
@@ -25,8 +27,17 @@ CALICO = Coat((240, 236, 228), (200, 196, 190), (255, 255, 250), "calico", (200,
               (30, 28, 28), ("back", "ears"))  # fmt: skip
 POINTS = Coat((235, 225, 205), (200, 190, 170), (250, 245, 235), "colourpoint", (80, 55, 45))
 SPOTS = Coat((200, 160, 100), (160, 120, 70), (230, 200, 150), "spots", (60, 40, 25))
+# A Rottweiler: black with tan points; a tricolour beagle: tan, white trim, a black saddle; a white
+# cat with black patches.
+BLACK_TAN = Coat((34, 32, 36), (20, 20, 22), (70, 68, 74), secondary=(160, 90, 45),
+                 secondary_regions=("points",))  # fmt: skip
+TRICOLOUR = Coat((175, 125, 75), (130, 90, 50), (210, 165, 115), "bicolour", None,
+                 (240, 238, 232), ("chest", "paws", "muzzle", "blaze", "tail_tip"),
+                 tertiary=(36, 32, 30), tertiary_regions=("saddle",))  # fmt: skip
+PATCHED = Coat((236, 236, 232), (200, 200, 196), (252, 252, 250), "bicolour", (30, 28, 28))
 COATS = {"tabby": TABBY, "black": BLACK, "merle": MERLE, "calico": CALICO, "points": POINTS,
-         "spots": SPOTS}  # fmt: skip
+         "spots": SPOTS, "black_tan": BLACK_TAN, "tricolour": TRICOLOUR,
+         "patched": PATCHED}  # fmt: skip
 
 # The rig's traits and the coats that paint it, per species. Every value of every trait meets every
 # value of every other trait in at least one variant (all pairs): rig bugs come from one trait or
@@ -39,7 +50,7 @@ TRAITS = {
         "build": ("slim", "medium", "stocky"),
         "size": ("small",),
         "length": ("short", "long"),
-        "coat": ("tabby", "black", "calico", "points", "spots"),
+        "coat": ("tabby", "black", "calico", "points", "spots", "patched"),
     },
     "dog": {
         "ear": ("pointed", "folded", "floppy"),
@@ -47,7 +58,7 @@ TRAITS = {
         "build": ("slim", "medium", "stocky"),
         "size": ("small", "large"),
         "length": ("short", "long"),
-        "coat": ("merle", "black", "spots"),
+        "coat": ("merle", "black", "spots", "black_tan", "tricolour"),
     },
 }
 
@@ -226,3 +237,46 @@ def test_an_hd_hero_keeps_a_readable_face() -> None:
     assert hd.visible_height == 128
     assert eye_pixels(hd, cat.eye_colour) >= 6 * max(1, eye_pixels(small, cat.eye_colour))
     assert eye_pixels(hd, cat.nose_colour) >= 6, "a nose block, not a single dot"
+
+
+def role_pixels(hero: HeroSprite, look_: PetLook, role: Role, style: str) -> np.ndarray:
+    """Where the first idle frame shows the colour of `role` (as fitted to the style)."""
+    colour = fit_style(role_colours(look_), get_style(style))[role]
+    first = np.asarray(hero.animations["idle"][0].image)
+    return np.asarray(np.all(first[..., :3] == colour, axis=-1) & (first[..., 3] > 0))
+
+
+@pytest.mark.parametrize("style", ["16bit", "modern"])
+def test_a_black_and_tan_dog_shows_its_points(style: str) -> None:
+    """A Rottweiler: tan on the lower legs and on the face (muzzle, cheeks, brows), not the back."""
+    dog = look("dog", "floppy", "long", "medium", "large", "short", "black_tan")
+    tan = role_pixels(draw_hero(dog, style=style), dog, Role.SECONDARY, style)
+    rows = np.nonzero(tan.any(axis=1))[0]
+    height = HEIGHTS[style]
+    assert tan[-max(3, height // 6) :].sum() >= 4, "tan lower legs"
+    assert rows.min() < tan.shape[0] - height * 0.55, "tan on the face"
+    cols = np.nonzero(tan.any(axis=0))[0]
+    assert cols.max() > tan.shape[1] * 0.6, "the points sit at the front (muzzle, chest)"
+    assert tan.sum() < 0.35 * opaque(draw_hero(dog, style=style).still).sum(), "points, not coat"
+
+
+@pytest.mark.parametrize("style", ["16bit", "modern"])
+def test_a_tricolour_dog_has_a_black_saddle_and_white_trim(style: str) -> None:
+    dog = look("dog", "floppy", "long", "medium", "small", "short", "tricolour")
+    hero = draw_hero(dog, style=style)
+    saddle = role_pixels(hero, dog, Role.TERTIARY, style)
+    white = role_pixels(hero, dog, Role.SECONDARY, style)
+    tan = role_pixels(hero, dog, Role.BASE, style)
+    assert min(saddle.sum(), white.sum(), tan.sum()) >= 4, "three colours"
+    legs = max(3, HEIGHTS[style] // 6)  # the bottom rows: legs and paws
+    assert white[-legs:].any(), "white paws"
+    assert not saddle[-legs:].any(), "no black paws"
+    xs = np.nonzero(saddle)[1]
+    assert np.median(xs) < saddle.shape[1] / 2 + 1, "the saddle lies on the back, behind the head"
+
+
+def test_a_white_cat_shows_its_black_patches() -> None:
+    cat = look("cat", "pointed", "long", "medium", "small", "short", "patched")
+    hero = draw_hero(cat, style="16bit")
+    assert role_pixels(hero, cat, Role.PATTERN, "16bit").sum() >= 6
+    assert role_pixels(hero, cat, Role.BASE, "16bit").sum() >= 20
