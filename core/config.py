@@ -115,12 +115,17 @@ class Settings(BaseSettings):
     # this long; it must exceed task_time_limit_s or a slow task would run twice.
     broker_visibility_timeout_s: int = 1800
     # Sweeper: orders stuck in paid/building this long are re-queued, up to max_build_attempts.
-    sweeper_interval_s: int = 60
+    sweeper_interval_s: float = Field(default=15.0, gt=0)
     # Embedded mode: seconds after start-up before the one sweep that re-queues what a previous
     # process left queued in memory (orders untouched since this process started).
     restart_sweep_delay_s: float = 5.0
     stuck_after_s: int = 900
     max_build_attempts: int = 3
+    # A running preview or build holds its order's lease for job_lease_s, renewed every
+    # job_heartbeat_s (core/orders/leases.py). A dead worker's job is queued again by the next sweep
+    # after its lease ran out: within job_lease_s + sweeper_interval_s, not stuck_after_s.
+    job_lease_s: float = Field(default=30.0, gt=0)
+    job_heartbeat_s: float = Field(default=10.0, gt=0)
     # Unpaid orders (draft, preview ready, or failed before payment) idle this many hours are
     # deleted with their photo and previews by the sweeper; 0 keeps them forever. Orders waiting
     # for a payment are never expired (a late payment must find its order).

@@ -43,7 +43,12 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "sweep-stuck-orders": {
                 "task": TASK_SWEEP,
                 "schedule": timedelta(seconds=settings.sweeper_interval_s),
-                "options": {"queue": settings.default_queue},
+                # A sweep still queued when the next is due is dropped: under a backlog the
+                # sweeps would otherwise pile up behind the builds.
+                "options": {
+                    "queue": settings.default_queue,
+                    "expires": settings.sweeper_interval_s,
+                },
             }
         },
     }

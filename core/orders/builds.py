@@ -10,16 +10,16 @@ records the final give-up."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from sqlalchemy import update
 
 from core.config import Settings
 from core.db import Database
 from core.errors import PetPixelError
 from core.hero.traits import SpeciesChoice
+from core.orders.leases import BUILD_JOB, Lease, LeaseLost, claim, cleared, new_owner, preview_job
 from core.orders.lifecycle import FINAL_STATUSES, InvalidTransition, OrderStatus
 from core.orders.packages import Package, get_package
 from core.orders.publish import (
@@ -39,6 +39,8 @@ from core.orders.views import choices_of
 from core.packaging.hero import player_box
 from core.progress import ProgressFn, scaled
 from core.storage import Storage
+
+log = logging.getLogger(__name__)
 
 INTERNAL_ERROR = (
     "Something went wrong on our side while making this. We have kept the details; "
@@ -98,27 +100,38 @@ class Builds:
 
     def run_preview(self, order_id: str, progress: ProgressFn | None = None) -> OrderStatus:
         """Make the sprite preview of a draft order -> preview_ready (or failed with the reason)."""
-        job = self._start(order_id, OrderStatus.DRAFT)
-        if job is None:
+        started = self._start(order_id, OrderStatus.DRAFT)
+        if started is None:
             return self.current_status(order_id)
-        report = self._reporter(order_id, progress)
+        job, lease = started
+        with lease:
+            try:
+                return self._preview(job, lease, progress)
+            except LeaseLost:
+                log.warning("preview of order %s handed over to a newer run", order_id)
+                return self.current_status(order_id)
+
+    def _preview(self, job: _Job, lease: Lease, progress: ProgressFn | None) -> OrderStatus:
+        order_id = job.order_id
+        report = self._reporter(order_id, progress, lease)
         photo = self.storage.get(job.photo_key)
         try:
             result = self._sprite(photo, job.choices, None, scaled(report, 0, 90))
         except PetPixelError as exc:
             return self.fail(order_id, code=exc.code, message=exc.message)
         report(92, "Saving your sprite")
+        lease.confirm()
         keys = store_preview(self.storage, order_id, job.asset_key, result)
         species, guessed = species_of(result)
         with self.db.session() as session:
+            # re-requested with new choices meanwhile: a newer job runs
             if choices_of(get_order_row(session, order_id)) != job.choices:
-                return (
-                    OrderStatus.DRAFT
-                )  # re-requested with new choices meanwhile: a newer job runs
+                return OrderStatus.DRAFT
+            if not move(session, order_id, OrderStatus.PREVIEW_READY, progress_percent=100,
+                        progress_label="Preview ready", species_drawn=species,
+                        species_guessed=guessed, **cleared()):  # fmt: skip
+                return OrderStatus.PREVIEW_READY  # a parallel run saved it first
             save_preview_keys(session, order_id, keys, sprite_info(result))
-            move(session, order_id, OrderStatus.PREVIEW_READY, progress_percent=100,
-                 progress_label="Preview ready", species_drawn=species,
-                 species_guessed=guessed)  # fmt: skip
             session.add(Event(type="order.preview_ready", user_id=job.user_id, order_id=order_id,
                               data={"style": job.choices.style, "species": species,
                                     "species_guessed": guessed}))  # fmt: skip
@@ -126,10 +139,20 @@ class Builds:
 
     def run_build(self, order_id: str, progress: ProgressFn | None = None) -> OrderStatus:
         """Build and publish the game of a paid order -> ready (or failed, refund due)."""
-        job = self._start(order_id, OrderStatus.BUILDING)
-        if job is None:
+        started = self._start(order_id, OrderStatus.BUILDING)
+        if started is None:
             return self.current_status(order_id)
-        report = self._reporter(order_id, progress)
+        job, lease = started
+        with lease:
+            try:
+                return self._build(job, lease, progress)
+            except LeaseLost:
+                log.warning("build of order %s handed over to another run", order_id)
+                return self.current_status(order_id)
+
+    def _build(self, job: _Job, lease: Lease, progress: ProgressFn | None) -> OrderStatus:
+        order_id = job.order_id
+        report = self._reporter(order_id, progress, lease)
         report(2, "Starting your game")
         code = reserve_game(self.db, order_id, job.user_id)
         try:
@@ -137,12 +160,16 @@ class Builds:
         except PetPixelError as exc:
             return self.fail(order_id, code=exc.code, message=exc.message)
         report(70, "Publishing your game")
+        lease.confirm()
         assets = upload_bundle(self.storage, code, files)
         with self.db.session() as session:
+            # One compare-and-set publishes: a run that lost its lease but still got here finds
+            # the order ready and changes nothing (same code, same files).
+            if not move(session, order_id, OrderStatus.READY, progress_percent=100,
+                        progress_label="Your game is ready", **cleared()):  # fmt: skip
+                return OrderStatus.READY
             finish_game(session, order_id, assets=assets, config=config, meta=meta,
                         ttl_days=self.settings.game_ttl_days)  # fmt: skip
-            move(session, order_id, OrderStatus.READY,
-                 progress_percent=100, progress_label="Your game is ready")  # fmt: skip
             session.add(Event(type="order.ready", user_id=job.user_id, order_id=order_id,
                               data={"code": code, "package": job.package}))  # fmt: skip
         return OrderStatus.READY
@@ -155,7 +182,7 @@ class Builds:
                 return OrderStatus(order.status)
             refund = order.paid_at is not None
             move(session, order_id, OrderStatus.FAILED, error_code=code[:64],
-                 error_message=message, refund_due=refund)  # fmt: skip
+                 error_message=message, refund_due=refund, **cleared())  # fmt: skip
             session.add(Event(type="order.failed", user_id=order.user_id, order_id=order_id,
                               data={"code": code, "refund_due": refund}))  # fmt: skip
         return OrderStatus.FAILED
@@ -164,34 +191,38 @@ class Builds:
         with self.db.session() as session:
             return OrderStatus(get_order_row(session, order_id).status)
 
-    def _start(self, order_id: str, running: OrderStatus) -> _Job | None:
-        """Claim the order for a run (counting the attempt); None when there is nothing to do."""
+    def _start(self, order_id: str, running: OrderStatus) -> tuple[_Job, Lease] | None:
+        """Claim the order and its lease for a run (counting the attempt); None when there is
+        nothing to do: finished, not at this job's stage, or a live run of the same job has it."""
+        building = running == OrderStatus.BUILDING
+        owner = new_owner()
         with self.db.session() as session:
             order = get_order_row(session, order_id)
-            status = OrderStatus(order.status)
-            if running == OrderStatus.BUILDING and status == OrderStatus.PAID:
-                if not move(session, order_id, OrderStatus.BUILDING):
-                    return None  # another worker claimed it between our read and update
-            elif status != running:
-                return None  # finished already, or not at this job's stage: nothing to do
-            session.execute(update(Order).where(Order.id == order_id)
-                            .values(attempts=Order.attempts + 1))  # fmt: skip
             upload = get_upload_row(session, order_id)
-            return _Job(order_id, order.user_id, choices_of(order), order.package,
-                        upload.original_key, upload.sheet_key, upload.atlas_key,
-                        upload.preview_gif_key, build_species(order),
-                        order.asset_key)  # fmt: skip
+            job = _Job(order_id, order.user_id, choices_of(order), order.package,
+                       upload.original_key, upload.sheet_key, upload.atlas_key,
+                       upload.preview_gif_key, build_species(order),
+                       order.asset_key)  # fmt: skip
+            expected = {OrderStatus.PAID, running} if building else {running}
+            name = BUILD_JOB if building else preview_job(job.choices)
+            if not claim(session, order_id, expected=expected, target=running, job=name,
+                         owner=owner, lease_s=self.settings.job_lease_s):  # fmt: skip
+                return None
+        lease = Lease(self.db, order_id, owner, lease_s=self.settings.job_lease_s,
+                      heartbeat_s=self.settings.job_heartbeat_s)  # fmt: skip
+        return job, lease
 
-    def _reporter(self, order_id: str, progress: ProgressFn | None) -> ProgressFn:
+    def _reporter(self, order_id: str, progress: ProgressFn | None, lease: Lease) -> ProgressFn:
+        """Progress to the order row (and `progress`); each report is also a lease checkpoint."""
         writer = ProgressWriter(self.db, order_id, self.settings.progress_interval_s)
-        if progress is None:
-            return writer
 
-        def both(percent: int, label: str) -> None:
+        def report(percent: int, label: str) -> None:
+            lease.check()
             writer(percent, label)
-            progress(percent, label)
+            if progress is not None:
+                progress(percent, label)
 
-        return both
+        return report
 
     def _sprite(
         self,

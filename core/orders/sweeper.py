@@ -1,12 +1,16 @@
-"""Finds orders whose job stalled (worker gone, enqueue lost) and queues them again.
+"""Finds orders whose job nobody runs any more (worker gone, enqueue lost) and queues them again.
 
-An order counts as stuck when it is `paid` or `building` and its row has not changed (no progress
-heartbeat) for `stuck_after_s`. After `max_build_attempts` runs it is failed instead, refund due, so
-a paid order always ends in `ready` or `failed` with a reason.
+A job is abandoned when the lease of its run ran out (core/orders/leases.py: the worker died and
+its heartbeat stopped; found by the next sweep, every `sweeper_interval_s`), or when it holds no
+lease and its row has not changed for `stuck_after_s` (the message was lost before any worker
+claimed it). A live lease is never touched, however long the run takes. A `paid` or `building`
+order is queued again until `max_build_attempts` runs, then failed instead, refund due, so a paid
+order always ends in `ready` or `failed` with a reason.
 
-Previews stall the same way (a draft whose preview was asked for, not failed, and idle): they are
+Previews are abandoned the same way (a draft whose preview was asked for, not failed): they are
 queued again once, then failed with a "try again" message, so a person waiting on the order page
-or in a chat is never left with a spinner forever.
+or in a chat is never left with a spinner forever, and a photo that kills its worker cannot take
+down one worker after another.
 
 Unpaid orders left alone (a draft, a ready preview nobody bought, a failed preview) are expired:
 idle for `draft_ttl_h` hours, they are deleted with their photo and previews (`expire_drafts`,
@@ -20,10 +24,12 @@ which picks up at once what the previous process left behind instead of after `s
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.config import Settings
@@ -42,6 +48,7 @@ PREVIEW_STALLED = (
     "Drawing your preview took too long and was stopped. Please pick a style again to retry."
 )
 REQUEUED_LABEL = "Queued again after a delay"
+PREVIEW_REQUEUES = 1  # a preview is queued again once, then failed
 
 GAVE_UP = (
     "We could not finish your game after several tries. You will not be charged for it: "
@@ -66,59 +73,88 @@ def sweep_stuck(
     settings: Settings,
     now: datetime | None = None,
     cutoff: datetime | None = None,
+    queued: Collection[str] | None = None,
 ) -> SweepReport:
-    """Re-queue (or finally fail) every stuck order; returns what it did.
+    """Re-queue (or finally fail) every abandoned job; returns what it did.
 
-    Stuck means untouched since `cutoff` (default: `stuck_after_s` before `now`).
+    Without a lease, abandoned means untouched since `cutoff` (default: `stuck_after_s` before
+    `now`). An explicit cutoff is a restart's: every lease taken before it died with the last
+    process, so those jobs are taken too, without waiting for their leases to run out.
+
+    `queued`: the orders the broker holds a message for, when the caller could tell
+    (workers.queues). A job with no lease that is not among them and idle for `job_lease_s` lost
+    its message (say, an enqueue that failed while Redis was down): it is queued again at once.
     """
+    now = now or utcnow()
+    restart = cutoff is not None
     if cutoff is None:
-        cutoff = (now or utcnow()) - timedelta(seconds=settings.stuck_after_s)
+        cutoff = now - timedelta(seconds=settings.stuck_after_s)
+    dead = _abandoned(now, cutoff, restart=restart)
+    look = dead
+    if queued is not None:
+        quiet = now - timedelta(seconds=settings.job_lease_s)
+        look = or_(dead, and_(Order.lease_until.is_(None), Order.updated_at < quiet))
+    held = frozenset(queued or ())
     report = SweepReport()
-    for order_id, attempts, package in _stuck(db, cutoff):
-        if attempts >= settings.max_build_attempts:
-            builds.fail(order_id, code="build_gave_up", message=GAVE_UP)
-            report.failed.append(order_id)
-        elif _claim(db, order_id, cutoff):
-            jobs.enqueue_build(order_id, hd=draws_hd(settings, package))
-            report.requeued.append(order_id)
-    for order_id, label in _stalled_previews(db, cutoff):
-        if label == REQUEUED_LABEL:  # queued again once already and still nothing: give up
-            builds.fail(order_id, code="preview_stalled", message=PREVIEW_STALLED)
-            report.previews_failed.append(order_id)
-        elif _claim(db, order_id, cutoff):
-            jobs.enqueue_preview(order_id)
-            report.previews_requeued.append(order_id)
+    for row in _waiting(db, _BUILDS, look, dead):
+        if not row.dead and row.id in held:
+            continue  # waiting its turn in the queue
+        if row.attempts >= settings.max_build_attempts:
+            builds.fail(row.id, code="build_gave_up", message=GAVE_UP)
+            report.failed.append(row.id)
+        elif _claim(db, row.id, look, now):
+            jobs.enqueue_build(row.id, hd=draws_hd(settings, row.package))
+            report.requeued.append(row.id)
+    for row in _waiting(db, _PREVIEWS, look, dead):
+        if not row.dead and row.id in held:
+            continue
+        if row.requeues >= PREVIEW_REQUEUES:  # queued again already and abandoned again: give up
+            builds.fail(row.id, code="preview_stalled", message=PREVIEW_STALLED)
+            report.previews_failed.append(row.id)
+        elif _claim(db, row.id, look, now):
+            jobs.enqueue_preview(row.id)
+            report.previews_requeued.append(row.id)
     report.expired = expire_drafts(db=db, storage=builds.storage, settings=settings, now=now)
     return report
 
 
-def _stuck(db: Database, cutoff: datetime) -> list[tuple[str, int, str | None]]:
-    active = [OrderStatus.PAID.value, OrderStatus.BUILDING.value]
-    stmt = select(Order.id, Order.attempts, Order.package).where(
-        Order.status.in_(active), Order.updated_at < cutoff
-    )
+def _abandoned(now: datetime, cutoff: datetime, *, restart: bool) -> ColumnElement[bool]:
+    """The job's lease ran out, or it holds none (after a restart: any) and is idle since cutoff."""
+    idle = Order.updated_at < cutoff
+    if not restart:
+        idle = and_(idle, Order.lease_until.is_(None))
+    return or_(Order.lease_until < now, idle)
+
+
+# Paid builds, and drafts whose preview was asked for (a progress label or a lease), not failed.
+_BUILDS = Order.status.in_([OrderStatus.PAID.value, OrderStatus.BUILDING.value])
+_PREVIEWS = and_(
+    Order.status == OrderStatus.DRAFT.value,
+    or_(Order.progress_label != "", Order.lease_until.is_not(None)),
+    Order.error_code.is_(None),
+)
+
+
+def _waiting(
+    db: Database, kind: ColumnElement[bool], look: ColumnElement[bool], dead: ColumnElement[bool]
+) -> list[Row[Any]]:
+    """Rows of `kind` matching `look`: id, attempts, requeues, package, dead (abandoned for sure,
+    whatever the broker holds)."""
+    stmt = select(Order.id, Order.attempts, Order.requeues, Order.package,
+                  dead.label("dead")).where(kind, look)  # fmt: skip
     with db.session() as session:
-        return [(row.id, row.attempts, row.package) for row in session.execute(stmt)]
+        return list(session.execute(stmt))
 
 
-def _stalled_previews(db: Database, cutoff: datetime) -> list[tuple[str, str]]:
-    """Drafts whose preview was asked for (a progress label is set), not failed, and idle."""
-    stmt = select(Order.id, Order.progress_label).where(
-        Order.status == OrderStatus.DRAFT.value,
-        Order.progress_label != "",
-        Order.error_code.is_(None),
-        Order.updated_at < cutoff,
-    )
-    with db.session() as session:
-        return [(row.id, row.progress_label) for row in session.execute(stmt)]
-
-
-def _claim(db: Database, order_id: str, cutoff: datetime) -> bool:
-    """Touch the row so concurrent sweepers (or the next sweep) do not queue it twice."""
+def _claim(db: Database, order_id: str, abandoned: ColumnElement[bool], now: datetime) -> bool:
+    """End the dead run's lease and touch the row, if it is still abandoned, so concurrent
+    sweepers (or the next sweep) do not queue it twice; counts the re-queue."""
+    requeued = {"updated_at": now, "progress_label": REQUEUED_LABEL, "lease_owner": None,
+                "lease_until": None, "requeues": Order.requeues + 1}  # fmt: skip
     stmt = (
         update(Order)
-        .where(Order.id == order_id, Order.updated_at < cutoff)
-        .values(updated_at=utcnow(), progress_label=REQUEUED_LABEL)
+        .where(Order.id == order_id, abandoned)
+        .values(**requeued)
         .execution_options(synchronize_session=False)
     )
     with db.session() as session:

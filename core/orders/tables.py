@@ -113,6 +113,13 @@ class Order(Base):
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
     refund_due: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The claim lease of the running preview or build (core/orders/leases.py): which job, which
+    # run holds it, and until when (renewed by its heartbeat); `requeues` counts the sweeper's
+    # re-queues of that job after its worker died or its message was lost.
+    lease_job: Mapped[str | None] = mapped_column(String(40), default=None)
+    lease_owner: Mapped[str | None] = mapped_column(String(32), default=None)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None, index=True)
+    requeues: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     style: Mapped[str] = mapped_column(String(32))
     theme: Mapped[str] = mapped_column(String(32))
     pet_name: Mapped[str] = mapped_column(String(60))

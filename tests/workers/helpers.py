@@ -41,9 +41,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def worker_process(
-    settings: Settings, log_path: Path, *, steps: str, pool: str = "solo", **env: str
+    settings: Settings,
+    log_path: Path,
+    *,
+    steps: str,
+    pool: str = "solo",
+    beat: bool = False,
+    **env: str,
 ) -> subprocess.Popen[bytes]:
-    """A real `petpixel worker` process over the settings' Redis, running instrumented `steps`."""
+    """A real `petpixel worker` process over the settings' Redis, running instrumented `steps`
+    (`beat`: it also schedules the sweeper, as compose's worker does)."""
     environ = {
         **os.environ,
         "PETPIXEL_REDIS_URL": str(settings.redis_url),
@@ -51,9 +58,18 @@ def worker_process(
         "PETPIXEL_DATA_DIR": str(settings.data_dir),
         "PETPIXEL_BROKER_VISIBILITY_TIMEOUT_S": str(settings.broker_visibility_timeout_s),
         "PETPIXEL_PROGRESS_INTERVAL_S": str(settings.progress_interval_s),
+        "PETPIXEL_JOB_LEASE_S": str(settings.job_lease_s),
+        "PETPIXEL_JOB_HEARTBEAT_S": str(settings.job_heartbeat_s),
+        "PETPIXEL_SWEEPER_INTERVAL_S": str(settings.sweeper_interval_s),
         "PETPIXEL_BUILD_STEPS": steps,
         **env,
     }
-    cmd = [sys.executable, "-m", "cli.main", "worker", "--pool", pool, "--loglevel", "WARNING"]
+    if settings.preview_sprite_size is not None:
+        environ.setdefault("PETPIXEL_PREVIEW_SPRITE_SIZE", str(settings.preview_sprite_size))
+    cmd = [sys.executable, "-m", "cli.main", "worker", "--pool", pool, "--loglevel", "WARNING",
+           *(["--beat"] if beat else [])]  # fmt: skip
+    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), environ.get("PYTHONPATH")]))
+    cwd = settings.data_dir  # where beat keeps its schedule file
+    cwd.mkdir(parents=True, exist_ok=True)
     log = log_path.open("wb")
-    return subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(cmd, cwd=cwd, env=environ, stdout=log, stderr=subprocess.STDOUT)

@@ -97,3 +97,25 @@ def recording_steps() -> Steps:
     return Steps(recorded("make_sprite", real.make_sprite),
                  recorded("generate_levels", real.generate_levels),
                  recorded("build_bundle", real.build_bundle))  # fmt: skip
+
+
+def napping_steps() -> Steps:
+    """The recorded real steps (recording_steps), but one of them (PETPIXEL_TEST_NAP_STEP, default
+    make_sprite, which reports progress first) naps PETPIXEL_TEST_NAP_S seconds without a word:
+    only the lease heartbeat says the run is alive."""
+    real = recording_steps()
+    napper = os.environ.get("PETPIXEL_TEST_NAP_STEP", "make_sprite")
+
+    def napping(step: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if step == napper:
+                if "progress" in kwargs:
+                    kwargs["progress"](40, "Napping on purpose")
+                time.sleep(float(os.environ.get("PETPIXEL_TEST_NAP_S", "0")))
+            return func(*args, **kwargs)
+
+        return call
+
+    return Steps(napping("make_sprite", real.make_sprite),
+                 napping("generate_levels", real.generate_levels),
+                 napping("build_bundle", real.build_bundle))  # fmt: skip

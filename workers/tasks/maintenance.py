@@ -1,4 +1,5 @@
-"""Periodic upkeep (run by celery beat): re-queue or fail orders whose job stalled."""
+"""Periodic upkeep (run by celery beat): re-queue or fail orders whose job stalled, its worker
+dead or its message lost."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from celery import Celery, Task
 from core.jobs import TASK_SWEEP
 from core.orders.sweeper import sweep_stuck
 from workers.context import context, jobs_for
+from workers.queues import queued_orders
 
 TASK_NOOP = "petpixel.noop"
 
@@ -20,8 +22,9 @@ def register(app: Celery) -> None:
         """Find stuck orders (untouched since `cutoff`, ISO 8601, if given); returns what it did."""
         ctx = context(self.app)
         since = datetime.fromisoformat(cutoff) if cutoff else None
+        queued = queued_orders(self.app, ctx.settings)  # first: a job may start meanwhile
         report = sweep_stuck(db=ctx.db, jobs=jobs_for(self.app), builds=ctx.builds,
-                             settings=ctx.settings, cutoff=since)  # fmt: skip
+                             settings=ctx.settings, cutoff=since, queued=queued)  # fmt: skip
         return asdict(report)
 
     @app.task(name=TASK_NOOP, shared=False, ignore_result=True)  # type: ignore[untyped-decorator]
