@@ -118,8 +118,12 @@ class LocalStorage:
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")  # one per writer
-        tmp.write_bytes(data)
-        tmp.replace(target)  # atomic: a reader never sees half a file
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(target)  # atomic: a reader never sees half a file
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk must not keep half a file (and its space)
+            raise
 
     def get(self, key: str) -> bytes:
         try:

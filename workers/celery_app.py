@@ -22,11 +22,13 @@ from workers.context import WorkerContext
 
 def celery_config(settings: Settings) -> dict[str, Any]:
     """Celery settings: JSON only, late acks, one task at a time per process, bounded run time."""
-    embedded = settings.redis_url is None
     return {
         "broker_url": settings.redis_url or "memory://localhost/",
-        "result_backend": None if embedded else settings.redis_url,
-        "task_ignore_result": True,  # status lives on the order row, not in Celery results
+        # Status lives on the order row, not in Celery results. No result backend at all: with
+        # one, every send subscribed for a result, and while Redis was down a web request then
+        # hung ~19 s before failing with "the Celery application must be restarted".
+        "result_backend": None,
+        "task_ignore_result": True,
         "task_serializer": "json",
         "accept_content": ["json"],
         "result_serializer": "json",

@@ -29,6 +29,7 @@ def test_preview_and_build_on_a_real_worker_with_live_progress(
     db = open_db(worker_settings)
     gate = threading.Event()
     app = create_celery(worker_settings, steps=steps.gated_steps(gate, "Looking at your pet"))
+    app.conf.result_backend = worker_settings.redis_url  # to read a task's return value below
     svc = OrderService(settings=worker_settings, db=db, storage=new_storage(worker_settings),
                        payments=FreePayments(), jobs=CeleryJobs(app, worker_settings))  # fmt: skip
     order = svc.create_order(user_id=svc.create_user().id, photo=cat_jpeg,

@@ -6,7 +6,7 @@ from celery import Celery
 
 from core.jobs import TASK_BUILD, TASK_PREVIEW
 from workers.context import context
-from workers.tasks.common import OrderTask, retry_options
+from workers.tasks.common import OrderTask, retry_options, space_retried
 
 
 def register(app: Celery) -> None:
@@ -16,9 +16,11 @@ def register(app: Celery) -> None:
     @app.task(name=TASK_PREVIEW, **options)  # type: ignore[untyped-decorator]
     def build_preview(self: OrderTask, order_id: str) -> str:
         """Draw the sprite preview of a draft order."""
-        return context(self.app).builds.run_preview(order_id).value
+        with space_retried():
+            return context(self.app).builds.run_preview(order_id).value
 
     @app.task(name=TASK_BUILD, **options)  # type: ignore[untyped-decorator]
     def build_game(self: OrderTask, order_id: str) -> str:
         """Build and publish the game of a paid order."""
-        return context(self.app).builds.run_build(order_id).value
+        with space_retried():
+            return context(self.app).builds.run_build(order_id).value

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from botocore.exceptions import ConnectionError as BotoConnectionError
@@ -23,9 +26,27 @@ TIME_LIMIT_ERROR = (
 
 log = logging.getLogger(__name__)
 
-# Connection trouble (database, storage, broker) passes: retry with backoff. User errors never get
-# here (the job bodies fail the order with the reason), and bugs would only fail again: no retry.
+
+class NoSpace(Exception):
+    """A disk (or quota) filled up under a job: space is usually freed soon, so it is retried."""
+
+
+@contextmanager
+def space_retried() -> Iterator[None]:
+    """Turn 'no space left' (ENOSPC, EDQUOT) into NoSpace, which the order tasks retry."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise NoSpace(str(exc)) from exc
+        raise
+
+
+# Connection trouble (database, storage, broker) passes, and so does a full disk: retry with
+# backoff. User errors never get here (the job bodies fail the order with the reason), and bugs
+# would only fail again: no retry.
 TRANSIENT: tuple[type[BaseException], ...] = (
+    NoSpace,
     ConnectionError,
     TimeoutError,
     DBOperationalError,
