@@ -221,3 +221,12 @@ def make_synthetic_pet(size: tuple[int, int] = (640, 480), seed: int = 3) -> Ima
     draw.ellipse([cx + 20, cy - 115, cx + 45, cy - 90], fill=(20, 15, 10))
     draw.ellipse([cx - 12, cy - 75, cx + 12, cy - 60], fill=(40, 20, 20))
     return img
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's source, to evaluate in a page (tests/axe.py)."""
+    from tests.axe import AXE_JS
+
+    need(AXE_JS.is_file(), f"axe-core at {AXE_JS} (scripts/setup.sh --dev fetches it)")
+    return AXE_JS.read_text()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.axe import axe_violations
 from tests.game.conftest import Served
 from tests.game.play import open_paused, state
 
@@ -30,7 +31,8 @@ def touch_action(page: Any, selector: str) -> str:
 def test_pinch_zoom_is_allowed_outside_the_canvas(page: Any, served_game: Served) -> None:
     open_paused(page, served_game.url)
     viewport = page.locator('meta[name="viewport"]').get_attribute("content")
-    assert "user-scalable" not in viewport and "maximum-scale" not in viewport
+    assert "user-scalable" not in viewport
+    assert "maximum-scale" not in viewport
     assert touch_action(page, "html") == "auto"
     assert touch_action(page, "body") == "auto"
     assert touch_action(page, "#screen") == "none"
@@ -77,3 +79,27 @@ def test_pause_from_the_keyboard_focuses_resume_and_space_presses_it(
     page.keyboard.press("Space")
     assert state(page)["status"] == "paused", "Space on the focused pause button pauses"
     assert page.errors == []
+
+
+@pytest.mark.parametrize("viewport", [(960, 540), (390, 844)], ids=["desktop", "phone"])
+def test_axe_finds_nothing_serious_on_the_title_play_and_pause_screens(
+    browser: Any, served_game: Served, axe_source: str, viewport: tuple[int, int]
+) -> None:
+    """axe-core (default rules plus target-size) on each screen a player meets."""
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  has_touch=width < 500)  # fmt: skip
+    page = context.new_page()
+    try:
+        open_paused(page, served_game.url)
+        page.clock.resume()  # axe waits on timers: let time run from here
+        found = {"title": axe_violations(page, axe_source)}
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => window.PETPIXEL.status === 'playing'")
+        found["playing"] = axe_violations(page, axe_source)
+        page.keyboard.press("KeyP")
+        assert state(page)["status"] == "paused"
+        found["paused"] = axe_violations(page, axe_source)
+    finally:
+        context.close()
+    assert found == {"title": [], "playing": [], "paused": []}

@@ -6,33 +6,19 @@ into the venv; PETPIXEL_AXE_JS may point at another copy."""
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from core.config import Settings
-from tests.conftest import free_port, need
+from tests.axe import axe_violations
+from tests.conftest import free_port
 from tests.web.conftest import LiveServer
 from web.app import create_app
 
-AXE_VERSION = "4.14.1"
-AXE_JS = Path(
-    os.environ.get(
-        "PETPIXEL_AXE_JS", Path(sys.prefix) / "share" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
-    )
-)
 WIDTHS = (320, 360, 390)
-# All default rules plus target-size (WCAG 2.2 AA, off by default in axe).
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {rules: {'target-size': {enabled: true}}});
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}"""
 # What shows keyboard focus on the focused element (the photo input shows it on its label).
 FOCUS_RING = """() => {
   let el = document.activeElement;
@@ -40,20 +26,6 @@ FOCUS_RING = """() => {
   const style = el && getComputedStyle(el);
   return style ? `${style.outlineStyle} ${style.outlineWidth}` : 'none';
 }"""
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    need(AXE_JS.is_file(), f"axe-core at {AXE_JS} (scripts/setup.sh --dev fetches it)")
-    return AXE_JS.read_text()
-
-
-def axe_violations(page: Any, axe_source: str) -> list[str]:
-    """Serious and critical violations on the page as it is now."""
-    # Evaluated through DevTools, so the page's CSP (no inline script) is left as served.
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(axe_source)
-    return list(page.evaluate(RUN_AXE))
 
 
 def tab_to(page: Any, selector: str, limit: int = 40) -> None:
