@@ -9,7 +9,10 @@ job_heartbeat_s while the job runs. So:
   never runs twice;
 - a lease that ran out means its worker died (SIGKILL, out of memory, a lost machine): the sweeper
   queues the job again at its next run, within job_lease_s + sweeper_interval_s of the death,
-  instead of waiting for stuck_after_s or the broker's visibility timeout.
+  instead of waiting for stuck_after_s or the broker's visibility timeout;
+- a run's owner names its machine and process, so when a prefork pool process dies mid-job and its
+  worker hands the message out again at once (task_reject_on_worker_lost), the next run on that
+  machine sees the holder is gone and takes the job over without waiting for the lease.
 
 A lease names its job (`lease_job`: the build, or the preview of given choices). A preview asked for
 with new choices takes the lease over at once; the old run's heartbeat then finds it gone and the
@@ -22,14 +25,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import secrets
+import socket
 import threading
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, or_, update
+from sqlalchemy import ColumnElement, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import Database
@@ -51,8 +57,36 @@ def preview_job(choices: Any) -> str:
     return "preview:" + hashlib.sha256(data).hexdigest()[:24]
 
 
+def _machine() -> str:
+    """8 hex digits naming this machine (container): its host name and boot."""
+    boot = Path("/proc/sys/kernel/random/boot_id")
+    seed = f"{socket.gethostname()}/{boot.read_text().strip() if boot.exists() else ''}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:8]
+
+
+MACHINE = _machine()
+
+
 def new_owner() -> str:
-    return secrets.token_hex(16)
+    """A run's name: machine, process id and 64 random bits (32 hex digits)."""
+    return f"{MACHINE}{os.getpid():08x}{secrets.token_hex(8)}"
+
+
+def died_here(owner: str) -> bool:
+    """True when `owner` ran in a process of this machine that has ended: a pool process killed
+    mid-job (out of memory, say), whose worker hands the job out again at once."""
+    if len(owner) != 32 or not owner.startswith(MACHINE) or not Path("/proc/self/stat").exists():
+        return False
+    pid = int(owner[8:16], 16)
+    if pid == os.getpid():
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    except (OSError, IndexError):
+        return False
+    return state in {"Z", "X"}  # a zombie runs nothing either
 
 
 def free_for(job: str, now: datetime) -> ColumnElement[bool]:
@@ -80,16 +114,32 @@ def claim(
         "requeues": case((Order.lease_job == job, Order.requeues), else_=0),
     }  # fmt: skip
     statuses = [s.value for s in expected]
+    changed = _take(session, order_id, statuses, free_for(job, now), values)
+    if not changed:  # a live lease: does its holder still run?
+        held = select(Order.lease_owner).where(Order.id == order_id, Order.lease_job == job)
+        holder = session.scalar(held)
+        if holder is not None and died_here(holder):
+            log.warning("order %s: taking the job over from a dead process", order_id)
+            changed = _take(session, order_id, statuses, Order.lease_owner == holder, values)
+    if changed:
+        session.expire_all()
+    return changed
+
+
+def _take(
+    session: Session,
+    order_id: str,
+    statuses: list[str],
+    free: ColumnElement[bool],
+    values: dict[str, Any],
+) -> bool:
     stmt = (
         update(Order)
-        .where(Order.id == order_id, Order.status.in_(statuses), free_for(job, now))
+        .where(Order.id == order_id, Order.status.in_(statuses), free)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    changed = session.execute(stmt).rowcount == 1  # type: ignore[attr-defined]
-    if changed:
-        session.expire_all()
-    return bool(changed)
+    return bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
 
 
 def cleared() -> dict[str, Any]:

@@ -61,6 +61,26 @@ def slow_steps() -> Steps:
     return Steps(make_sprite, lambda **_: [], lambda **_: {})
 
 
+def hang_once_steps() -> Steps:
+    """The first sprite call anywhere writes its process id to DATA_DIR/hung.pid and hangs (the
+    test kills that process); every later call runs the real pipeline."""
+
+    def make_sprite(*args: Any, progress: Callable[[int, str], None], **kwargs: Any) -> Any:
+        from core.config import Settings
+
+        marker = Settings().data_dir / "hung.pid"
+        try:
+            with marker.open("x") as out:
+                out.write(str(os.getpid()))
+        except FileExistsError:
+            return default_steps().make_sprite(*args, progress=progress, **kwargs)
+        progress(50, "Hanging on purpose")
+        time.sleep(600)
+        raise AssertionError("the test should have killed this process")
+
+    return _with_sprite(make_sprite)
+
+
 def gated_steps(gate: threading.Event, label: str = "Waiting at the gate") -> Steps:
     """Real steps whose sprite call reports progress, then waits for the test to open `gate`."""
 

@@ -135,6 +135,33 @@ def test_a_killed_workers_job_resumes_on_another_worker_within_seconds(
     assert recovery < 45, f"resumed {recovery:.1f} s after the kill"
 
 
+def test_a_killed_pool_process_job_is_taken_over_at_once(
+    worker_settings: Settings, spawn: Spawn, cat_jpeg: bytes, tmp_path: Path
+) -> None:
+    # Prefork: the worker hands a dead pool process's message out again at once; the new pool
+    # process sees the lease's holder is gone and does not wait 30 s for the lease (nor a sweep).
+    settings = worker_settings.model_copy(update={
+        "job_lease_s": 30.0, "sweeper_interval_s": 600.0, "broker_visibility_timeout_s": 600,
+        "preview_sprite_size": 32,
+    })  # fmt: skip
+    db = open_db(settings)
+    order_id = order_with_photo(db, settings, cat_jpeg, OrderStatus.PAID)
+    worker = spawn(settings, "prefork", steps="tests.workers.steps:hang_once_steps",
+                   pool="prefork")  # fmt: skip
+    _enqueue(settings, "build", order_id)
+    _wait_started(worker, _label_is(db, order_id, "Hanging on purpose"), tmp_path / "prefork.log")
+    pool_process = int((settings.data_dir / "hung.pid").read_text())
+    assert pool_process != worker.pid
+
+    os.kill(pool_process, signal.SIGKILL)  # the out-of-memory killer picks the pool process
+    wait_for(lambda: status_of(db, order_id) in {"ready", "failed"}, timeout=25,
+             what="the job to be taken over (the lease alone would take 30 s)")  # fmt: skip
+
+    order = order_row(db, order_id)
+    assert (order.status, order.attempts) == ("ready", 2), order.error_message
+    assert worker.poll() is None
+
+
 def test_a_slow_build_keeps_its_lease_and_never_runs_twice(
     fast: Settings, spawn: Spawn, cat_jpeg: bytes, tmp_path: Path
 ) -> None:

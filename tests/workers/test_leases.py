@@ -4,6 +4,9 @@ On SQLite and real PostgreSQL; the worker-process version (SIGKILL, SIGSTOP) is 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -14,7 +17,7 @@ from sqlalchemy import func, select, update
 from core.config import Settings
 from core.db import Database
 from core.orders.builds import Builds
-from core.orders.leases import BUILD_JOB, Lease, claim
+from core.orders.leases import BUILD_JOB, MACHINE, Lease, claim, died_here, new_owner
 from core.orders.lifecycle import OrderStatus
 from core.orders.sweeper import sweep_stuck
 from core.orders.tables import Event, Order, utcnow
@@ -199,3 +202,15 @@ def test_a_job_whose_message_is_gone_is_requeued_after_a_lease_length(
                          queued={waiting})  # fmt: skip
     assert report.requeued == [lost]
     assert jobs.sent == [("build", lost)]
+
+
+def test_only_a_holder_on_this_machine_that_has_ended_counts_as_dead() -> None:
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    pid = int(ended.stdout)
+    assert died_here(f"{MACHINE}{pid:08x}{'0' * 16}")
+    assert not died_here(new_owner())  # this very process
+    assert not died_here(f"{MACHINE}{os.getppid():08x}{'0' * 16}")  # alive
+    other = "0" * 8 if MACHINE != "0" * 8 else "1" * 8
+    assert not died_here(f"{other}{pid:08x}{'0' * 16}")  # another machine: we cannot tell
+    assert not died_here("a" * 32)  # an owner from before this format
