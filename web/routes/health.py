@@ -1,4 +1,11 @@
-"""Liveness/readiness (`/health`: database, queue, storage) and Prometheus `/metrics`.
+"""Liveness (`/health/live`), readiness (`/health/ready`), `/health` and Prometheus `/metrics`.
+
+`/health/live` answers while the process serves requests and touches nothing else, so a database
+blip never makes an orchestrator restart the web. `/health/ready` checks the database, the job queue
+and storage (503 when one fails: take this replica out of the load balancer) and reports whether
+the cutout model is installed as a detail that never fails it (without it cutouts use the classical
+fallback); the first probe of each app logs that once. `/health` is the older combined answer,
+kept as it was for existing monitors.
 
 Both are cheap whatever the request rate: each has its own per-address bucket (web/ratelimit.py)
 and each answer is computed at most once a second (`Recent`), so a flood of probes costs neither
@@ -15,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
@@ -24,9 +32,13 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
+from core.config import Settings
+from core.images.cutout_rembg import resolve_model
+from core.images.models import ModelError
 from web.deps import MetricsDep, ResourcesDep, SettingsDep
-from web.resources import HealthCheck
+from web.resources import HealthCheck, Resources
 
+log = logging.getLogger("petpixel.web")
 router = APIRouter(tags=["ops"])
 T = TypeVar("T")
 FRESH_S = 1.0
@@ -68,8 +80,7 @@ async def _run(check: HealthCheck) -> str:
     return "ok"
 
 
-@router.get("/health", summary="Health of the database, job queue and storage")
-async def health(request: Request, resources: ResourcesDep) -> JSONResponse:
+async def _checks(request: Request, resources: Resources) -> dict[str, str]:
     async def run_checks() -> object:
         names = list(resources.checks)
         results = await asyncio.gather(*(_run(resources.checks[n]) for n in names))
@@ -77,9 +88,54 @@ async def health(request: Request, resources: ResourcesDep) -> JSONResponse:
 
     checks = await recent(request, "health").get(run_checks)
     assert isinstance(checks, dict)
-    ok = all(result == "ok" for result in checks.values())
-    body = {"status": "ok" if ok else "degraded", "checks": checks}
+    return checks
+
+
+def _answer(body: dict[str, object], ok: bool) -> JSONResponse:
     return JSONResponse(body, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/health", summary="Health of the database, job queue and storage")
+async def health(request: Request, resources: ResourcesDep) -> JSONResponse:
+    checks = await _checks(request, resources)
+    ok = all(result == "ok" for result in checks.values())
+    return _answer({"status": "ok" if ok else "degraded", "checks": checks}, ok)
+
+
+@router.get("/health/live", summary="Liveness: the process answers (checks nothing else)")
+async def live() -> JSONResponse:
+    return _answer({"status": "ok"}, True)
+
+
+@router.get("/health/ready", summary="Readiness: database, job queue, storage; model details")
+async def ready(request: Request, resources: ResourcesDep) -> JSONResponse:
+    checks = await _checks(request, resources)
+    ok = all(result == "ok" for result in checks.values())
+    models = {"cutout": cutout_model_status(resources.settings)}
+    if not getattr(request.app.state, "models_logged", False):
+        request.app.state.models_logged = True
+        log_model_status(models["cutout"])
+    body: dict[str, object] = {"status": "ok" if ok else "degraded", "checks": checks}
+    body["models"] = models
+    return _answer(body, ok)
+
+
+def cutout_model_status(settings: Settings) -> str:
+    """'installed: <name>', 'missing: <reason>' or 'not used' (cutout_backend=classical)."""
+    if settings.cutout_backend == "classical":
+        return "not used"
+    try:
+        name, path = resolve_model(settings)
+    except ModelError as exc:
+        return f"missing: {exc.code}"
+    return f"installed: {name} ({path.name})"
+
+
+def log_model_status(status: str) -> None:
+    if status.startswith("missing"):
+        log.warning("cutout_model_missing: %s; cutouts use the classical fallback", status)
+    else:
+        log.info("cutout_model: %s", status)
 
 
 @router.get("/metrics", summary="Prometheus metrics (token or this machine only)")
