@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from core.errors import ImageRejected, InvalidRequest, NoSubjectFound, PetPixelError
+from core.transient import CONNECTION_TROUBLE
 
 log = logging.getLogger("petpixel.web")
 
@@ -128,6 +129,19 @@ def _describe(err: Mapping[str, object]) -> str:
     return f"{field}: {err.get('msg', 'invalid')}"
 
 
+BUSY_BACKEND = (
+    "We could not reach part of PetPixel just now (a brief outage on our side). Nothing you sent "
+    "was lost; please try again in a moment."
+)
+
+
+async def on_connection_trouble(request: Request, exc: Exception) -> Response:
+    # The database, storage or queue was unreachable or cut the connection: it passes, so the
+    # caller may retry (503 + Retry-After), and no traceback reaches the person.
+    log.warning("connection trouble on %s %s: %r", request.method, request.url.path, exc)
+    return error_response(request, 503, "unavailable", BUSY_BACKEND, {"Retry-After": "5"})
+
+
 async def on_unexpected_error(request: Request, exc: Exception) -> Response:
     # Logged with the traceback for us; the person sees a calm message, never the traceback.
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -138,4 +152,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(PetPixelError, on_petpixel_error)
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
+    for trouble in CONNECTION_TROUBLE:
+        app.add_exception_handler(trouble, on_connection_trouble)
     app.add_exception_handler(Exception, on_unexpected_error)

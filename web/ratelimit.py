@@ -155,7 +155,7 @@ def rules_from(settings: Settings) -> dict[str, Rule]:
 
 # Our own static files are cheap and the pages need them: never limited.
 EXEMPT_PREFIXES = ("/static/",)
-PROBE_PATHS = frozenset({"/health", "/metrics"})
+PROBE_PATHS = frozenset({"/health", "/health/live", "/health/ready", "/metrics"})
 WEBHOOK_PREFIXES = ("/webhooks/", TELEGRAM_WEBHOOK)
 UPLOAD_PATHS = frozenset({"/api/images/upload"})
 

@@ -8,15 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from botocore.exceptions import ConnectionError as BotoConnectionError
-from botocore.exceptions import HTTPClientError
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
-from kombu.exceptions import OperationalError as BrokerError
-from sqlalchemy.exc import DisconnectionError, InterfaceError
-from sqlalchemy.exc import OperationalError as DBOperationalError
 
 from core.orders.builds import INTERNAL_ERROR
+from core.transient import CONNECTION_TROUBLE
 from workers.context import context
 
 TIME_LIMIT_ERROR = (
@@ -45,17 +41,7 @@ def space_retried() -> Iterator[None]:
 # Connection trouble (database, storage, broker) passes, and so does a full disk: retry with
 # backoff. User errors never get here (the job bodies fail the order with the reason), and bugs
 # would only fail again: no retry.
-TRANSIENT: tuple[type[BaseException], ...] = (
-    NoSpace,
-    ConnectionError,
-    TimeoutError,
-    DBOperationalError,
-    DisconnectionError,
-    InterfaceError,
-    BotoConnectionError,
-    HTTPClientError,
-    BrokerError,
-)
+TRANSIENT: tuple[type[BaseException], ...] = (NoSpace, *CONNECTION_TROUBLE)
 
 
 class OrderTask(Task):  # type: ignore[misc]
