@@ -26,8 +26,10 @@ class Constants:
     max_fall: int
     run: int
     g_acc: int
+    g_turn: int
     g_fric: int
     a_acc: int
+    a_turn: int
     a_fric: int
     coyote: int
     buffer: int
@@ -83,8 +85,9 @@ def derive(ph: dict[str, Any]) -> Constants:
         SP=sp, T=ph["tile"] * sp, tile=ph["tile"], gravity=gravity,
         fall_gravity=_half_up(gravity * ph["fall_gravity_mult"]),
         jump_v=(4 * height + t) // (2 * t), jump_cut=ph["jump_cut"], max_fall=sub(ph["max_fall"]),
-        run=sub(ph["run_speed"]), g_acc=sub(ph["ground_accel"]), g_fric=sub(ph["ground_friction"]),
-        a_acc=sub(ph["air_accel"]), a_fric=sub(ph["air_friction"]),
+        run=sub(ph["run_speed"]), g_acc=sub(ph["ground_accel"]), g_turn=sub(ph["ground_turn"]),
+        g_fric=sub(ph["ground_friction"]),
+        a_acc=sub(ph["air_accel"]), a_turn=sub(ph["air_turn"]), a_fric=sub(ph["air_friction"]),
         coyote=ph["coyote_frames"], buffer=ph["jump_buffer_frames"],
         pw=ph["player"]["w"] * sp, ph=ph["player"]["h"] * sp, hp=ph["hp"], lives=ph["lives"],
         invuln=hurt["invuln_frames"], stun=hurt["stun_frames"],

@@ -100,7 +100,12 @@ def _steer_and_jump(p: Player, k: Constants, left: bool, right: bool, jump: bool
     d = 0 if p.stun > 0 else int(right) - int(left)
     if d:
         p.facing = d
-    rate = (k.g_acc if p.on_ground else k.a_acc) if d else (k.g_fric if p.on_ground else k.a_fric)
+    if not d:
+        rate = k.g_fric if p.on_ground else k.a_fric
+    elif d * p.svx < 0:  # steering against the motion: the turn rate until the speed crosses zero
+        rate = k.g_turn if p.on_ground else k.a_turn
+    else:
+        rate = k.g_acc if p.on_ground else k.a_acc
     p.svx = _approach(p.svx, d * k.run, rate)
     if p.jump_buffer > 0 and p.stun == 0 and (p.on_ground or p.coyote > 0):
         p.svy, p.jump_buffer, p.coyote, p.on_ground, p.rising = -k.jump_v, 0, 0, False, True

@@ -25,8 +25,8 @@ export function derive(ph) {
     SP, T: ph.tile * SP, tile: ph.tile, gravity,
     fallGravity: Math.floor(gravity * ph.fall_gravity_mult + 0.5),
     jumpV: fdiv(4 * H + t, 2 * t), jumpCut: ph.jump_cut, maxFall: sub(ph.max_fall),
-    run: sub(ph.run_speed), gAcc: sub(ph.ground_accel), gFric: sub(ph.ground_friction),
-    aAcc: sub(ph.air_accel), aFric: sub(ph.air_friction),
+    run: sub(ph.run_speed), gAcc: sub(ph.ground_accel), gTurn: sub(ph.ground_turn), gFric: sub(ph.ground_friction),
+    aAcc: sub(ph.air_accel), aTurn: sub(ph.air_turn), aFric: sub(ph.air_friction),
     coyote: ph.coyote_frames, buffer: ph.jump_buffer_frames,
     pw: ph.player.w * SP, ph: ph.player.h * SP, hp: ph.hp, lives: ph.lives,
     invuln: ph.hurt.invuln_frames, stun: ph.hurt.stun_frames,
@@ -137,7 +137,10 @@ function steerAndJump(world, k, input, ev) {
   else if (p.jumpBuffer > 0) p.jumpBuffer--;
   const dir = p.stun > 0 ? 0 : (input.right ? 1 : 0) - (input.left ? 1 : 0);
   if (dir !== 0) p.facing = dir;
-  const rate = dir !== 0 ? (p.onGround ? k.gAcc : k.aAcc) : (p.onGround ? k.gFric : k.aFric);
+  // Steering against the current motion uses the (stronger) turn rate until the speed crosses zero.
+  const turning = dir * p.svx < 0;
+  const rate = dir === 0 ? (p.onGround ? k.gFric : k.aFric)
+    : turning ? (p.onGround ? k.gTurn : k.aTurn) : (p.onGround ? k.gAcc : k.aAcc);
   p.svx = approach(p.svx, dir * k.run, rate);
   if (p.jumpBuffer > 0 && p.stun === 0 && (p.onGround || p.coyote > 0)) {
     p.svy = -k.jumpV; p.jumpBuffer = 0; p.coyote = 0; p.onGround = false; p.rising = true;

@@ -121,15 +121,24 @@ def test_phone_touch_start_and_jump(browser: Any, served_game: Served) -> None:
 
 
 def test_game_over_then_try_again(page: Any, served_game: Served) -> None:
-    """Running right without jumping falls into the pits until the lives run out."""
+    """A careless runner (right held, a hop only when a wall stops it) falls into the pits until the
+    lives run out."""
     open_paused(page, served_game.url)
     page.keyboard.press("Enter")
     page.keyboard.down("ArrowRight")
+    last_x, hopping = -1.0, False
     for _ in range(60):
-        if state(page)["status"] != "playing":
+        now = state(page)
+        if now["status"] != "playing":
             break
+        stalled = now["x"] <= last_x
+        if stalled != hopping:
+            (page.keyboard.down if stalled else page.keyboard.up)("Space")
+        last_x, hopping = now["x"], stalled
         page.clock.run_for(500)
     page.keyboard.up("ArrowRight")
+    if hopping:
+        page.keyboard.up("Space")
     assert state(page)["status"] == "game_over"
     assert state(page)["lives"] == 0
     assert page.locator("#overlay-title").text_content() == "Game over"
