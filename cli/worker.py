@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli.common import load_cli_settings
+from core.config import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -47,11 +49,21 @@ def worker(
             f"--concurrency={concurrency}", f"--pool={pool}", f"--loglevel={loglevel}"]  # fmt: skip
     with user_errors():
         app = worker_app(settings)  # builds followed up here: game-ready notice, or a refund
-    app.worker_main([*argv, *(["--beat"] if with_beat else [])])
+    beat_args = ["--beat", f"--schedule={beat_schedule(settings)}"] if with_beat else []
+    app.worker_main([*argv, *beat_args])
 
 
 def beat(loglevel: Annotated[str, typer.Option(help="DEBUG, INFO...")] = "INFO") -> None:
     """Run celery beat: queues the stuck-order sweeper every PETPIXEL_SWEEPER_INTERVAL_S."""
     from workers.celery_app import create_celery
 
-    create_celery(load_cli_settings()).start(["beat", f"--loglevel={loglevel}"])
+    settings = load_cli_settings()
+    schedule = f"--schedule={beat_schedule(settings)}"
+    create_celery(settings).start(["beat", f"--loglevel={loglevel}", schedule])
+
+
+def beat_schedule(settings: Settings) -> Path:
+    """Beat's schedule file lives in the data dir (writable in every deployment), never in the
+    working directory (read-only or root-owned in containers)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings.data_dir / "celerybeat-schedule"
