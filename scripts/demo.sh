@@ -8,14 +8,11 @@ SERVE=1
 if [ "${1:-}" = "--no-serve" ]; then SERVE=0; shift; fi
 bash scripts/setup.sh
 mkdir -p out
-PHOTO="${1:-out/sample-cat.jpg}"
-if [ ! -f "$PHOTO" ]; then
-  # skimage ships a real cat photo ("Chelsea") that works offline.
-  .venv/bin/python -c "import sys; from PIL import Image; from skimage import data; \
-Image.fromarray(data.chelsea()).save(sys.argv[1], quality=92)" "$PHOTO"
-fi
+# The sample: a tabby from the development photos (CC BY 3.0, Heikki Siltala; tests/data/pets/SOURCES.md).
+SAMPLE="tests/data/pets/cat-07-sitting-tabby-busy-bg.jpg"
+PHOTO="${1:-$SAMPLE}"
 .venv/bin/petpixel sprite "$PHOTO" --style 16bit --out out/sprite
-.venv/bin/petpixel game "$PHOTO" --name Chelsea --style 16bit --levels 3 --theme park --out out/game
+.venv/bin/petpixel game "$PHOTO" --name Tabby --style 16bit --levels 3 --theme park --out out/game
 echo
 echo "Sprite sheet and preview: out/sprite/ (sheet.png, preview.gif)"
 echo "Static game: out/game/index.html (serve the folder with any static server)"
