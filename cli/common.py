@@ -40,8 +40,11 @@ def print_progress(percent: int, label: str) -> None:
 
 def bot_companions(settings: Settings, *, only: str | None = None) -> dict[str, Companion]:
     """The bots that run inside the web process: each one whose token is set (or just `only`),
-    started over the web app's runtime."""
+    started over the web app's runtime. `petpixel serve` (only=None) starts none when
+    PETPIXEL_SERVE_BOTS=false: the bots then run as their own processes."""
     companions: dict[str, Companion] = {}
+    if only is None and not settings.serve_bots:
+        return companions
     if settings.telegram_token and only in (None, "telegram"):
         from bots.telegram.runner import running as telegram_running
 

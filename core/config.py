@@ -154,6 +154,10 @@ class Settings(BaseSettings):
     diffusion_resolution: int = Field(default=512, ge=64, le=2048)
 
     # --- Telegram bot, `petpixel bot telegram` ---------------------------------------------------
+    # `petpixel serve` also runs each bot whose token is set (one command, the whole product).
+    # False: web never starts a bot even with the tokens set, which it still uses to send order
+    # notices; the bots run as their own processes (compose's telegram-bot / discord-bot).
+    serve_bots: bool = True
     # Token from @BotFather. API URL: a self-hosted Bot API server ("http://127.0.0.1:8081/bot");
     # unset = api.telegram.org. WEBHOOK_URL: the web app's public base URL; set = webhook mode
     # (updates arrive at a secret path checked with WEBHOOK_SECRET), unset = long polling.

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {
     "web",
     "worker",
+    "beat",
     "gpu-worker",
     "telegram-bot",
     "discord-bot",
@@ -22,7 +23,8 @@ SERVICES = {
     "redis",
     "minio",
 }
-APP_SERVICES = {"web", "worker", "gpu-worker", "telegram-bot", "discord-bot", "migrate"}
+APP_SERVICES = {"web", "worker", "beat", "gpu-worker", "telegram-bot", "discord-bot", "migrate"}
+VARIABLE = re.compile(r"\$\{(\w+)(?::?([-?+])([^}]*))?\}")  # ${NAME}, ${NAME:-x}, ${NAME:?x}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ def test_app_services_are_wired_to_the_backing_services(compose: dict[str, Any],
     env = service["environment"]
     assert env["PETPIXEL_DATABASE_URL"].startswith("postgresql+psycopg://")
     assert "@postgres:5432/" in env["PETPIXEL_DATABASE_URL"]
-    assert env["PETPIXEL_REDIS_URL"] == "redis://redis:6379/0"
+    assert env["PETPIXEL_REDIS_URL"] == "redis://:${REDIS_PASSWORD:?set it in .env}@redis:6379/0"
     assert env["PETPIXEL_STORAGE_BACKEND"] == "s3"
     assert env["PETPIXEL_S3_ENDPOINT_URL"] == "http://minio:9000"
     assert service["command"][0] == "petpixel"
@@ -58,7 +60,9 @@ def test_env_names_are_real_settings(compose: dict[str, Any]) -> None:
 
 
 def test_migrations_run_before_the_app(compose: dict[str, Any]) -> None:
-    assert compose["services"]["migrate"]["command"] == ["petpixel", "db", "upgrade"]
+    command = compose["services"]["migrate"]["command"]
+    assert command[:3] == ["petpixel", "db", "upgrade"]
+    assert float(command[command.index("--wait") + 1]) >= 60  # PostgreSQL may still be starting
     for name in APP_SERVICES - {"migrate"}:
         deps = compose["services"][name]["depends_on"]
         assert deps["migrate"]["condition"] == "service_completed_successfully"
@@ -71,13 +75,36 @@ def test_gpu_worker_serves_only_the_gpu_queue(compose: dict[str, Any]) -> None:
     assert worker["command"][worker["command"].index("--queues") + 1] == Settings().default_queue
 
 
-def _settings_of(service: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """The Settings a compose service starts with (`${VAR:-default}` taken at its default)."""
+def _settings_of(
+    service: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    dotenv: dict[str, str] | None = None,
+) -> Settings:
+    """The Settings a compose service starts with: `${VAR:-default}` at its default or at
+    `dotenv[VAR]`, a required `${VAR:?...}` at "secret"."""
+    dotenv = dotenv or {}
+
+    def value_of(match: re.Match[str]) -> str:
+        name, kind, default = match.groups()
+        return dotenv.get(name, "secret" if kind == "?" else default or "")
+
     with monkeypatch.context() as env:
         for key, value in service["environment"].items():
-            default = re.fullmatch(r"\$\{\w+:-(.*)\}", str(value))
-            env.setenv(key, default.group(1) if default else str(value))
+            env.setenv(key, VARIABLE.sub(value_of, str(value)))
         return Settings()
+
+
+def test_without_the_gpu_profile_every_job_stays_on_the_cpu_queue(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.jobs import queue_for
+
+    services = compose["services"]
+    settings = {name: _settings_of(services[name], monkeypatch) for name in APP_SERVICES}
+    assert {s.gpu_workers for s in settings.values()} == {False}  # the default .env
+    for sender in ("web", "telegram-bot", "discord-bot", "beat"):  # beat runs the sweeper
+        for lane in ("preview", "hd_build", "build"):
+            assert queue_for(settings[sender], lane) == "petpixel"
 
 
 def test_every_service_routes_gpu_jobs_to_the_queue_the_gpu_worker_serves(
@@ -87,17 +114,114 @@ def test_every_service_routes_gpu_jobs_to_the_queue_the_gpu_worker_serves(
     from workers.celery_app import worker_queues
 
     services = compose["services"]
-    settings = {name: _settings_of(services[name], monkeypatch) for name in APP_SERVICES}
+    dotenv = {"PETPIXEL_GPU_WORKERS": "true"}  # what .env.example says to set with --profile gpu
+    settings = {name: _settings_of(services[name], monkeypatch, dotenv) for name in APP_SERVICES}
     assert {s.gpu_workers for s in settings.values()} == {True}  # senders and workers agree
     gpu, cpu = settings["gpu-worker"], settings["worker"]
     assert gpu.model_path is not None
     assert worker_queues(gpu) == ["gpu"]  # what the command names is what it would pick itself
     assert worker_queues(cpu) == ["petpixel"]
-    for sender in ("web", "telegram-bot", "discord-bot", "worker"):  # the worker runs the sweeper
+    for sender in ("web", "telegram-bot", "discord-bot", "beat"):
         assert settings[sender].model_path is None
         assert queue_for(settings[sender], "preview") == "gpu"
         assert queue_for(settings[sender], "hd_build") == "gpu"
         assert queue_for(settings[sender], "build") == "petpixel"
+
+
+def test_optional_parts_are_profiles(compose: dict[str, Any]) -> None:
+    """Bots without tokens crash-loop and a GPU worker without a GPU never starts: off unless
+    their profile is named. Everything else starts with a plain `docker compose up`."""
+    services = compose["services"]
+    assert services["telegram-bot"]["profiles"] == ["telegram"]
+    assert services["discord-bot"]["profiles"] == ["discord"]
+    assert services["gpu-worker"]["profiles"] == ["gpu"]
+    optional = {"telegram-bot", "discord-bot", "gpu-worker"}
+    for name in set(services) - optional:
+        assert "profiles" not in services[name], name
+
+
+def test_beat_is_one_service_and_no_worker_runs_it(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    commands = {name: list(s.get("command") or []) for name, s in services.items()}
+    beats = [name for name, command in commands.items() if command[:2] == ["petpixel", "beat"]]
+    assert beats == ["beat"]
+    assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
+    for name, command in commands.items():
+        assert "--beat" not in command, name
+
+
+def test_web_sends_notices_with_the_tokens_but_runs_no_bot(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli.common import bot_companions
+
+    services = compose["services"]
+    tokens = {"PETPIXEL_TELEGRAM_TOKEN": "123:abc", "PETPIXEL_DISCORD_TOKEN": "xyz"}
+    web = _settings_of(services["web"], monkeypatch, tokens)
+    worker = _settings_of(services["worker"], monkeypatch, tokens)
+    for settings in (web, worker):  # the notifiers (runtime/services.py) need the tokens
+        assert (settings.telegram_token, settings.discord_token) == ("123:abc", "xyz")
+    assert web.serve_bots is False
+    assert bot_companions(web) == {}  # what `petpixel serve` starts: no bot inside web
+    assert set(bot_companions(web.model_copy(update={"serve_bots": True}))) == {
+        "telegram",
+        "discord",
+    }
+    # The bot services still run theirs (`petpixel bot telegram` in webhook mode uses `only`).
+    telegram = _settings_of(services["telegram-bot"], monkeypatch, tokens)
+    assert set(bot_companions(telegram, only="telegram")) == {"telegram"}
+    assert set(bot_companions(web, only="discord")) == {"discord"}
+
+
+def test_web_healthcheck_probes_liveness(compose: dict[str, Any], tmp_path: Path) -> None:
+    from web.app import create_app
+
+    web = compose["services"]["web"]
+    probe = " ".join(web["healthcheck"]["test"])
+    port = web["command"][web["command"].index("--port") + 1]
+    assert f"http://127.0.0.1:{port}/health/live" in probe
+    assert "/health/live" in create_app(Settings(data_dir=tmp_path)).openapi()["paths"]
+
+
+def test_every_password_comes_from_a_required_variable(compose: dict[str, Any]) -> None:
+    """No `${VAR:-weak-default}` for a secret: compose stops until .env sets it."""
+    text = (ROOT / "compose.yml").read_text()
+    secrets = [m for m in VARIABLE.finditer(text) if re.search("PASSWORD|SECRET", m.group(1))]
+    assert {m.group(1) for m in secrets} >= {
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "MINIO_ROOT_PASSWORD",
+    }
+    for match in secrets:
+        assert match.group(2) == "?", f"{match.group(0)}: a secret must be required (${{VAR:?}})"
+    for name, service in compose["services"].items():
+        env = service.get("environment") or {}
+        for key, value in env.items():
+            if re.search("PASSWORD|SECRET", key):
+                assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", str(value)), (name, key, value)
+    # Redis asks for the password the app's URL carries.
+    redis = compose["services"]["redis"]["command"]
+    required = redis[redis.index("--requirepass") + 1]
+    assert required == "${REDIS_PASSWORD:?set it in .env}"
+    for name in APP_SERVICES:
+        url = compose["services"][name]["environment"]["PETPIXEL_REDIS_URL"]
+        assert url.startswith(f"redis://:{required}@"), name
+
+
+def test_env_example_lists_every_variable_and_holds_no_secret() -> None:
+    text = (ROOT / "compose.yml").read_text()
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    used = {m.group(1) for m in VARIABLE.finditer(text)}
+    assert used <= set(example), f"missing from .env.example: {used - set(example)}"
+    for name, value in example.items():
+        if re.search("PASSWORD|SECRET|TOKEN", name):
+            assert value == "", f".env.example must not ship a value for {name}"
+        if name.startswith("PETPIXEL_"):
+            assert name.removeprefix("PETPIXEL_").lower() in Settings.model_fields, name
 
 
 def parse_with_the_real_cli(argv: list[str]) -> list[str]:
@@ -126,6 +250,13 @@ def test_every_service_command_parses_with_the_real_cli(compose: dict[str, Any],
     command = compose["services"][name]["command"]
     assert command[0] == "petpixel"
     assert len(parse_with_the_real_cli(command[1:])) > 1
+    # And through the CLI itself: `--help` after the arguments still parses each of them.
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    result = CliRunner().invoke(app, [*command[1:], "--help"])
+    assert result.exit_code == 0, (command, result.output)
 
 
 @pytest.mark.parametrize(
