@@ -26,14 +26,7 @@ from core.orders.builds import Steps
 from core.orders.service import OrderService
 from core.payments import Channel
 from core.storage import Storage, new_storage
-from runtime.services import (
-    check_payments,
-    enabled_channels,
-    fulfilment_for,
-    notifiers_for,
-    order_service,
-    stripe_client_for,
-)
+from runtime.services import check_payments, order_service, services_for
 from workers.celery_app import create_celery
 from workers.embedded import EmbeddedWorker
 from workers.hooks import follow_builds
@@ -118,15 +111,6 @@ def open_runtime(
 def _services(
     settings: Settings, db: Database, storage: Storage, app: Celery, jobs: JobQueue, embedded: bool
 ) -> Runtime:
-    client = stripe_client_for(settings)
-    checkouts = {
-        channel: order_service(
-            settings, db=db, storage=storage, jobs=jobs, channel=channel, stripe_client=client
-        )
-        for channel in enabled_channels(settings)
-    }
-    orders = checkouts["web"]
-    notifiers = notifiers_for(settings, orders)
-    fulfilment = fulfilment_for(settings, orders=orders, notifiers=notifiers, stripe_client=client)
-    return Runtime(settings, db, storage, app, jobs, orders, notifiers, fulfilment, embedded,
-                   client, checkouts)  # fmt: skip
+    made = services_for(settings, db=db, storage=storage, jobs=jobs)
+    return Runtime(settings, db, storage, app, jobs, made.orders, made.notifiers, made.fulfilment,
+                   embedded, made.stripe, made.checkouts)  # fmt: skip

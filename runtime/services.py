@@ -1,11 +1,13 @@
 """How each service of a process is built: orders per channel, notifiers, Stripe fulfilment.
 
 These are the only constructors of OrderService, payments, Fulfilment and notifiers in the code
-base; `open_runtime` (web, bots, CLI) and `worker_app` (Celery workers) both call them.
+base; `open_runtime` (web, bots, CLI) and `worker_app` (Celery workers) both build them through
+`services_for`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.config import Settings
@@ -16,7 +18,7 @@ from core.notify.chat import IdentityLookup
 from core.notify.discord import DiscordNotifier
 from core.notify.telegram import TelegramNotifier
 from core.orders.service import OrderService
-from core.payments import CHANNELS, Channel, payments_for
+from core.payments import CHANNELS, Channel, checkout_kind, payments_for
 from core.storage import Storage
 
 if TYPE_CHECKING:  # the stripe library loads only where Stripe is set up
@@ -33,9 +35,10 @@ def enabled_channels(settings: Settings) -> tuple[Channel, ...]:
 
 def check_payments(settings: Settings) -> None:
     """Raise the one clear error for a misconfigured checkout on any channel this deployment
-    serves; every process calls it at start, so they all stop the same way."""
+    serves; every process calls it at start, so they all stop the same way. Pure: builds no
+    provider and no client."""
     for channel in enabled_channels(settings):
-        payments_for(settings, channel)
+        checkout_kind(settings, channel)
 
 
 def stripe_client_for(settings: Settings) -> stripe.StripeClient | None:
@@ -94,3 +97,33 @@ def fulfilment_for(
     from core.payments.stripe_fulfilment import Fulfilment
 
     return Fulfilment(settings=settings, orders=orders, client=stripe_client, notifiers=notifiers)
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a process takes orders and payments with, over its database and storage."""
+
+    stripe: stripe.StripeClient | None  # Stripe set up; shared by every channel and fulfilment
+    checkouts: dict[Channel, OrderService]  # each served channel's checkout
+    notifiers: Notifiers
+    fulfilment: Fulfilment | None  # Stripe set up
+
+    @property
+    def orders(self) -> OrderService:
+        return self.checkouts["web"]
+
+
+def services_for(settings: Settings, *, db: Database, storage: Storage, jobs: JobQueue) -> Services:
+    """One Stripe client, an order service per served channel, the notifiers over the web
+    channel's service, and the fulfilment when Stripe is set up."""
+    client = stripe_client_for(settings)
+    checkouts = {
+        channel: order_service(
+            settings, db=db, storage=storage, jobs=jobs, channel=channel, stripe_client=client
+        )
+        for channel in enabled_channels(settings)
+    }
+    orders = checkouts["web"]
+    notifiers = notifiers_for(settings, orders)
+    fulfilment = fulfilment_for(settings, orders=orders, notifiers=notifiers, stripe_client=client)
+    return Services(client, checkouts, notifiers, fulfilment)

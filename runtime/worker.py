@@ -3,7 +3,7 @@
 Each worker process opens its own database and storage lazily, after the fork
 (`workers.context.WorkerContext`). When Stripe is set up, the process that ran a build also
 follows it up: the game-ready notice, or a refund and an apology on the buyer's channel when the
-build gave up. Those services are built here, by the same functions as `open_runtime`'s.
+build gave up. Those services are built by `services_for`, as `open_runtime`'s are.
 """
 
 from __future__ import annotations
@@ -11,13 +11,7 @@ from __future__ import annotations
 from celery import Celery
 
 from core.config import Settings
-from runtime.services import (
-    check_payments,
-    fulfilment_for,
-    notifiers_for,
-    order_service,
-    stripe_client_for,
-)
+from runtime.services import check_payments, services_for
 from workers.celery_app import create_celery
 from workers.context import context, jobs_for
 from workers.hooks import AfterBuild, follow_builds
@@ -32,12 +26,8 @@ def worker_app(settings: Settings) -> Celery:
 
         def make() -> AfterBuild:
             ctx = context(app)
-            client = stripe_client_for(ctx.settings)
-            orders = order_service(ctx.settings, db=ctx.db, storage=ctx.storage, jobs=jobs_for(app),
-                                   stripe_client=client)  # fmt: skip
-            notifiers = notifiers_for(ctx.settings, orders)
-            fulfilment = fulfilment_for(ctx.settings, orders=orders, notifiers=notifiers,
-                                        stripe_client=client)  # fmt: skip
+            made = services_for(ctx.settings, db=ctx.db, storage=ctx.storage, jobs=jobs_for(app))
+            fulfilment = made.fulfilment
             assert fulfilment is not None  # Stripe is set up
             return fulfilment.after_build
 
