@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from cli.common import load_cli_settings, user_errors
-from core.errors import InvalidRequest
 
 payments_app = typer.Typer(help="Stripe payments.", no_args_is_help=True)
 FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"]
@@ -39,6 +38,7 @@ def reconcile(
 ) -> None:
     """List paid Checkout Sessions in a window, fulfil any order still waiting for its webhook,
     and issue refunds still due for paid builds that failed."""
+    from core.payments.stripe import require_stripe
     from runtime import open_runtime
 
     settings = load_cli_settings()
@@ -47,10 +47,7 @@ def reconcile(
     with user_errors():
         if start >= end:
             raise typer.BadParameter("--since must be before --until.")
-        if not settings.stripe_secret_key:
-            raise InvalidRequest(
-                "Stripe is not set up: set PETPIXEL_STRIPE_SECRET_KEY.", code="payments_unavailable"
-            )
+        require_stripe(settings)  # the same error as every Stripe path, before anything opens
         # No worker here: builds go to the queue (Redis workers, or the server's sweeper). The
         # runtime's fulfilment tells chat buyers, as the webhook would have.
         with open_runtime(settings, role="cli") as rt:

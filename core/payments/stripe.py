@@ -29,15 +29,21 @@ PROVIDER = "stripe"
 SUCCESS_PATH = "/checkout/success?session_id={CHECKOUT_SESSION_ID}"
 
 
-def stripe_client(settings: Settings) -> stripe.StripeClient:
-    """A Stripe client for these settings (PETPIXEL_STRIPE_API_BASE points it at another server)."""
+def require_stripe(settings: Settings) -> str:
+    """The Stripe secret key; PaymentsMisconfigured when Stripe is not set up."""
     if not settings.stripe_secret_key:
         raise PaymentsMisconfigured(
             "Stripe is not set up: set PETPIXEL_STRIPE_SECRET_KEY.", problem="stripe_key_missing"
         )
+    return settings.stripe_secret_key
+
+
+def stripe_client(settings: Settings) -> stripe.StripeClient:
+    """A Stripe client for these settings (PETPIXEL_STRIPE_API_BASE points it at another server)."""
+    key = require_stripe(settings)
     bases: Any = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
     return stripe.StripeClient(
-        settings.stripe_secret_key,
+        key,
         base_addresses=bases,
         max_network_retries=settings.stripe_max_network_retries,
     )
