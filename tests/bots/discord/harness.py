@@ -143,15 +143,20 @@ class Member:
             await asyncio.sleep(0.02)
         raise AssertionError("the bot opened no modal")
 
-    async def to_preview(self, photo: bytes, *, name: str, style: str, theme: str) -> str:
-        """/pixelpet with a photo and a name, then a style and a world, until the preview GIF is
-        shown; returns the order id."""
+    async def to_theme(self, photo: bytes, *, name: str, style: str, theme: str) -> str:
+        """/pixelpet with a photo and a name, then a style and a world (the preview starts);
+        returns the order id."""
         self.slash("pixelpet", image=photo, name=name)
         await self.sees("Pick a style")
         oid = self.order_id()
         self.select(f"pp:style:{oid}", style)
         await self.sees("Where should")
         self.click(f"pp:theme:{oid}:{theme}")  # the name came with the command: no modal
+        return oid
+
+    async def to_preview(self, photo: bytes, *, name: str, style: str, theme: str) -> str:
+        """`to_theme`, then until the preview GIF is shown; returns the order id."""
+        oid = await self.to_theme(photo, name=name, style=style, theme=theme)
         await self.sees("Happy with it?")
         return oid
 

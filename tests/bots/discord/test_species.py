@@ -86,12 +86,7 @@ def test_photo_problems_offer_their_way_forward(
         with open_runtime(settings, role="bot", steps=steps.steps()) as runtime:
             async with running_bot(settings, runtime, fake):
                 ann = Member(fake, 402)
-                ann.slash("pixelpet", image=cat_jpeg, name="Tom")
-                await ann.sees("Pick a style")
-                oid = ann.order_id()
-                ann.select(f"pp:style:{oid}", "16bit")
-                await ann.sees("Where should")
-                ann.click(f"pp:theme:{oid}:park")
+                oid = await ann.to_theme(cat_jpeg, name="Tom", style="16bit", theme="park")
                 await ann.sees(photo_problem(code).message)
                 (offer,) = await ann.sees("Tap below to try again")
                 assert len(labels(offer)) == 1
@@ -115,12 +110,7 @@ def test_other_photo_problems_ask_for_another_photo(
         with open_runtime(settings, role="bot", steps=steps.steps()) as runtime:
             async with running_bot(settings, runtime, fake):
                 ann = Member(fake, 403)
-                ann.slash("pixelpet", image=cat_jpeg, name="Tom")
-                await ann.sees("Pick a style")
-                oid = ann.order_id()
-                ann.select(f"pp:style:{oid}", "16bit")
-                await ann.sees("Where should")
-                ann.click(f"pp:theme:{oid}:park")
+                await ann.to_theme(cat_jpeg, name="Tom", style="16bit", theme="park")
                 (failed,) = await ann.sees(photo_problem(code).message)
                 assert "another photo" in failed.content
                 assert not [s for s in fake.to(403) if "Tap below" in s.content]

@@ -10,7 +10,7 @@ import pytest
 
 from core.config import Settings
 from runtime import open_runtime
-from tests.bots.telegram.flows import photo_to_preview
+from tests.bots.telegram.flows import photo_to_preview, photo_to_theme
 from tests.bots.telegram.harness import User, running_bot
 from tests.fakes.telegram_api import FakeTelegram
 from tests.orders.species_steps import SpeciesSteps, photo_problem
@@ -84,7 +84,7 @@ def test_no_pet_found_offers_use_other(play: Any, base_settings: Settings, cat_j
         with open_with(settings, steps) as runtime:
             async with running_bot(settings, runtime, fake):
                 ann = User(fake, 502)
-                await photo_to_preview_failing(ann)
+                await photo_to_theme(ann, cat_jpeg)
                 await ann.says("I couldn't find a pet in this photo")
                 offer = fake.latest_with_button(502, "fix:use_other")
                 assert "another photo" in offer["text"]
@@ -93,15 +93,6 @@ def test_no_pet_found_offers_use_other(play: Any, base_settings: Settings, cat_j
                 await ann.says("Here's")
                 assert steps.asked == ["auto", "other"]
                 assert buttons(fake.latest_with_button(502, "sp:other"))[-1] == "🐾 Other ✓"
-
-    async def photo_to_preview_failing(ann: User) -> None:
-        ann.photo(cat_jpeg)
-        await ann.says("Pick a style")
-        ann.click("style:16bit")
-        await ann.says("What's your pet's name")
-        ann.text("Mochi")
-        await ann.says("adventure?")
-        ann.click("theme:park")
 
     play(scenario)
 
@@ -116,13 +107,7 @@ def test_crop_problems_offer_fix_the_crop(
         with open_with(settings, steps) as runtime:
             async with running_bot(settings, runtime, fake):
                 ann = User(fake, 503)
-                ann.photo(cat_jpeg)
-                await ann.says("Pick a style")
-                ann.click("style:16bit")
-                await ann.says("What's your pet's name")
-                ann.text("Mochi")
-                await ann.says("adventure?")
-                ann.click("theme:park")
+                await photo_to_theme(ann, cat_jpeg)
                 await ann.says(photo_problem(code).message)
                 assert buttons(fake.latest_with_button(503, "fix:crop")) == ["✂️ Fix the crop"]
                 ann.click("fix:crop")
@@ -144,13 +129,7 @@ def test_other_photo_problems_ask_for_another_photo(
         with open_with(settings, steps) as runtime:
             async with running_bot(settings, runtime, fake):
                 ann = User(fake, 504)
-                ann.photo(cat_jpeg)
-                await ann.says("Pick a style")
-                ann.click("style:16bit")
-                await ann.says("What's your pet's name")
-                ann.text("Mochi")
-                await ann.says("adventure?")
-                ann.click("theme:park")
+                await photo_to_theme(ann, cat_jpeg)
                 (failed,) = await ann.says(photo_problem(code).message)
                 assert "Please send another photo" in failed.params["text"]
                 assert not (failed.params.get("reply_markup") or {}).get("inline_keyboard")
