@@ -117,6 +117,9 @@ def test_progress_edits_follow_the_bots_clock(play: Any, gated: Stack, cat_jpeg:
             await ann.says("Free during early access")
             (order,) = owned(rt, "telegram", "211").orders
             await held_at(rt, order, "Designing levels")
+            # The build's progress message is posted while the build is held; only then may the
+            # build move on (else a slow watcher would post the next step first).
+            await ann.says("🛠")
             gates.levels.set()
             await held_at(rt, order, "Packing your game")
             # The watcher saw the new step and asked the throttle since (or, wrongly, edited).
