@@ -100,6 +100,9 @@ def test_progress_edits_follow_the_bots_clock(play: Any, gated: Stack, cat_jpeg:
             cy.click(f"pp:pkg:{oid}:classic")
             await cy.sees("Free during early access")
             await held_at(rt, oid, "Designing levels")
+            # The progress message and its first edit come while the build is held; only then
+            # may it move on (else a slow watcher would show the next step first).
+            await cy.sees("🛠", count=2)
             gates.levels.set()
             await held_at(rt, oid, "Packing your game")
             # The watcher saw the new step and asked the throttle since (or, wrongly, edited).
