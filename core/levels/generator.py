@@ -29,6 +29,7 @@ from core.levels.themes import Theme, get_theme
 
 ATTEMPTS = 12
 ARENA = 22
+SECRET_RISE = 3  # rows from a flat stretch up to the cache's ledge: a full novice jump
 
 
 def generate_levels(
@@ -104,6 +105,8 @@ def make_level(
         level, lay = _draft(rng, theme, knobs, index, boss)
         if boss:
             _arena(level, lay, difficulty)
+        else:
+            _secret(level, lay, rng, k)
         proof = prove(level, k)
         if proof is not None:
             level["difficulty"], level["seed"] = difficulty, seed
@@ -142,6 +145,33 @@ def _arena(level: dict[str, Any], lay: Layout, difficulty: int) -> None:
     level["entities"].append(
         {"type": "boss", "x": lay.x - 5, "y": row - 1, "hp": hp, "arena": [x0 + 3, lay.x - 1]}
     )
+
+
+def _secret(level: dict[str, Any], lay: Layout, rng: random.Random, c: Constants) -> None:
+    """A bonus treat cache on a one-way ledge SECRET_RISE rows over a later flat stretch (off the
+    main path: a full jump up). Kept only if the novice can reach each of its treats from the start
+    and the goal from the ledge; its treats carry `"secret": 1` so the game counts them apart."""
+    w, tiles = level["width"], level["tiles"]
+    spans = [f for f in lay.flats if f[0] >= w // 3 and f[1] - f[0] >= 2 and f[1] < w - 10]
+    for span in rng.sample(spans, min(3, len(spans))):
+        x0, x1, row = span
+        x = rng.randint(x0, x1 - 2)
+        top = row - SECRET_RISE - 1  # the row the cache's treats sit in
+        room = range(max(0, x - 1), min(w, x + 4))
+        if top < 1 or any(tiles[y][i] != "." for y in range(top - 1, row) for i in room):
+            continue
+        ledge = [*tiles]
+        ledge[top + 1] = ledge[top + 1][:x] + "===" + ledge[top + 1][x + 3 :]
+        trial = {**level, "tiles": ledge}
+        cache = [(i, top) for i in range(x, x + 3)]
+        if prove(trial, c, (x + 1, top)) is None or any(
+            prove({**trial, "goal": {"x": i, "y": y}}, c) is None for i, y in cache
+        ):
+            continue
+        level["tiles"] = ledge
+        level["entities"] += [{"type": "treat", "x": i, "y": y, "secret": 1} for i, y in cache]
+        lay.flats.remove(span)  # no enemy patrols under the cache
+        return
 
 
 def _populate(

@@ -10,6 +10,14 @@ BASE_ROW, TOP_ROW, LOW_ROW = 12, 6, 13  # surface rows: start, highest, lowest a
 SPIKE_CLEAR_PX = 60  # spike row + hero width the novice jump clears with room to spare
 START_X = 2  # the spawn column
 SAFE_OPENING = 8  # columns after the spawn that always have ground (a careless first run survives)
+# Difficulty ramp inside a level: (segment weight multipliers for flat, step, gap, spikes, bridge;
+# how much narrower the widest pit, lower the highest step and shorter the spike row are;
+# the chance a flat stretch may hold an enemy). The first third is gentle, the last third harder.
+RAMP = (
+    ((1.6, 1.0, 0.35, 0.5, 0.5), 1, 0.4),
+    ((1.0, 1.0, 1.0, 1.0, 1.0), 0, 1.0),
+    ((0.8, 1.0, 1.3, 1.2, 1.2), 0, 1.0),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,19 @@ def knobs_for(difficulty: int, rng: random.Random) -> Knobs:
         enemy_density=(0.4, 0.6, 0.8, 1.0, 1.2)[d],
         weights=(3.0 - 0.4 * d, 2.0, 1.0 + 0.4 * d, 0.5 + 0.4 * d, 0.4 + 0.3 * d),
     )
+
+
+def ramped(k: Knobs, progress: float) -> tuple[Knobs, float]:
+    """The knobs for a segment starting at `progress` (0-1) through the level, and the chance its
+    flat ground may hold an enemy: easier in the first third, harder in the last."""
+    weights, ease, enemy_chance = RAMP[min(2, int(progress * 3))]
+    return replace(
+        k,
+        gap_max=max(1, k.gap_max - ease),
+        step_up_max=max(1, k.step_up_max - ease),
+        spike_run=max(1, k.spike_run - ease),
+        weights=tuple(w * m for w, m in zip(k.weights, weights, strict=True)),  # type: ignore[arg-type]
+    ), enemy_chance
 
 
 def fit_player(k: Knobs, player_w: int, tile: int = 16) -> Knobs:
@@ -89,7 +110,7 @@ def _step(lay: Layout, k: Knobs, rng: random.Random) -> None:
 def _gap(lay: Layout, k: Knobs, rng: random.Random) -> None:
     row = lay.last_row()
     dh = rng.choice([d for d in (-1, 0, 1) if TOP_ROW <= row - d <= LOW_ROW])
-    lay.pit(rng.randint(1, k.gap_max - max(dh, 0)), row)
+    lay.pit(rng.randint(1, max(1, k.gap_max - max(dh, 0))), row)
     lay.flat(rng.randint(3, 5), row - dh)
 
 
@@ -128,10 +149,14 @@ SEGMENTS = (
 
 def build_layout(k: Knobs, rng: random.Random, arena: int = 0) -> Layout:
     """Start flat (the spawn plus SAFE_OPENING columns, never a pit), segments until the length is
-    used, then a flat finish (or a boss arena)."""
+    used (ramped: gentler in the first third, see RAMP), then a flat finish (or a boss arena)."""
     lay = Layout()
     lay.flat(START_X + 1 + SAFE_OPENING, BASE_ROW, enemies=False)
     while lay.x < k.length - 10:
-        rng.choices(SEGMENTS, weights=k.weights)[0](lay, k, rng)
+        seg, enemy_chance = ramped(k, lay.x / k.length)
+        flats = len(lay.flats)
+        rng.choices(SEGMENTS, weights=seg.weights)[0](lay, seg, rng)
+        if enemy_chance < 1 and len(lay.flats) > flats and rng.random() >= enemy_chance:
+            del lay.flats[flats:]  # an early stretch left without enemies
     lay.flat(arena or 8, lay.last_row(), enemies=False)
     return lay
