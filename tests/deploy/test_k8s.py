@@ -23,7 +23,7 @@ KUBERNETES_VERSION = "1.30"
 CRD_KINDS = {"ScaledObject", "TriggerAuthentication"}
 # Not PETPIXEL_*: read by boto3 itself for the S3 storage (core/storage.py passes no keys).
 LIBRARY_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
-WORKLOADS = {"Deployment", "Job"}
+WORKLOADS = {"Deployment", "Job", "CronJob"}
 
 
 def manifests() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -33,10 +33,17 @@ def manifests() -> Iterator[tuple[str, dict[str, Any]]]:
                 yield str(path.relative_to(K8S)), doc
 
 
+def pod_spec(doc: dict[str, Any]) -> dict[str, Any]:
+    """The pod a workload runs (a CronJob's sits one Job template deeper)."""
+    spec = doc["spec"]["jobTemplate"]["spec"] if doc["kind"] == "CronJob" else doc["spec"]
+    pod: dict[str, Any] = spec["template"]["spec"]
+    return pod
+
+
 def containers() -> Iterator[tuple[str, dict[str, Any]]]:
     for _, doc in manifests():
         if doc["kind"] in WORKLOADS:
-            for container in doc["spec"]["template"]["spec"]["containers"]:
+            for container in pod_spec(doc)["containers"]:
                 yield doc["metadata"]["name"], container
 
 
@@ -166,7 +173,7 @@ def test_every_container_is_hardened_with_writable_scratch_dirs() -> None:
     for _, doc in manifests():
         if doc["kind"] not in WORKLOADS:
             continue
-        pod = doc["spec"]["template"]["spec"]
+        pod = pod_spec(doc)
         assert pod["securityContext"]["runAsNonRoot"] is True
         volumes = {v["name"]: v for v in pod["volumes"]}
         for container in pod["containers"]:
@@ -178,3 +185,12 @@ def test_every_container_is_hardened_with_writable_scratch_dirs() -> None:
             mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
             assert "emptyDir" in volumes[mounts["/tmp"]]
             assert "emptyDir" in volumes[mounts["/data"]]  # PETPIXEL_DATA_DIR, beat's schedule
+
+
+def test_the_backup_runs_nightly_one_at_a_time_into_a_new_folder() -> None:
+    (cronjob,) = by_kind("CronJob")
+    assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
+    command = dict(containers())["backup"]["command"]
+    assert command[:3] == ["petpixel", "backup", "create"]
+    assert command[command.index("--out") + 1].startswith("s3://")
+    assert "--timestamp" in command  # each run its own folder: create refuses a used one
