@@ -135,7 +135,8 @@ def test_optional_parts_are_profiles(compose: dict[str, Any]) -> None:
     assert services["telegram-bot"]["profiles"] == ["telegram"]
     assert services["discord-bot"]["profiles"] == ["discord"]
     assert services["gpu-worker"]["profiles"] == ["gpu"]
-    optional = {"telegram-bot", "discord-bot", "gpu-worker"}
+    assert services["backup"]["profiles"] == ["backup"]  # run on demand or from cron
+    optional = {"telegram-bot", "discord-bot", "gpu-worker", "backup"}
     for name in set(services) - optional:
         assert "profiles" not in services[name], name
 
@@ -269,3 +270,12 @@ def test_a_wrong_compose_command_is_caught(argv: list[str]) -> None:
     # An assertion of the walk, or click's UsageError family (Typer's own copy of click).
     kinds = {cls.__name__ for cls in type(caught.value).__mro__}
     assert kinds & {"AssertionError", "UsageError"}, repr(caught.value)
+
+
+def test_the_backup_service_writes_new_folders_on_the_host(compose: dict[str, Any]) -> None:
+    backup = compose["services"]["backup"]
+    assert backup["command"][:3] == ["petpixel", "backup", "create"]
+    out = backup["command"][backup["command"].index("--out") + 1]
+    assert "--timestamp" in backup["command"]  # each run its own folder: create refuses a used one
+    assert any(v.endswith(f":{out}") and v.startswith("./") for v in backup["volumes"])
+    assert backup["environment"]["PETPIXEL_DATABASE_URL"].startswith("postgresql+psycopg://")
