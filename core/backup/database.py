@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from sqlalchemy import URL, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from core.backup.manifest import BackupError, BackupRefused
 from core.db import current_revision, make_engine
@@ -152,8 +152,10 @@ def _create_database_if_missing(url: str) -> None:
             if not exists:
                 quoted = '"' + str(parsed.database).replace('"', '""') + '"'
                 conn.execute(text(f"CREATE DATABASE {quoted}"))
-    except OperationalError as exc:
-        raise BackupError(f"Cannot reach PostgreSQL at {_safe(url)}: {_first_line(exc)}") from None
+    except DBAPIError as exc:  # unreachable, or a user without CREATEDB for a missing database
+        raise BackupError(
+            f"Cannot prepare the database at {_safe(url)}: {_first_line(exc)}"
+        ) from None
     finally:
         admin.dispose()
 

@@ -29,9 +29,9 @@ from core.backup.manifest import (
     file_sha256,
     sha256,
 )
-from core.backup.places import Place
+from core.backup.places import DirPlace, Place
 from core.db import alembic_config, current_revision, migrate
-from core.storage import Storage
+from core.storage import LocalStorage, Storage
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -61,6 +61,8 @@ def app_version() -> str:
 def create_backup(*, database_url: str, storage: Storage, place: Place) -> Outcome:
     """Back up the database at `database_url` and every object of `storage` into `place`."""
     started = time.monotonic()
+    if _inside(place, storage):
+        raise BackupError(f"{place.location} is inside the storage it backs up: choose another.")
     if not place.is_empty():
         raise BackupError(f"{place.location} is not empty: back up into a new folder or prefix.")
     kind = database.kind_of(database_url)
@@ -85,6 +87,13 @@ def create_backup(*, database_url: str, storage: Storage, place: Place) -> Outco
     place.put_bytes(MANIFEST, manifest.to_json(), content_type="application/json",
                     cache_control=None)  # fmt: skip
     return Outcome(place.location, manifest, time.monotonic() - started)
+
+
+def _inside(place: Place, storage: Storage) -> bool:
+    """A backup folder under the local storage's root would back itself up."""
+    if not isinstance(place, DirPlace) or not isinstance(storage, LocalStorage):
+        return False
+    return place.root.resolve().is_relative_to(storage.root.resolve())
 
 
 def _copy_out(storage: Storage, place: Place, key: str) -> StoredObject:

@@ -98,6 +98,10 @@ def test_a_backup_never_writes_into_a_folder_in_use(embedded: Settings, tmp_path
     said = _refused("backup", "create", "--out", str(tmp_path / "used"))
     assert "is not empty: back up into a new folder or prefix" in said
     assert [p.name for p in (tmp_path / "used").iterdir()] == ["notes.txt"]
+    inside = embedded.data_dir / "storage" / "backup"
+    said = _refused("backup", "create", "--out", str(inside))
+    assert "is inside the storage it backs up" in said
+    assert not inside.exists()
 
 
 def test_missing_postgresql_tools_are_named(
