@@ -25,9 +25,10 @@ def telegram(
     """Run the Telegram bot; polling unless PETPIXEL_TELEGRAM_WEBHOOK_URL is set."""
     from bots.telegram.runner import run_polling
     from core.telegram_webhook import webhook_url
-    from runtime import open_runtime
+    from runtime import observe, open_runtime
 
     settings = load_cli_settings()
+    observe(settings, role="bot")
     with user_errors():
         if not settings.telegram_token:
             from core.errors import InvalidRequest
@@ -45,7 +46,8 @@ def telegram(
 
             webhook_url(settings)  # a clear error before anything starts
             companions = bot_companions(settings, only="telegram")
-            uvicorn.run(create_app(settings, companions=companions), host=host, port=port)
+            uvicorn.run(create_app(settings, companions=companions), host=host, port=port,
+                        log_config=None)  # fmt: skip
         else:
             with open_runtime(settings, role="bot") as rt:
                 run_polling(settings, rt)
@@ -55,16 +57,16 @@ def telegram(
 def discord_bot() -> None:
     """Run the Discord bot (slash commands /pixelpet, /mygames, /help, /privacy, /delete)."""
     from bots.discord.bot import require_token, run_bot
-    from runtime import open_runtime
+    from runtime import observe, open_runtime
 
     settings = load_cli_settings()
+    observe(settings, role="bot")  # discord.py's own log lines reach this handler too
     with user_errors():
         require_token(settings)
         with open_runtime(settings, role="bot") as rt:
             print(f"PetPixel Discord bot starting; data in {settings.data_dir.resolve()}")
             import discord
 
-            discord.utils.setup_logging()  # discord.py's own log lines, as `Client.run` would
             try:
                 asyncio.run(run_bot(settings, rt))
             except discord.LoginFailure:

@@ -21,10 +21,11 @@ def serve(
     """Run the web app: SQLite, local files and in-process jobs unless configured otherwise."""
     import uvicorn
 
-    from runtime import check_payments
+    from runtime import check_payments, observe
     from web.app import create_app
 
     settings = with_public_url(load_cli_settings(), host, port)
+    observe(settings, role="web")  # logs (text or JSON), Sentry, request ids into tasks
     with user_errors():
         check_payments(settings)  # before the server starts: one clear line, no traceback
     print(f"PetPixel is running at {settings.public_url}")
@@ -37,7 +38,9 @@ def serve(
             mode = " (webhook)" if settings.telegram_webhook_url else " (polling)"
         print(f"The {name.title()} bot runs in this process too{mode}.")
     web = create_app(settings, companions=companions)
-    uvicorn.run(web, host=host, port=port, log_level="info", **server_options(settings))
+    # log_config=None: uvicorn's loggers reach our handler (observe) instead of their own.
+    uvicorn.run(web, host=host, port=port, log_level="info", log_config=None,
+                **server_options(settings))  # fmt: skip
 
 
 def server_options(settings: Settings) -> dict[str, Any]:

@@ -33,7 +33,7 @@ def worker(
 ) -> None:
     """Run a Celery worker; machines that hold the diffusion model serve the gpu queue."""
     from cli.common import user_errors
-    from runtime import worker_app
+    from runtime import observe, serve_worker_metrics, worker_app
     from workers.celery_app import unserved_warning, worker_queues
 
     settings = load_cli_settings()
@@ -47,17 +47,21 @@ def worker(
         typer.echo(f"warning: {warning}", err=True)
     argv = ["worker", f"--queues={','.join(served)}",
             f"--concurrency={concurrency}", f"--pool={pool}", f"--loglevel={loglevel}"]  # fmt: skip
+    observe(settings, role="worker")  # logs with task and request ids, Sentry
     with user_errors():
         app = worker_app(settings)  # builds followed up here: game-ready notice, or a refund
+    serve_worker_metrics(app, settings)  # PETPIXEL_WORKER_METRICS_PORT, before the pool forks
     beat_args = ["--beat", f"--schedule={beat_schedule(settings)}"] if with_beat else []
     app.worker_main([*argv, *beat_args])
 
 
 def beat(loglevel: Annotated[str, typer.Option(help="DEBUG, INFO...")] = "INFO") -> None:
     """Run celery beat: queues the stuck-order sweeper every PETPIXEL_SWEEPER_INTERVAL_S."""
+    from runtime import observe
     from workers.celery_app import create_celery
 
     settings = load_cli_settings()
+    observe(settings, role="beat")
     schedule = f"--schedule={beat_schedule(settings)}"
     create_celery(settings).start(["beat", f"--loglevel={loglevel}", schedule])
 

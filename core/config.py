@@ -85,6 +85,19 @@ class Settings(BaseSettings):
     max_uploads_per_minute: int = 120
     busy_retry_after_s: int = 120
 
+    # --- Logs, metrics and error reports (core/observability) -------------------------------------
+    # "text" (human, the embedded default) or "json": one object a line with time, level, logger,
+    # message and the request/order/task/channel ids (set json in production). Secrets and photo
+    # data are masked in both.
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+    # `petpixel worker` serves Prometheus metrics (task durations, failures, retries, queue
+    # lengths) on this port; unset = none.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # Errors to Sentry (sentry-sdk, the `sentry` extra): unset = nothing is sent.
+    sentry_dsn: str | None = None
+    sentry_environment: str | None = None
+
     # --- Orders, jobs, storage, payments ---------------------------------------------------------
     # Packages: "preview" is always free; the paid ones are priced in the smallest currency unit.
     currency: str = "usd"

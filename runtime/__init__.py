@@ -7,10 +7,13 @@
 
 `petpixel worker` uses `worker_app(settings)`: the Celery app whose follow-ups (the game-ready
 notice, the refund of a build that gave up) are built here too, lazily in each worker process.
-Nothing else builds an OrderService, payments, fulfilment or notifiers.
+Nothing else builds an OrderService, payments, fulfilment or notifiers. `observe(settings,
+role=...)` sets up a process's logs, Sentry and task ids; `serve_worker_metrics` the worker's
+metrics port.
 """
 
 from core.payments import CHANNELS, Channel
+from runtime.observe import observe, serve_worker_metrics
 from runtime.open import Role, Runtime, open_runtime
 from runtime.services import (
     check_payments,
@@ -28,7 +31,9 @@ __all__ = [
     "check_payments",
     "enabled_channels",
     "notifiers_for",
+    "observe",
     "open_runtime",
     "order_service",
+    "serve_worker_metrics",
     "worker_app",
 ]

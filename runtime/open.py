@@ -30,6 +30,7 @@ from runtime.services import check_payments, order_service, services_for
 from workers.celery_app import create_celery
 from workers.embedded import EmbeddedWorker
 from workers.hooks import follow_builds
+from workers.tracing import trace_tasks
 
 if TYPE_CHECKING:  # the stripe library loads only where Stripe is set up
     import stripe
@@ -87,6 +88,7 @@ def open_runtime(
     """Open database, storage, the job queue and every service; `wrap_jobs` may observe the
     queue (the web counts enqueued jobs for /metrics)."""
     check_payments(settings)  # a misconfigured checkout stops here, before anything opens
+    trace_tasks()  # tasks sent from here carry the request id (core.observability)
     embedded = settings.redis_url is None
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if not settings.database_url:

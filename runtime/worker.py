@@ -15,12 +15,14 @@ from runtime.services import check_payments, services_for
 from workers.celery_app import create_celery
 from workers.context import context, jobs_for
 from workers.hooks import AfterBuild, follow_builds
+from workers.tracing import trace_tasks
 
 
 def worker_app(settings: Settings) -> Celery:
     """A Celery app for a worker process; builds are followed up when Stripe is set up.
     Misconfigured payments stop it at start, with the same error as every other process."""
     check_payments(settings)
+    trace_tasks()  # its tasks log their sender's request id, their own and the order's
     app = create_celery(settings)
     if settings.stripe_secret_key:
 

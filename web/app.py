@@ -18,6 +18,7 @@ from web.errors import install_error_handlers
 from web.head import HeadAsGetMiddleware
 from web.metrics import Metrics, MetricsMiddleware
 from web.ratelimit import Buckets, RateLimitMiddleware, new_buckets, on_busy
+from web.requestid import RequestIdMiddleware
 from web.resources import open_resources
 from web.routes import ROUTERS
 from web.routes import stripe as stripe_routes
@@ -86,7 +87,8 @@ def create_app(settings: Settings, *, companions: Mapping[str, Companion] | None
 
 
 def _add_middleware(app: FastAPI, settings: Settings, metrics: Metrics, buckets: Buckets) -> None:
-    # Added innermost first: the outermost layer (metrics) sees every response, 429s and 413s too.
+    # Added innermost first: the outer layers (metrics, request ids) see every response, 429s and
+    # 413s too.
     app.add_middleware(BodyLimitMiddleware, settings=settings)
     if settings.rate_limit_enabled:
         app.add_middleware(RateLimitMiddleware, settings=settings, buckets=buckets)
@@ -104,3 +106,4 @@ def _add_middleware(app: FastAPI, settings: Settings, metrics: Metrics, buckets:
     app.add_middleware(HeadAsGetMiddleware)  # outside gzip: HEAD gets GET's exact headers
     app.add_middleware(SecurityHeadersMiddleware, csp=page_csp(settings))
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every response and log line has its id

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from core.errors import ImageRejected, InvalidRequest, NoSubjectFound, PetPixelError
+from core.observability import current
 from core.transient import CONNECTION_TROUBLE
 
 log = logging.getLogger("petpixel.web")
@@ -145,7 +146,10 @@ async def on_connection_trouble(request: Request, exc: Exception) -> Response:
 async def on_unexpected_error(request: Request, exc: Exception) -> Response:
     # Logged with the traceback for us; the person sees a calm message, never the traceback.
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(request, 500, "internal", INTERNAL_MESSAGE)
+    # This runs outside the middleware stack; the request id is still bound (web.requestid).
+    request_id = current().get("request_id")
+    headers = {"X-Request-ID": request_id} if request_id else None
+    return error_response(request, 500, "internal", INTERNAL_MESSAGE, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -34,6 +34,7 @@ from core.botstate import BotStateStore, preview_gif_bytes
 from core.chatlimits import Limits
 from core.config import Settings
 from core.errors import InvalidRequest
+from core.observability import bind_only, new_request_id
 from runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class PetPixelBot(commands.Bot):
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self.premium = Premium(self)
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+        self.tree.interaction_check = _bind_command_ids  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
         """After login: cogs, the command sync, the watchers from before a restart, and the
@@ -102,6 +104,7 @@ class PetPixelBot(commands.Bot):
 
     async def on_interaction(self, interaction: Interaction) -> None:
         """Route our component presses and modal submits by custom_id."""
+        bind_ids()  # each event runs in its own task
         if interaction.type not in (
             discord.InteractionType.component,
             discord.InteractionType.modal_submit,
@@ -214,3 +217,14 @@ async def run_bot(settings: Settings, runtime: Runtime) -> None:
     bot = build_bot(settings, runtime)
     async with bot:
         await bot.start(require_token(settings))
+
+
+def bind_ids() -> None:
+    """A new request id for this interaction's log lines and the tasks it sends."""
+    bind_only({"request_id": new_request_id(), "channel": "discord"})
+
+
+async def _bind_command_ids(_interaction: Interaction) -> bool:
+    """The command tree's check before each slash command (in the task that runs it)."""
+    bind_ids()
+    return True

@@ -24,6 +24,7 @@ import discord
 
 from bots.discord import texts, ui
 from bots.discord.flow import DONE, FIX, PACKAGE, PREVIEW, Watch
+from core.observability import bind_only, carried
 from core.orders.choices import guessed_line, next_steps
 from core.orders.schemas import OrderStatusView
 from core.orders.watching import EditThrottle, Outcome, outcome, shown_progress
@@ -161,6 +162,7 @@ async def resume_watchers(bot: PetPixelBot) -> int:
 
 
 async def _guarded(bot: PetPixelBot, watch: Watch, text: str | None, persist: bool) -> None:
+    bind_only({**carried(), "order_id": watch.order_id, "channel": "discord"})  # its own task
     try:
         if persist:
             await bot.deps.call(bot.deps.flows.put_watch, watch)

@@ -17,12 +17,14 @@ from telegram.ext import (
     CommandHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
+    TypeHandler,
     filters,
 )
 
 from bots.telegram import keyboards as kb
 from bots.telegram.deps import BotDeps, make_preview_reader
 from bots.telegram.handlers import checkout, choices, commands, fallback, photo
+from bots.telegram.handlers.common import bind_update_ids
 from bots.telegram.persistence import DatabasePersistence
 from bots.telegram.request import RetryingRequest
 from bots.telegram.watch import resume_watchers, stop_watchers
@@ -90,6 +92,7 @@ def new_deps(settings: Settings, rt: Runtime) -> BotDeps:
 
 def add_handlers(app: App) -> None:
     """Order matters: the first matching handler wins."""
+    app.add_handler(TypeHandler(object, bind_update_ids), group=-1)  # log ids, then group 0
     for name, fn in [
         ("start", commands.start),
         ("help", commands.help_command),

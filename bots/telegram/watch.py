@@ -20,6 +20,7 @@ from telegram.ext import Application
 from bots.telegram import keyboards, texts
 from bots.telegram.deps import BUILDING, FIX, IDLE, PACKAGE, PREVIEW, BotDeps
 from bots.telegram.progress import ProgressMessage
+from core.observability import bind_only, carried
 from core.orders.choices import guessed_line, next_steps
 from core.orders.schemas import OrderStatusView
 from core.orders.watching import Outcome, outcome, shown_progress
@@ -65,6 +66,7 @@ async def stop_watchers(app: App, owner: int | None = None) -> None:
 
 
 async def _guarded(app: App, tg_user: int, watch: dict[str, Any], text: str | None) -> None:
+    bind_only({**carried(), "order_id": watch["order_id"], "channel": "telegram"})  # its own task
     try:
         await _watch(app, tg_user, watch, text)
     except asyncio.CancelledError:

@@ -27,6 +27,8 @@ import logging
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from core.observability.ids import bound
+
 log = logging.getLogger("petpixel.notify")
 
 NoticeKind = Literal[
@@ -99,7 +101,11 @@ class Notifiers:
 
     def send(self, notice: Notice) -> None:
         notifier = self._by_channel.get(notice.channel, self._by_channel["web"])
-        try:
-            notifier.notify(notice)
-        except Exception:  # a lost message must never fail the payment that triggered it
-            log.exception("could not notify %s about order %s", notice.channel, notice.order_id)
+        # The notifier's log lines carry the order and its channel (and the request id bound here:
+        # the webhook's, or the build task's in a worker).
+        with bound(order_id=notice.order_id, channel=notice.channel):
+            try:
+                notifier.notify(notice)
+            except Exception:  # a lost message must never fail the payment that triggered it
+                log.exception("could not notify %s about order %s", notice.channel,
+                              notice.order_id)  # fmt: skip

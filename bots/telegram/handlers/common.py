@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 
 from bots.telegram import texts
+from core.observability import bind_only, new_request_id
+
+
+async def bind_update_ids(_update: object, _context: Any) -> None:
+    """Before every handler (group -1): a new request id for this update's log lines and tasks."""
+    bind_only({"request_id": new_request_id(), "channel": "telegram"})
 
 
 def pressed(update: Update) -> tuple[CallbackQuery, str]:
