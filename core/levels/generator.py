@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.errors import InvalidRequest
@@ -12,6 +12,7 @@ from core.levels.physics import (
     Constants,
     derive,
     load_physics,
+    mechanic_of,
     novice,
     with_player,
 )
@@ -29,6 +30,7 @@ from core.levels.themes import Theme, get_theme
 
 ATTEMPTS = 12
 ARENA = 22
+SPRING_SHARE = 0.4  # park: share of steps built as a bush-and-tall-wall (the springs mechanic)
 SECRET_RISE = 3  # rows from a flat stretch up to the cache's ledge: a full novice jump
 
 
@@ -64,7 +66,7 @@ def generate_proven(
     """generate_levels, keeping the proofs (for tests and tools that check the levels)."""
     th = check_request(theme=theme, difficulty=difficulty, count=count, player=player)
     ph = with_player(load_physics(), player)
-    k = novice(derive(ph), ph)
+    k = novice(derive(ph, th.name), ph)  # the theme's mechanic (ice, springs...) is in the proof
     return [
         make_level(seed=seed, theme=th, difficulty=difficulty, index=i, boss=i == count - 1, k=k)
         for i in range(count)
@@ -102,6 +104,8 @@ def make_level(
         rng = random.Random(f"{seed}:{theme.name}:{d}:{index}:{attempt}")
         # All flat: the fallback that always passes.
         knobs = fit_player(knobs_for(d, rng), k.pw // k.SP, k.tile) if d else FLAT
+        if d and mechanic_of(load_physics(), theme.name) == "springs":
+            knobs = replace(knobs, springs=SPRING_SHARE)
         level, lay = _draft(rng, theme, knobs, index, boss)
         if boss:
             _arena(level, lay, difficulty)
@@ -141,10 +145,13 @@ def _arena(level: dict[str, Any], lay: Layout, difficulty: int) -> None:
         for x in range(px, px + 3):
             tiles[row - 3][x] = "="
     level["tiles"] = ["".join(r) for r in tiles]
-    hp = load_physics()["boss"]["base_hp"] + (difficulty + 1) // 2
+    boss = load_physics()["boss"]
+    hp = boss["base_hp"] + (difficulty + 1) // 2
+    design = boss["theme_designs"].get(level["theme"], "vacuum")
     level["entities"].append(
-        {"type": "boss", "x": lay.x - 5, "y": row - 1, "hp": hp, "arena": [x0 + 3, lay.x - 1]}
-    )
+        {"type": "boss", "x": lay.x - 5, "y": row - 1, "hp": hp, "arena": [x0 + 3, lay.x - 1],
+         "design": design}
+    )  # fmt: skip
 
 
 def _secret(level: dict[str, Any], lay: Layout, rng: random.Random, c: Constants) -> None:

@@ -42,6 +42,9 @@ class Constants:
     knock_x: int
     knock_y: int
     spike_inset: int
+    ground_run: int = 0  # top speed on the ground (sand: slower); derive sets it
+    wind: int = 0  # added to the air top speed (the city's tailwind)
+    spring: int = 0  # launch speed of a springy bush `*` (park); 0: `*` is plain ground
 
 
 @cache
@@ -70,8 +73,25 @@ def _half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-def derive(ph: dict[str, Any]) -> Constants:
-    """Same formulas, same order of float operations as sim.js so both round identically."""
+def themed(ph: dict[str, Any], theme: str | None) -> dict[str, Any]:
+    """physics.json with the theme's mechanic applied: physics.themes[theme] overrides keys."""
+    over = dict(ph.get("themes", {}).get(theme, {})) if theme is not None else {}
+    over.pop("mechanic", None)
+    return {**ph, **over} if over else ph
+
+
+def mechanic_of(ph: dict[str, Any], theme: str) -> str:
+    """The name of the theme's mechanic (`none` when it has none)."""
+    name: str = ph.get("themes", {}).get(theme, {}).get("mechanic", "none")
+    return name
+
+
+def derive(physics: dict[str, Any], theme: str | None = None) -> Constants:
+    """Same formulas, same order of float operations as sim.js so both round identically.
+
+    With a theme, that theme's mechanic is applied first (as sim.js `derive(physics, theme)`).
+    """
+    ph = themed(physics, theme)
     sp: int = ph["subpixel"]
 
     def sub(v: float) -> int:
@@ -80,6 +100,10 @@ def derive(ph: dict[str, Any]) -> Constants:
     height = sub(ph["jump_height_tiles"] * ph["tile"])
     t: int = ph["frames_to_apex"]
     gravity = (4 * height + t * t) // (2 * t * t)
+    spring_tiles = ph.get("spring_height_tiles")  # a springy bush's launch: rises that high
+    spring = 0
+    if spring_tiles:
+        spring = _half_up(math.sqrt(2 * gravity * sub(spring_tiles * ph["tile"])))
     hurt = ph["hurt"]
     return Constants(
         SP=sp, T=ph["tile"] * sp, tile=ph["tile"], gravity=gravity,
@@ -93,6 +117,8 @@ def derive(ph: dict[str, Any]) -> Constants:
         invuln=hurt["invuln_frames"], stun=hurt["stun_frames"],
         knock_x=sub(hurt["knock_x"]), knock_y=sub(hurt["knock_y"]),
         spike_inset=ph["spike_inset"] * sp,
+        ground_run=sub(ph.get("ground_run_speed", ph["run_speed"])), wind=sub(ph.get("wind", 0)),
+        spring=spring,
     )  # fmt: skip
 
 
@@ -101,3 +127,9 @@ def novice(k: Constants, ph: dict[str, Any]) -> Constants:
     nv = ph["novice"]
     jump_v = _half_up(k.jump_v * math.sqrt(nv["jump_height_scale"]))
     return replace(k, jump_v=jump_v, coyote=nv["coyote_frames"])
+
+
+def novice_for(theme: str, player: tuple[int, int] | None = None) -> Constants:
+    """The novice constants the generator proves a `theme` level with (its mechanic applied)."""
+    ph = with_player(load_physics(), player)
+    return novice(derive(ph, theme), ph)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-TILE_CHARS = set(".#=^")
+TILE_CHARS = set(".#=^*")  # `*`: a springy bush (solid; park)
 ENTITY_TYPES = {"walker", "flyer", "jumper", "boss", "treat", "checkpoint"}
 REQUIRED: tuple[str, ...] = ("version", "index", "theme", "width", "height", "tiles")
 REQUIRED += ("start", "goal", "entities", "boss")

@@ -1,6 +1,8 @@
-"""Python twin of sim.js's player physics: tiles, one-way platforms, spikes, pits, checkpoints.
+"""Python twin of sim.js's player physics: tiles, one-way platforms, spikes, pits, checkpoints, and
+each theme's mechanic (ice, low gravity, sand, wind: in the constants; springy bushes `*`: below).
 
 Enemies, treats, the bark and the boss are not mirrored; every line below has a twin in stepPlayer.
+Build the constants with the level's theme: `derive(physics, level["theme"])`.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class World:
     is_boss: bool
     lives: int
     spikes: frozenset[tuple[int, int]] = frozenset()
-    columns: list[str] = field(default_factory=list)  # tiles[y][x] as columns[x][y], for walls
+    columns: list[str] = field(default_factory=list)  # walls: tiles by column, `*` as `#`
     player: Player = field(default_factory=Player)
     status: str = "playing"
     taken: set[tuple[int, int]] = field(default_factory=set)
@@ -71,7 +73,7 @@ def create_world(level: dict[str, Any], k: Constants) -> World:
         tiles=list(level["tiles"]), width=level["width"], height=level["height"],
         goal=(level["goal"]["x"], level["goal"]["y"]), checkpoint=start, checkpoints=checkpoints,
         is_boss=bool(level.get("boss")), lives=k.lives, spikes=_spikes(level["tiles"]),
-        columns=["".join(col) for col in zip(*level["tiles"], strict=True)],
+        columns=["".join(col).replace("*", "#") for col in zip(*level["tiles"], strict=True)],
     )  # fmt: skip
     spawn(world, k, start)
     world.player.invuln = 0
@@ -106,7 +108,9 @@ def _steer_and_jump(p: Player, k: Constants, left: bool, right: bool, jump: bool
         rate = k.g_turn if p.on_ground else k.a_turn
     else:
         rate = k.g_acc if p.on_ground else k.a_acc
-    p.svx = _approach(p.svx, d * k.run, rate)
+    # Top speed: ground_run on the ground (slower on sand), run in the air plus the wind.
+    target = d * k.ground_run if p.on_ground else d * k.run + k.wind
+    p.svx = _approach(p.svx, target, rate)
     if p.jump_buffer > 0 and p.stun == 0 and (p.on_ground or p.coyote > 0):
         p.svy, p.jump_buffer, p.coyote, p.on_ground, p.rising = -k.jump_v, 0, 0, False, True
         events.append("jump")
@@ -163,12 +167,18 @@ def _move_y(world: World, p: Player, k: Constants) -> list[str]:
     if p.svy > 0:
         ty = (p.sy + k.ph - 1) // k.T
         row = _row(world, x0, x1, ty)
-        if "#" in row or (old_bottom <= ty * k.T and "=" in row):
+        floor = "#" in row or "*" in row or (old_bottom <= ty * k.T and "=" in row)
+        if floor and k.spring and "*" in row:
+            # a springy bush: launched up at the spring speed (no jump cut, no coyote)
+            p.sy, p.svy, p.rising, p.coyote = ty * k.T - k.ph, -k.spring, False, 0
+            return ["spring"]
+        if floor:
             p.sy, p.svy, p.on_ground = ty * k.T - k.ph, 0, True
             return [] if was_on_ground else ["land"]
     elif p.svy < 0:
         ty = p.sy // k.T
-        if "#" in _row(world, x0, x1, ty):
+        row = _row(world, x0, x1, ty)
+        if "#" in row or "*" in row:
             p.sy, p.svy = (ty + 1) * k.T, 0
     return []
 

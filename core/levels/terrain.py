@@ -10,6 +10,7 @@ BASE_ROW, TOP_ROW, LOW_ROW = 12, 6, 13  # surface rows: start, highest, lowest a
 SPIKE_CLEAR_PX = 60  # spike row + hero width the novice jump clears with room to spare
 START_X = 2  # the spawn column
 SAFE_OPENING = 8  # columns after the spawn that always have ground (a careless first run survives)
+SPRING_WALL = (4, 5)  # rows a bush-and-wall step rises (park's springs): over the novice jump
 # Difficulty ramp inside a level: (segment weight multipliers for flat, step, gap, spikes, bridge;
 # how much narrower the widest pit, lower the highest step and shorter the spike row are;
 # the chance a flat stretch may hold an enemy). The first third is gentle, the last third harder.
@@ -30,6 +31,7 @@ class Knobs:
     spike_run: int
     enemy_density: float  # enemies per 10 columns
     weights: tuple[float, float, float, float, float]  # flat, step, gap, spikes, bridge
+    springs: float = 0.0  # park: share of steps that are a tall wall with a springy bush before it
 
 
 def knobs_for(difficulty: int, rng: random.Random) -> Knobs:
@@ -101,10 +103,21 @@ class Layout:
 
 def _step(lay: Layout, k: Knobs, rng: random.Random) -> None:
     row = lay.last_row()
+    if k.springs and row - SPRING_WALL[0] >= TOP_ROW and rng.random() < k.springs:
+        _spring_wall(lay, rng, row)
+        return
     dh = rng.choice(
         [d for d in range(-3, k.step_up_max + 1) if d and TOP_ROW <= row - d <= LOW_ROW]
     )
     lay.flat(rng.randint(2, 4), row - dh)
+
+
+def _spring_wall(lay: Layout, rng: random.Random, row: int) -> None:
+    """A wall too tall to jump (SPRING_WALL rows) with a springy bush `*` in the ground before it"""
+    up = rng.randint(SPRING_WALL[0], min(SPRING_WALL[1], row - TOP_ROW))
+    lay.flat(1, row, enemies=False)
+    lay.overlay[(lay.x - 1, row)] = "*"
+    lay.flat(rng.randint(3, 4), row - up, enemies=False)
 
 
 def _gap(lay: Layout, k: Knobs, rng: random.Random) -> None:

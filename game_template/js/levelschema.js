@@ -1,7 +1,7 @@
 // levelschema.js — checks a level JSON v1 object (the same rules as core/levels/schema.py).
 // validateLevel(level) returns a list of friendly problems; an empty list means the level is valid.
 
-const TILE_CHARS = new Set(['.', '#', '=', '^']);
+const TILE_CHARS = new Set(['.', '#', '=', '^', '*']); // '*': a springy bush (solid; park)
 const ENTITY_TYPES = new Set(['walker', 'flyer', 'jumper', 'boss', 'treat', 'checkpoint']);
 const REQUIRED = ['version', 'index', 'theme', 'width', 'height', 'tiles', 'start', 'goal', 'entities', 'boss'];
 

@@ -59,16 +59,21 @@ export class Renderer {
     for (const e of w.enemies) {
       if (!e.alive) continue;
       const frame = e.stun > 0 ? 0 : Math.floor(t / (e.type === 'flyer' ? 6 : 8)) % 2;
-      at(img[e.type === 'jumper' ? 'jumper' : `${e.type}${frame}`], e.x, e.y, e.facing < 0);
+      at(scene.sprites.enemy(w.theme, e.type, frame), e.x, e.y, e.facing < 0);
       if (e.stun > 0) dazed(g, e.x + e.w / 2 - cam.x, e.y - cam.y, t);
     }
     const b = w.boss;
     if (b && b.alive) {
       // The wind-up before each attack: the boss shakes and a "!" blinks over it.
       const shake = b.mode === 'windup' ? (t % 4 < 2 ? -1 : 1) : 0;
-      at(b.invuln > 0 && t % 8 < 4 ? img.bossFlash : img.boss, b.x + shake, b.y, b.dir > 0);
+      at(scene.sprites.boss(w.theme, b, b.invuln > 0 && t % 8 < 4), b.x + shake, b.y, b.dir > 0);
       if (b.mode === 'windup' && t % 10 < 7) warnMark(g, Math.round(b.x + b.w / 2 - cam.x), Math.round(b.y - cam.y) - 11);
       if (b.mode === 'stunned') dazed(g, b.x + b.w / 2 - cam.x, b.y - cam.y, t);
+    } else if (b && b.defeat > 0) {
+      // The defeat beat (sim.js: boss.defeat frames left): the boss flashes and bursts, then is gone.
+      const done = 1 - b.defeat / w.physics.boss.defeat_frames;
+      if (done < 0.6) at(scene.sprites.boss(w.theme, b, t % 6 < 3), b.x + (t % 4 < 2 ? -1 : 1), b.y, b.dir > 0);
+      burst(g, b.x + b.w / 2 - cam.x, b.y + b.h / 2 - cam.y, done, t);
     }
     for (const p of w.projectiles) at(img.shot, p.x, p.y);
   }
@@ -80,15 +85,15 @@ export class Renderer {
     sp.number(g, w.lives, 13, 14);
     g.drawImage(img.treat, 26, 12);
     sp.number(g, w.score, 40, 14, '#ffcd75');
-    if (w.boss && w.boss.alive) this.bossBar(g, w.boss, img);
+    if (w.boss && w.boss.alive) this.bossBar(g, w.boss, scene.sprites.boss(w.theme, w.boss));
   }
 
-  bossBar(g, b, img) {
+  bossBar(g, b, icon) {
     // Narrow (portrait) views: a row of its own under the HUD, clear of the hearts and top buttons.
     const narrow = this.view.w < 260;
     const width = narrow ? this.view.w - 40 : 120, x = narrow ? 26 : Math.round((this.view.w - width) / 2);
     const y = narrow ? 28 : 6;
-    g.drawImage(img.boss, x - 17, y - 4, 14, 12);
+    g.drawImage(icon, x - 17, y - 4, Math.min(16, Math.round((icon.width * 12) / icon.height)), 12);
     g.fillStyle = '#1a1c2c';
     g.fillRect(x - 1, y - 1, width + 2, 7);
     g.fillStyle = '#5d275d';
@@ -97,6 +102,20 @@ export class Renderer {
     g.fillRect(x, y, Math.round((width * Math.max(0, b.hp)) / b.maxHp), 5);
     g.fillStyle = '#ef7d57';
     g.fillRect(x, y, Math.round((width * Math.max(0, b.hp)) / b.maxHp), 1);
+  }
+}
+
+// The boss's defeat: rings of pixel sparks that grow and fade as `done` goes 0 -> 1.
+function burst(g, cx, cy, done, t) {
+  const colours = ['#ffec27', '#ef7d57', '#f4f4f4'];
+  for (let ring = 0; ring < 3; ring++) {
+    const r = Math.max(0, done * 40 - ring * 8);
+    if (r <= 0 || done > 0.95) continue;
+    g.fillStyle = colours[(ring + (t >> 2)) % 3];
+    for (let i = 0; i < 10; i++) {
+      const a = (i * Math.PI) / 5 + ring * 0.3;
+      g.fillRect(Math.round(cx + Math.cos(a) * r) - 1, Math.round(cy + Math.sin(a) * r * 0.8) - 1, 3 - ring, 3 - ring);
+    }
   }
 }
 

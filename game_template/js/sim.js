@@ -2,6 +2,7 @@
 // Integer sub-pixel arithmetic so core/levels/sim.py can mirror the player physics bit for bit.
 
 const ENEMY_TYPES = new Set(['walker', 'flyer', 'jumper']);
+const SOLID = '#*'; // `*` is a springy bush: solid everywhere, and it launches whoever lands on it
 const STOMP_MARGIN_PX = 6;
 
 const fdiv = (a, b) => Math.floor(a / b);
@@ -14,13 +15,31 @@ function approach(v, target, step) {
   return v;
 }
 
+// A theme's one mechanic: physics.themes[theme] overrides physics.json keys for levels of that theme
+// (snow: icy ground accel/turn/friction; space: a higher, slower jump; beach: a slower run on sand;
+// city: a tailwind in the air; park: springy bushes, the `*` tile). Mirrored in core/levels/physics.py.
+export function themed(ph, theme) {
+  const over = ph.themes?.[theme];
+  if (!over) return ph;
+  const { mechanic: _mechanic, ...keys } = over;
+  return { ...ph, ...keys };
+}
+
+export function mechanicOf(ph, theme) {
+  return ph.themes?.[theme]?.mechanic ?? 'none';
+}
+
 // Physics constants in sub-pixel integers; the formulas are repeated exactly in core/levels/physics.py.
-export function derive(ph) {
+// With a theme, that theme's mechanic is applied first (themed).
+export function derive(physics, theme) {
+  const ph = theme === undefined ? physics : themed(physics, theme);
   const SP = ph.subpixel;
   const sub = (v) => Math.floor(v * SP + 0.5);
   const H = sub(ph.jump_height_tiles * ph.tile);
   const t = ph.frames_to_apex;
   const gravity = fdiv(4 * H + t * t, 2 * t * t);
+  // A spring bush launches at the speed that rises spring_height_tiles under this gravity.
+  const spring = ph.spring_height_tiles ? Math.floor(Math.sqrt(2 * gravity * sub(ph.spring_height_tiles * ph.tile)) + 0.5) : 0;
   return {
     SP, T: ph.tile * SP, tile: ph.tile, gravity,
     fallGravity: Math.floor(gravity * ph.fall_gravity_mult + 0.5),
@@ -32,6 +51,7 @@ export function derive(ph) {
     invuln: ph.hurt.invuln_frames, stun: ph.hurt.stun_frames,
     knockX: sub(ph.hurt.knock_x), knockY: sub(ph.hurt.knock_y),
     spikeInset: ph.spike_inset * SP, stompBounce: sub(ph.stomp_bounce),
+    groundRun: sub(ph.ground_run_speed ?? ph.run_speed), wind: sub(ph.wind ?? 0), spring,
   };
 }
 
@@ -60,22 +80,35 @@ function makeEnemy(e, i, physics) {
   return { id: i, type: e.type, x: 0, y: 0, w: spec.w, h: spec.h, alive: true, facing: 1, stun: 0, clock: 0, spawn: { ...e } };
 }
 
-function makeBoss(e, physics, k) {
-  const b = physics.boss;
+// The boss design a level fights: the entity's `design`, else the theme's, else the vacuum.
+export function bossDesign(physics, entity, theme) {
+  const designs = physics.boss.designs ?? {};
+  const name = entity?.design ?? physics.boss.theme_designs?.[theme];
+  return designs[name] ? name : 'vacuum';
+}
+
+// physics.boss with the design's overrides (plan, size, speed, wind-up length...).
+export function bossSpec(physics, design) {
+  return { ...physics.boss, ...(physics.boss.designs?.[design] ?? {}) };
+}
+
+function makeBoss(e, physics, k, theme) {
+  const design = bossDesign(physics, e, theme);
+  const b = bossSpec(physics, design);
   const maxHp = e.hp ?? b.base_hp;
   const arena = e.arena ?? [e.x, e.x];
   return {
     x: 0, y: 0, w: b.w, h: b.h, sx: e.x * k.T, sy: (e.y + 1) * k.T - b.h * k.SP, groundY: (e.y + 1) * k.T - b.h * k.SP,
-    hp: maxHp, maxHp, phase: 1, mode: 'walk', next: 'charge', invuln: 0, stun: 0, clock: 0, dir: -1, alive: true,
-    arena: [arena[0] * k.T, (arena[1] + 1) * k.T - b.w * k.SP],
+    design, hp: maxHp, maxHp, phase: 1, mode: 'walk', next: 'walk', invuln: 0, stun: 0, clock: 0, dir: -1, alive: true,
+    defeat: 0, arena: [arena[0] * k.T, (arena[1] + 1) * k.T - b.w * k.SP],
   };
 }
 
 export function createWorld(level, physics, seed = 0) {
-  const k = derive(physics);
+  const k = constants(physics, level.theme);
   const world = {
     version: 1, seed, frame: 0, status: 'playing', score: 0, lives: k.lives,
-    index: level.index ?? 0, theme: level.theme, isBoss: !!level.boss,
+    index: level.index ?? 0, theme: level.theme, mechanic: mechanicOf(physics, level.theme), isBoss: !!level.boss,
     width: level.width, height: level.height, tiles: level.tiles.slice(), tileSize: k.tile,
     goal: { ...level.goal }, checkpoint: { ...level.start },
     player: { x: 0, y: 0, w: physics.player.w, h: physics.player.h, vx: 0, vy: 0, facing: 1, state: 'idle',
@@ -86,7 +119,7 @@ export function createWorld(level, physics, seed = 0) {
   world.player.invuln = 0;
   level.entities.forEach((e, i) => {
     if (ENEMY_TYPES.has(e.type)) world.enemies.push(makeEnemy(e, i, physics));
-    else if (e.type === 'boss') world.boss = makeBoss(e, physics, k);
+    else if (e.type === 'boss') world.boss = makeBoss(e, physics, k, level.theme);
     else world.items.push({ type: e.type, x: e.x * k.tile, y: e.y * k.tile, w: k.tile, h: k.tile, tx: e.x, ty: e.y, taken: false });
   });
   placeEnemies(world, k);
@@ -104,10 +137,10 @@ function moveX(world, k) {
   const top = fdiv(p.sy, k.T), bot = fdiv(p.sy + k.ph - 1, k.T);
   if (p.svx > 0) {
     const tx = fdiv(p.sx + k.pw - 1, k.T);
-    for (let ty = top; ty <= bot; ty++) if (tileAt(world, tx, ty) === '#') { p.sx = tx * k.T - k.pw; p.svx = 0; break; }
+    for (let ty = top; ty <= bot; ty++) if (SOLID.includes(tileAt(world, tx, ty))) { p.sx = tx * k.T - k.pw; p.svx = 0; break; }
   } else if (p.svx < 0) {
     const tx = fdiv(p.sx, k.T);
-    for (let ty = top; ty <= bot; ty++) if (tileAt(world, tx, ty) === '#') { p.sx = (tx + 1) * k.T; p.svx = 0; break; }
+    for (let ty = top; ty <= bot; ty++) if (SOLID.includes(tileAt(world, tx, ty))) { p.sx = (tx + 1) * k.T; p.svx = 0; break; }
   }
 }
 
@@ -120,14 +153,18 @@ function moveY(world, k, ev) {
   const x0 = fdiv(p.sx, k.T), x1 = fdiv(p.sx + k.pw - 1, k.T);
   if (p.svy > 0) {
     const ty = fdiv(p.sy + k.ph - 1, k.T);
-    const floor = anyTile(world, x0, x1, ty, '#') || (oldBottom <= ty * k.T && anyTile(world, x0, x1, ty, '='));
-    if (floor) {
+    const floor = anyTile(world, x0, x1, ty, SOLID) || (oldBottom <= ty * k.T && anyTile(world, x0, x1, ty, '='));
+    if (floor && k.spring && anyTile(world, x0, x1, ty, '*')) {
+      // A springy bush under the feet: launched up at the spring speed (no jump cut, no coyote).
+      p.sy = ty * k.T - k.ph; p.svy = -k.spring; p.rising = false; p.coyote = 0;
+      ev.push({ type: 'spring' });
+    } else if (floor) {
       p.sy = ty * k.T - k.ph; p.svy = 0; p.onGround = true;
       if (!wasOnGround) ev.push({ type: 'land' });
     }
   } else if (p.svy < 0) {
     const ty = fdiv(p.sy, k.T);
-    if (anyTile(world, x0, x1, ty, '#')) { p.sy = (ty + 1) * k.T; p.svy = 0; }
+    if (anyTile(world, x0, x1, ty, SOLID)) { p.sy = (ty + 1) * k.T; p.svy = 0; }
   }
 }
 
@@ -141,7 +178,9 @@ function steerAndJump(world, k, input, ev) {
   const turning = dir * p.svx < 0;
   const rate = dir === 0 ? (p.onGround ? k.gFric : k.aFric)
     : turning ? (p.onGround ? k.gTurn : k.aTurn) : (p.onGround ? k.gAcc : k.aAcc);
-  p.svx = approach(p.svx, dir * k.run, rate);
+  // Top speed: groundRun on the ground (slower on sand), run in the air, plus the wind in the air.
+  const target = p.onGround ? dir * k.groundRun : dir * k.run + k.wind;
+  p.svx = approach(p.svx, target, rate);
   if (p.jumpBuffer > 0 && p.stun === 0 && (p.onGround || p.coyote > 0)) {
     p.svy = -k.jumpV; p.jumpBuffer = 0; p.coyote = 0; p.onGround = false; p.rising = true;
     ev.push({ type: 'jump' });
@@ -306,35 +345,84 @@ function touchEnemies(world, k, input, contact, ev) {
 }
 
 function hitBoss(world, k, ev) {
-  const b = world.boss;
+  const b = world.boss, bp = bossSpec(world.physics, b.design);
   if (b.invuln > 0) return;
-  b.hp -= 1; b.invuln = world.physics.boss.invuln_frames;
+  b.hp -= 1; b.invuln = bp.invuln_frames;
   ev.push({ type: 'boss_hit', hp: b.hp });
   if (b.hp * 2 <= b.maxHp) b.phase = 2;
   if (b.hp > 0) return;
-  b.alive = false; world.projectiles = [];
-  world.score += world.physics.score.boss; world.status = 'won';
-  ev.push({ type: 'won' });
+  // The defeat beat: the boss is out, shots vanish, and for defeat_frames the player coasts, safe,
+  // while the presentation plays the explosion; then the win is declared ('won').
+  b.alive = false; b.mode = 'defeated'; b.stun = 0; b.defeat = bp.defeat_frames; world.projectiles = [];
+  world.player.invuln = Math.max(world.player.invuln, b.defeat + 1);
+  world.score += world.physics.score.boss;
+  ev.push({ type: 'boss_defeated', design: b.design, frames: b.defeat,
+    x: (b.sx + fdiv(b.w * k.SP, 2)) / k.SP, y: (b.sy + fdiv(b.h * k.SP, 2)) / k.SP });
 }
 
+const NO_INPUT = { left: false, right: false, jump: false, special: false };
+
+function defeatBeat(world, k, ev) {
+  const b = world.boss;
+  b.defeat -= 1;
+  stepPlayer(world, k, NO_INPUT, ev);
+  if (b.defeat === 0 && world.status === 'playing') { world.status = 'won'; ev.push({ type: 'won' }); }
+}
+
+function shot(world, k, sx, sy, svx, svy, g) {
+  const bp = world.physics.boss;
+  world.projectiles.push({ x: 0, y: 0, w: bp.shot_size, h: bp.shot_size, sx, sy, svx, svy, g, life: bp.shot_life });
+}
+
+const playerSide = (world, k) => {
+  const p = world.player, b = world.boss;
+  return p.sx + fdiv(k.pw, 2) < b.sx + fdiv(b.w * k.SP, 2) ? -1 : 1;
+};
+
+// shoot: a straight shot at mid height towards the player.
 function shoot(world, k) {
-  const b = world.boss, bp = world.physics.boss, p = world.player, SP = k.SP;
-  const dir = p.sx + fdiv(k.pw, 2) < b.sx + fdiv(b.w * SP, 2) ? -1 : 1;
-  const size = bp.shot_size * SP;
-  world.projectiles.push({ x: 0, y: 0, w: bp.shot_size, h: bp.shot_size,
-    sx: dir < 0 ? b.sx - size : b.sx + b.w * SP, sy: b.sy + fdiv(b.h * SP - size, 2),
-    svx: dir * Math.floor(bp.shot_speed * SP + 0.5), life: bp.shot_life });
+  const b = world.boss, SP = k.SP, size = world.physics.boss.shot_size * SP;
+  const dir = playerSide(world, k);
+  shot(world, k, dir < 0 ? b.sx - size : b.sx + b.w * SP, b.sy + fdiv(b.h * SP - size, 2),
+    dir * Math.floor(world.physics.boss.shot_speed * SP + 0.5), 0, 0);
 }
 
-// The boss's attack plan, by its own clock: walk, then before each attack a telegraph ('windup',
-// with `next` naming the attack) and the attack: charge (double speed), hop, stand and shoot.
-const BOSS_PLAN = [['walk', 'walk_frames'], ['windup', 'windup_frames', 'charge'], ['charge', 'attack_frames'],
-  ['windup', 'windup_frames', 'hop'], ['hop', 'attack_frames'], ['windup', 'windup_frames', 'shoot'], ['shoot', 'attack_frames']];
+// slam: landing sends a shockwave along the floor both ways (jump over it).
+function slamWaves(world, k) {
+  const b = world.boss, SP = k.SP, size = world.physics.boss.shot_size * SP;
+  const speed = Math.floor(world.physics.boss.shot_speed * SP + 0.5), y = b.groundY + b.h * SP - size;
+  shot(world, k, b.sx - size, y, -speed, 0, 0);
+  shot(world, k, b.sx + b.w * SP, y, speed, 0, 0);
+}
+
+// lob: a ball thrown from the boss's head in an arc that comes down where the player stands now,
+// lob_frames later (integer arc: rises at g * lob_frames / 2, gravity g).
+function lob(world, k, bp) {
+  const b = world.boss, p = world.player, SP = k.SP, size = bp.shot_size * SP;
+  const g = Math.floor(bp.lob_gravity * SP + 0.5), F = bp.lob_frames;
+  const x0 = b.sx + fdiv(b.w * SP - size, 2);
+  const reach = Math.floor(bp.shot_speed * SP + 0.5);
+  const svx = clamp(fdiv(p.sx + fdiv(k.pw - size, 2) - x0, F), -reach, reach);
+  shot(world, k, x0, b.sy - size, svx, -fdiv(g * F, 2), g);
+}
+
+// The boss's attack plan, by its own clock: walk, then for each attack of its design's plan a
+// telegraph ('windup', with `next` naming the attack) and the attack itself:
+// charge (double speed), hop, shoot (2 shots, 4 in phase 2), slam (a high hop, shockwaves on landing),
+// lob (1 thrown ball, 2 in phase 2).
+export const BOSS_ATTACKS = ['charge', 'hop', 'shoot', 'slam', 'lob'];
+
+function planOf(bp) {
+  const plan = [['walk', 'walk_frames']];
+  for (const attack of bp.plan ?? ['charge', 'hop', 'shoot']) plan.push(['windup', 'windup_frames', attack], [attack, 'attack_frames']);
+  return plan;
+}
 
 export function bossPhase(bp, clock) {
-  const total = BOSS_PLAN.reduce((n, [, key]) => n + bp[key], 0);
+  const plan = planOf(bp);
+  const total = plan.reduce((n, [, key]) => n + bp[key], 0);
   let c = clock % total;
-  for (const [mode, key, next] of BOSS_PLAN) {
+  for (const [mode, key, next] of plan) {
     if (c < bp[key]) return { mode, next: next ?? mode, t: c, len: bp[key] };
     c -= bp[key];
   }
@@ -342,20 +430,24 @@ export function bossPhase(bp, clock) {
 }
 
 function moveBoss(world, k) {
-  const b = world.boss, bp = world.physics.boss;
+  const b = world.boss, bp = bossSpec(world.physics, b.design);
   if (b.invuln > 0) b.invuln--;
   if (b.stun > 0) { b.stun--; b.mode = 'stunned'; b.sy = b.groundY; return; }
   b.clock += 1;
   const { mode, next, t, len } = bossPhase(bp, b.clock);
   b.mode = mode; b.next = next;
+  // Each wind-up turns the boss to face the player: the telegraph shows where the attack goes.
+  if (mode === 'windup' && t === 0) b.dir = playerSide(world, k);
   const speed = Math.floor((b.phase === 2 ? bp.speed_phase2 : bp.speed) * k.SP + 0.5);
-  if (mode === 'walk' || mode === 'charge' || mode === 'hop') b.sx += b.dir * speed * (mode === 'charge' ? 2 : 1);
+  if (mode === 'walk' || mode === 'charge' || mode === 'hop' || mode === 'slam') b.sx += b.dir * speed * (mode === 'charge' ? 2 : 1);
   if (b.sx < b.arena[0]) { b.sx = b.arena[0]; b.dir = 1; }
   if (b.sx > b.arena[1]) { b.sx = b.arena[1]; b.dir = -1; }
-  const hop = Math.floor(bp.hop_height_tiles * k.T);
-  b.sy = b.groundY - (mode === 'hop' ? fdiv(4 * hop * t * (len - t), len * len) : 0);
-  const shots = b.phase === 2 ? 4 : 2;
-  if (mode === 'shoot' && t % fdiv(len, shots) === 0) shoot(world, k);
+  const high = mode === 'hop' ? bp.hop_height_tiles : mode === 'slam' ? bp.slam_height_tiles : 0;
+  const hop = Math.floor(high * k.T);
+  b.sy = b.groundY - (high ? fdiv(4 * hop * t * (len - t), len * len) : 0);
+  if (mode === 'shoot' && t % fdiv(len, b.phase === 2 ? 4 : 2) === 0) shoot(world, k);
+  if (mode === 'slam' && t === len - 1) slamWaves(world, k);
+  if (mode === 'lob' && t % fdiv(len, b.phase === 2 ? 2 : 1) === 0) lob(world, k, bp);
 }
 
 function touchBoss(world, k, input, contact, ev) {
@@ -368,9 +460,9 @@ function touchBoss(world, k, input, contact, ev) {
 function moveShots(world, k, ev) {
   const p = world.player, SP = k.SP;
   world.projectiles = world.projectiles.filter((s) => {
-    s.sx += s.svx; s.life -= 1;
+    s.sx += s.svx; s.sy += s.svy; s.svy += s.g; s.life -= 1;
     const cx = fdiv(s.sx + fdiv(s.w * SP, 2), k.T), cy = fdiv(s.sy + fdiv(s.h * SP, 2), k.T);
-    if (s.life <= 0 || tileAt(world, cx, cy) === '#') return false;
+    if (s.life <= 0 || cy >= world.height || SOLID.includes(tileAt(world, cx, cy))) return false;
     if (!overlaps(p.sx, p.sy, k.pw, k.ph, s.sx, s.sy, s.w * SP, s.h * SP)) return true;
     hurt(world, k, s.svx > 0 ? 1 : -1, ev);
     return false;
@@ -403,18 +495,22 @@ function sync(world, k) {
   if (world.boss) { world.boss.x = world.boss.sx / SP; world.boss.y = world.boss.sy / SP; }
 }
 
+// Derived constants per physics object and theme (a theme's mechanic changes them).
 const k_cache = new WeakMap();
-function constants(physics) {
-  if (!k_cache.has(physics)) k_cache.set(physics, derive(physics));
-  return k_cache.get(physics);
+function constants(physics, theme) {
+  if (!k_cache.has(physics)) k_cache.set(physics, new Map());
+  const byTheme = k_cache.get(physics);
+  if (!byTheme.has(theme)) byTheme.set(theme, derive(physics, theme));
+  return byTheme.get(theme);
 }
 
 /** Advance one 1/60 s frame. input: {left, right, jump, special} booleans. Returns events. */
 export function step(world, input) {
   const ev = [];
   if (world.status !== 'playing') return ev;
-  const k = constants(world.physics);
+  const k = constants(world.physics, world.theme);
   world.frame += 1;
+  if (world.boss && world.boss.defeat > 0) { defeatBeat(world, k, ev); sync(world, k); return ev; }
   placeEnemies(world, k);
   const contact = stepPlayer(world, k, input, ev);
   if (world.status === 'playing') bark(world, k, input, ev);

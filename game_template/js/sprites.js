@@ -1,7 +1,9 @@
-// Small pixel-art sprites for everything but the pet: enemies, boss, treats, flags, hearts, digits.
+// Small pixel-art sprites for everything but the pet: treats, flags, hearts, digits; enemies and
+// bosses come from foes.js in the level's theme colours (enemy(), boss()).
 // Drawn from character maps into tiny canvases once; '.' is transparent, other letters index PAL.
 // `img.treat` is the species' collectible: a bone (dog), a fish (cat) or a star (other).
 
+import { FoeArt } from './foes.js';
 import { canvas } from './themes.js';
 
 const PAL = {
@@ -11,16 +13,6 @@ const PAL = {
 };
 
 const MAPS = {
-  walker0: ['....kkkkkk....', '..kkrrrrrrkk..', '.krrrrrrrrrrk.', '.krwwrrrrwwrk.', 'krrwkrrrrwkrrk',
-    'krrrrrrrrrrrrk', 'krrrrkkkkrrrrk', 'kRrrrrrrrrrrRk', '.kRRRRRRRRRRk.', '..kkkkkkkkkk..', '.kk..kk..kk...', '..............'],
-  walker1: ['....kkkkkk....', '..kkrrrrrrkk..', '.krrrrrrrrrrk.', '.krwwrrrrwwrk.', 'krrwkrrrrwkrrk',
-    'krrrrrrrrrrrrk', 'krrrrkkkkrrrrk', 'kRrrrrrrrrrrRk', '.kRRRRRRRRRRk.', '..kkkkkkkkkk..', '...kk..kk..kk.', '..............'],
-  flyer0: ['kk..........kk', 'kBk........kBk', 'kBBk.kkkk.kBBk', '.kBBkbbbbkBBk.', '..kkbwkbwkbk..',
-    '....kbbbbk....', '....kbyybk....', '.....kbbk.....', '......kk......', '..............'],
-  flyer1: ['..............', '..............', '.....kkkk.....', '..kkkbbbbkkk..', '.kBBbwkbwkBBk.',
-    'kBBBkbbbbkBBBk', 'kBk.kbyybk.kBk', 'kk...kbbk...kk', '......kk......', '..............'],
-  jumper: ['............', '..kk....kk..', '.kwwk..kwwk.', '.kwkgkkgwkk.', 'kgggggggggk.', 'kgGgggggggGk',
-    'kggkkkkkkggk', 'kgggppppgggk', '.kgggggggGk.', 'kGGkkGGkkGGk', 'kkk..kk..kkk', '............'],
   bone: ['.kk......kk.', 'kwwk....kwwk', 'kwwwkkkkwwwk', '.kwwwwwwwwk.', '.kwwwwwwwwk.', 'kwwwkkkkwwwk',
     'kwwk....kwwk', '.kk......kk.'],
   fish: ['....kkkk....', '..kkbbbbk.kk', '.kbwkbbbbkbk', 'kbbbbbbbbbbk', 'kbbbbbbbbbbk', '.kBBBBBBk.Bk',
@@ -78,37 +70,6 @@ function house() {
   return c;
 }
 
-// The boss: an angry robot vacuum cleaner, every pet's sworn enemy. Frames: normal, hit flash.
-function boss(flash) {
-  const [c, ctx] = canvas(28, 24);
-  const body = flash ? '#f4f4f4' : '#5d275d', trim = flash ? '#ffffff' : '#b13e53';
-  ctx.fillStyle = '#1a1c2c';
-  ctx.fillRect(2, 4, 24, 16);
-  ctx.fillRect(4, 2, 20, 2);
-  ctx.fillStyle = body;
-  ctx.fillRect(3, 5, 22, 14);
-  ctx.fillRect(5, 3, 18, 2);
-  ctx.fillStyle = trim;
-  ctx.fillRect(3, 13, 22, 2);
-  ctx.fillStyle = '#f4f4f4';
-  ctx.fillRect(7, 7, 5, 4);
-  ctx.fillRect(16, 7, 5, 4);
-  ctx.fillStyle = '#1a1c2c';
-  ctx.fillRect(9, 8, 2, 3);
-  ctx.fillRect(18, 8, 2, 3);
-  ctx.fillRect(6, 6, 6, 1);
-  ctx.fillRect(16, 6, 6, 1);
-  ctx.fillStyle = '#ffcd75';
-  ctx.fillRect(12, 0, 4, 3);
-  for (const x of [4, 18]) {
-    ctx.fillStyle = '#1a1c2c';
-    ctx.fillRect(x, 19, 6, 5);
-    ctx.fillStyle = '#566c86';
-    ctx.fillRect(x + 1, 20, 4, 3);
-  }
-  return c;
-}
-
 export class Sprites {
   constructor(collectible = 'bone') {
     this.img = {};
@@ -118,8 +79,17 @@ export class Sprites {
     this.img.flagOff = flag('#94b0c2', 16);
     this.img.flagOn = flag('#38b764', 16);
     this.img.house = house();
-    this.img.boss = boss(false);
-    this.img.bossFlash = boss(true);
+    this.foes = new FoeArt();
+  }
+
+  // The theme's skin of an enemy type (walker|flyer|jumper), animation frame 0 or 1.
+  enemy(themeName, type, frame = 0) {
+    return this.foes.enemy(themeName, type, frame);
+  }
+
+  // The boss in its design (world.boss.design) and the theme's colours; flash: hit-flash frame.
+  boss(themeName, b, flash = false) {
+    return this.foes.boss(themeName, b.design, b.w, b.h, flash);
   }
 
   // Whole-pixel text for the HUD: digits only, 3x5, with a dark drop shadow for any background.

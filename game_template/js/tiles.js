@@ -1,6 +1,7 @@
 // Level tiles drawn per theme: ground with a lit top edge, one-way platforms and spikes.
 // Each variant is painted once into a small canvas; drawing a level is then one blit per visible tile.
 
+import { bushTile } from './foes.js';
 import { canvas, theme } from './themes.js';
 
 function paint(size, fn) {
@@ -71,6 +72,7 @@ export class TileSet {
     this.inner = [0, 1, 2].map((v) => solid(t, size, false, v + 7));
     this.platform = platform(t, size);
     this.spikes = spikes(t, size);
+    this.bush = bushTile(t, size); // `*`: park's springy bush
   }
 
   // Only the tiles inside the view: a long level costs the same per frame as a short one.
@@ -108,6 +110,7 @@ export class TileSet {
     if (ch === '#') return ty > 0 && world.tiles[ty - 1][tx] === '#' ? this.inner[v] : this.top[v];
     if (ch === '=') return this.platform;
     if (ch === '^') return this.spikes;
+    if (ch === '*') return this.bush;
     return null;
   }
 }

@@ -81,6 +81,7 @@ function heuristic(world) {
   const p = world.player, t = world.tileSize;
   const px = (p.x + p.w / 2) / t, py = (p.y + p.h) / t;
   const b = world.boss;
+  if (world.isBoss && b && !b.alive) return 0; // beaten: the defeat beat runs, then 'won'
   if (world.isBoss && b && b.alive && px >= world.goal.x - 1) {
     return b.hp * 30 + Math.abs((b.x + b.w / 2) / t - px) * 0.5;
   }

@@ -12,18 +12,13 @@ import pytest
 
 from core.levels import THEMES, generate_levels, sim
 from core.levels.generator import Proven, generate_proven
-from core.levels.physics import Constants, derive, load_physics, novice, with_player
+from core.levels.physics import Constants, load_physics, novice_for, with_player
 from core.levels.reach import prove
 from core.levels.schema import validate_level
 from tests.levels.conftest import run_node, write_json
 from tests.levels.test_bot import BATCH
 
 BOXES = [(32, 24), (24, 24), (24, 10), (8, 24), (20, 20), (4, 4)]
-
-
-def novice_for(box: tuple[int, int]) -> Constants:
-    ph = with_player(load_physics(), box)
-    return novice(derive(ph), ph)
 
 
 def games(n: int, box: tuple[int, int], offset: int = 0) -> list[list[Proven]]:
@@ -43,10 +38,11 @@ def replays(level: dict[str, Any], inputs: list[Any], spot: dict[str, int], k: C
     return world.status == "level_complete"
 
 
-def problems(game: list[Proven], k: Constants) -> list[str]:
+def problems(game: list[Proven], box: tuple[int, int]) -> list[str]:
     out = []
     for p in game:
         lv = p.level
+        k = novice_for(lv["theme"], box)  # the box, and the theme's mechanic
         where = f"seed {lv['seed']} {lv['theme']} d{lv['difficulty']} level {lv['index']}"
         out += [f"{where}: {e}" for e in validate_level(lv)]
         if not replays(lv, p.proof.inputs, lv["start"], k):
@@ -60,11 +56,10 @@ def problems(game: list[Proven], k: Constants) -> list[str]:
 
 @pytest.mark.parametrize("box", BOXES)
 def test_levels_for_a_big_hero_are_proven_with_its_box(box: tuple[int, int]) -> None:
-    k = novice_for(box)
     sample = games(30, box)
-    assert [msg for game in sample for msg in problems(game, k)] == []
+    assert [msg for game in sample for msg in problems(game, box)] == []
     fresh = [p.level for game in sample[::3] for p in game]
-    assert [lv["index"] for lv in fresh if prove(lv, k) is None] == []
+    assert [lv["index"] for lv in fresh if prove(lv, novice_for(lv["theme"], box)) is None] == []
 
 
 def test_a_wide_hero_gets_shorter_spike_rows() -> None:
@@ -102,5 +97,4 @@ def test_the_node_bot_finishes_big_hero_levels_over_sim_js(
 @pytest.mark.slow
 @pytest.mark.parametrize("box", [(24, 24), (24, 16), (16, 24)])
 def test_hundreds_more_big_hero_games(box: tuple[int, int]) -> None:
-    k = novice_for(box)
-    assert [msg for game in games(300, box, offset=7) for msg in problems(game, k)] == []
+    assert [msg for game in games(300, box, offset=7) for msg in problems(game, box)] == []

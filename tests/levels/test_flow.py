@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from core.levels import THEMES, generate_levels
-from core.levels.physics import derive, load_physics, novice
+from core.levels.physics import derive, load_physics, novice, novice_for
 from core.levels.reach import prove
 from core.levels.terrain import SAFE_OPENING, START_X
 
@@ -84,13 +84,14 @@ def test_secret_caches_sit_on_high_ledges_and_are_proven_reachable(
     assert len(with_secret) >= 0.9 * len(levels)
     for lv in with_secret[::5]:
         cache = secret_treats(lv)
+        k = novice_for(lv["theme"])  # the theme's mechanic is part of the proof
         assert len(cache) == 3
         for x, y in cache:
             assert lv["tiles"][y][x] == "."
             assert lv["tiles"][y + 1][x] == "=", "the cache sits on a one-way ledge"
-            assert prove({**lv, "goal": {"x": x, "y": y}}, NOVICE) is not None, (x, y)
+            assert prove({**lv, "goal": {"x": x, "y": y}}, k) is not None, (x, y)
         x, y = cache[1]
-        assert prove(lv, NOVICE, (x, y)) is not None, "the goal stays reachable from the cache"
+        assert prove(lv, k, (x, y)) is not None, "the goal stays reachable from the cache"
     for theme in sorted(THEMES):  # boss arenas stay clear
         (boss,) = generate_levels(seed=5, theme=theme, difficulty=3, count=1)
         assert secret_treats(boss) == []

@@ -11,13 +11,12 @@ import pytest
 from core.errors import InvalidRequest
 from core.levels import THEMES, generate_levels, sim
 from core.levels.generator import Proven, generate_proven
-from core.levels.physics import derive, load_physics, novice
+from core.levels.physics import load_physics, novice_for
 from core.levels.reach import Proof, prove
 from core.levels.schema import validate_level
 from core.levels.terrain import SAFE_OPENING
 
 PH = load_physics()
-NOVICE = novice(derive(PH), PH)
 FAST_GAMES = 300
 SLOW_GAMES = int(os.environ.get("PETPIXEL_LEVEL_SWEEP", "1700"))  # + FAST_GAMES: 2,000 seeds
 
@@ -36,11 +35,10 @@ def replay_certificate(level: dict[str, Any], proof: Proof, spot: tuple[int, int
     Returns what went wrong (empty when the novice reaches the goal without a hurt). Checking the
     certificate frame by frame is independent of the search that found it.
     """
-    world = sim.create_world(
-        {**level, "boss": False, "start": {"x": spot[0], "y": spot[1]}}, NOVICE
-    )
+    k = novice_for(level["theme"])  # the theme's mechanic is part of the physics
+    world = sim.create_world({**level, "boss": False, "start": {"x": spot[0], "y": spot[1]}}, k)
     for i, frame in enumerate(proof.inputs):
-        events = sim.step(world, NOVICE, *frame)
+        events = sim.step(world, k, *frame)
         if "hurt" in events or "death" in events:
             return [f"hurt at frame {i} from {spot}"]
     return [] if world.status == "level_complete" else [f"ends {world.status} from {spot}"]
@@ -126,7 +124,7 @@ def test_the_search_agrees_with_the_certificates(
     """A fresh proof search (not the generator's) finds every sampled level completable."""
     sample = [p.level for game in list(games.values())[::8] for p in game]
     assert len(sample) >= 60
-    assert [lv["index"] for lv in sample if prove(lv, NOVICE) is None] == []
+    assert [lv["index"] for lv in sample if prove(lv, novice_for(lv["theme"])) is None] == []
 
 
 @pytest.mark.slow
@@ -147,7 +145,7 @@ def test_same_arguments_same_levels() -> None:
 
 def test_treats_lie_on_the_proven_path() -> None:
     for lv in generate_levels(seed=5, theme="park", difficulty=2, count=3):
-        tiles = set(prove(lv, NOVICE).tiles)  # type: ignore[union-attr]
+        tiles = set(prove(lv, novice_for("park")).tiles)  # type: ignore[union-attr]
         treats = [
             (e["x"], e["y"])
             for e in lv["entities"]
@@ -244,7 +242,8 @@ def standable_spots(level: dict[str, Any]) -> list[tuple[int, int]]:
 
 
 def assert_no_soft_locks(level: dict[str, Any]) -> None:
-    stuck = [s for s in standable_spots(level) if prove(level, NOVICE, s) is None]
+    k = novice_for(level["theme"])
+    stuck = [s for s in standable_spots(level) if prove(level, k, s) is None]
     assert stuck == [], f"the goal cannot be reached after stopping at {stuck}"
 
 
