@@ -6,6 +6,9 @@ import { Background } from './background.js';
 import { Camera } from './camera.js';
 import { Effects } from './effects.js';
 import { Pet } from './pet.js';
+import { BestScore, Tally, bestKey, combine } from './recap.js';
+import { Clip, canvasBlob, clipGif, shareCard, shareResult, slug } from './share.js';
+import { theme } from './themes.js';
 import { SPECIES, speciesOf } from './species.js';
 import { Sprites } from './sprites.js';
 import { TileSet } from './tiles.js';
@@ -13,6 +16,18 @@ import { TileSet } from './tiles.js';
 const STEP_MS = 1000 / 60;
 const MAX_STEPS_PER_FRAME = 8; // after a long stall, skip ahead instead of fast-forwarding
 const MENU_GRACE_TICKS = 20; // a key still held from play must not skip the next screen
+// Beats, in ticks (1/60 s): a moment to breathe before a screen covers the game.
+const BEATS = { level: 30, won: 75, gameOver: 60 };
+const DEATH_HOLD = 45; // after losing a life: the camera stays where it happened, the pet is gone...
+const RESPAWN_PAUSE = 30; // ...then it reappears at the checkpoint, blinking, before play resumes
+const CLIP_EVERY = 6; // the share GIF: one frame every 6 ticks (10 fps) of the last level
+
+// Local storage can be missing or throw (private modes, sandboxed frames): no best score then.
+function storage() {
+  try { return window.localStorage; } catch { return undefined; }
+}
+
+const reducedMotion = () => !!window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
 export class Game {
   constructor({ data, atlas, sheet, renderer, input, audio, ui }) {
@@ -30,6 +45,14 @@ export class Game {
     this.shownAt = 0;
     this.acc = 0;
     this.last = null;
+    this.pending = null; // {at, show}: a screen waiting for its beat
+    this.beat = null; // {left, hold}: the death beat, sim frozen
+    this.recaps = [];
+    this.lastRecap = null;
+    this.best = new BestScore(storage(), bestKey(data));
+    this.result = null;
+    this.clip = new Clip();
+    this.gifUrl = null;
     this.loadLevel(0, this.physics.lives, 0);
     input.on('any', (action) => this.anyInput(action));
     input.on('pause', () => this.togglePause());
@@ -42,6 +65,10 @@ export class Game {
     const themeName = level.theme || this.data.theme;
     this.levelIndex = index;
     this.levelStart = { lives, score };
+    this.tally = new Tally(level, score);
+    this.beat = null;
+    this.pending = null;
+    if (index === this.data.levels.length - 1) this.clip.reset();
     this.world = createWorld(level, this.physics, this.data.seed);
     // Lives and score run across levels; the sim starts each level fresh, so carry them in.
     this.world.lives = lives;
@@ -71,13 +98,39 @@ export class Game {
 
   anyInput(action) {
     this.audio.unlock();
-    if (action === 'pause' || this.tick - this.shownAt < MENU_GRACE_TICKS) return;
+    if (action === 'pause' || this.pending || this.tick - this.shownAt < MENU_GRACE_TICKS) return;
     if (this.status === 'title') this.play();
     else if (this.status === 'level_complete') this.nextLevel();
     else if (this.status === 'game_over') this.retry();
   }
 
-  play() { this.ui.hide(); this.setStatus('playing'); }
+  play() {
+    this.ui.hide();
+    if (!this.beat) { this.ui.endBeat(); this.pet.hidden = false; } // unpausing mid-beat keeps it
+    this.setStatus('playing');
+  }
+
+  finishLevel() {
+    this.lastRecap = this.tally.summary(this.world);
+    this.recaps.push(this.lastRecap);
+    return this.lastRecap;
+  }
+
+  showWon() {
+    const recap = combine(this.recaps), name = this.data.pet_name, score = this.world.score;
+    this.lastRecap = recap;
+    if (this.gifUrl) URL.revokeObjectURL(this.gifUrl);
+    const gif = clipGif(this.clip, { name, score, sprites: this.sprites });
+    this.gifUrl = gif ? URL.createObjectURL(new Blob([gif], { type: 'image/gif' })) : null;
+    const { best, isNew } = this.result, colours = theme(this.themeName);
+    const card = shareCard({ name, score, best, isNew, drawHero: (c) => this.pet.drawHero(c), theme: { sky: colours.sky[0], ground: colours.top } });
+    const png = canvasBlob(card);
+    const share = async () => shareResult({ name, score, card: await png });
+    this.ui.won({
+      recap, best: this.result, share, again: () => this.restart(),
+      gif: this.gifUrl && { url: this.gifUrl, name: `${slug(name)}-petpixel.gif` },
+    });
+  }
 
   nextLevel() {
     this.loadLevel(this.levelIndex + 1, this.world.lives, this.world.score);
@@ -90,11 +143,13 @@ export class Game {
   }
 
   restart() {
+    this.recaps = [];
     this.loadLevel(0, this.physics.lives, 0);
     this.play();
   }
 
   togglePause() {
+    if (this.pending) return; // a beat runs to its screen
     if (this.status === 'playing') { this.setStatus('paused'); this.ui.paused(() => this.togglePause()); }
     else if (this.status === 'paused') this.play();
   }
@@ -112,34 +167,84 @@ export class Game {
     }
     if (steps === MAX_STEPS_PER_FRAME) this.acc = 0;
     this.renderer.frame(this);
+    this.record();
     if (this.status === 'title' || this.status === 'won') this.pet.drawHero(this.hero);
   }
 
   update() {
     this.tick += 1;
+    if (this.pending && this.tick >= this.pending.at) this.showPending();
     if (this.effects.hitStop > 0) { this.effects.hitStop -= 1; return; }
-    if (this.status === 'playing') { this.simStep(); this.announce(); }
+    if (this.status === 'playing' && this.beat) this.deathBeat();
+    else if (this.status === 'playing') { this.simStep(); this.announce(); }
     this.pet.tick(this.world.player);
     this.effects.tick();
-    this.camera.update(this.world, this.renderer.view);
+    if (!this.beat || this.beat.left <= RESPAWN_PAUSE) this.camera.update(this.world, this.renderer.view);
+  }
+
+  // Show `show()` after `ticks` of the scene carrying on behind (particles, the pet, the camera).
+  later(ticks, show) { this.pending = { at: this.tick + ticks, show }; }
+
+  showPending() {
+    const { show } = this.pending;
+    this.pending = null;
+    this.shownAt = this.tick;
+    this.input.clearLatches();
+    show();
+  }
+
+  // Losing a life: hold on the spot (pet hidden), then the respawn point with the pet blinking.
+  startDeathBeat() {
+    this.beat = { left: DEATH_HOLD + RESPAWN_PAUSE };
+    this.pet.hidden = true;
+    this.ui.beat(`Ouch! ${this.world.lives} ${this.world.lives === 1 ? 'life' : 'lives'} left`);
+  }
+
+  deathBeat() {
+    this.beat.left -= 1;
+    if (this.beat.left === RESPAWN_PAUSE) {
+      this.pet.hidden = false;
+      // Reduced motion: cut to the respawn point instead of gliding there.
+      if (reducedMotion()) this.camera.snap(this.world, this.renderer.view);
+    }
+    if (this.beat.left > 0) return;
+    this.beat = null;
+    this.ui.endBeat();
+    this.input.clearLatches();
+  }
+
+  // The share GIF's frames: the last level and the beat after it, a frame every CLIP_EVERY ticks.
+  record() {
+    const lastLevel = this.levelIndex === this.data.levels.length - 1;
+    const live = this.status === 'playing' || (this.status === 'won' && this.pending);
+    if (!lastLevel || !live || this.tick === this.clipTick || this.tick % CLIP_EVERY) return;
+    this.clipTick = this.tick;
+    this.clip.capture(this.renderer.buffer || this.renderer.screen);
   }
 
   simStep() {
-    for (const e of step(this.world, this.input.read())) {
+    const events = step(this.world, this.input.read());
+    for (const e of events) {
+      this.tally.event(e);
       this.audio.play(e.type);
       this.effects.event(e, this.world.player);
       this.pet.event(e.type === 'special' && this.kind.special === 'pounce' ? 'pounce' : e.type);
     }
     const s = this.world.status;
     if (s === 'won' || (s === 'level_complete' && this.levelIndex === this.data.levels.length - 1)) {
+      this.finishLevel();
+      this.result = this.best.submit(this.world.score); // saved now: a reload during the beat keeps it
       this.setStatus('won');
-      this.ui.won(this.world.score, () => this.restart());
+      this.later(BEATS.won, () => this.showWon());
     } else if (s === 'level_complete') {
+      const recap = this.finishLevel();
       this.setStatus('level_complete');
-      this.ui.levelComplete(this.levelIndex, this.world.score);
+      this.later(BEATS.level, () => this.ui.levelComplete(this.levelIndex, recap));
     } else if (s === 'dead') {
       this.setStatus('game_over');
-      this.ui.gameOver(this.world.score, () => this.retry());
+      this.later(BEATS.gameOver, () => this.ui.gameOver(this.world.score, () => this.retry()));
+    } else if (events.some((e) => e.type === 'death')) {
+      this.startDeathBeat();
     }
   }
 }

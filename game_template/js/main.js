@@ -22,6 +22,12 @@ function installHook(game) {
     get species() { return game.species; },
     get collectible() { return game.sprites.collectible; },
     get sounds() { return Object.freeze({ ...game.audio.played }); },
+    // The recap on (or coming to) the screen, the death beat's ticks left, the saved best score.
+    get recap() { return game.lastRecap && JSON.parse(JSON.stringify(game.lastRecap)); },
+    get beat() { return game.beat ? game.beat.left : 0; },
+    get best() { return game.best.read(); },
+    // What the screen shows, in world px: {x, y, w, h} (the view is the canvas's backing store).
+    get camera() { const c = game.camera, v = game.renderer.view; return Object.freeze({ x: c.x, y: c.y, w: v.w, h: v.h }); },
   });
   Object.defineProperty(window, 'PETPIXEL', { value: hook, enumerable: true });
 }

@@ -87,6 +87,7 @@ export class Pet {
   }
 
   draw(ctx, player, cam, frameNo) {
+    if (this.hidden) return; // the death beat: the pet is gone until it respawns
     if (player.invuln > 0 && player.state !== 'hurt' && Math.floor(frameNo / 4) % 2 === 0) return;
     const f = this.frame(player), k = this.k, [ox, oy] = this.offset;
     // The pounce lunge is presentation only: the sim's box never moves for it.

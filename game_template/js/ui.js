@@ -1,7 +1,11 @@
-// Screens over the canvas: title, pause, level complete, game over, victory (with sharing), errors.
-// All player-supplied text (the pet's name) goes in through textContent, never as HTML.
+// Screens over the canvas: title, pause, level recap, game over, victory (final recap, best, sharing),
+// the short death beat, errors. Player-supplied text (the pet's name) goes in as textContent only.
+
+import { recapRows } from './recap.js';
+import { shareLink } from './share.js';
 
 const $ = (id) => document.getElementById(id);
+const STAT = { Time: 'time', Treats: 'treats', Secrets: 'secrets', 'Hits taken': 'hits', Score: 'score' };
 
 export class UI {
   constructor({ petName, touch, levelCount, word = 'bark' }) {
@@ -11,6 +15,13 @@ export class UI {
     this.levelCount = levelCount;
     this.overlay = $('overlay');
     this.actions = {};
+    // The recap (a definition list, one row per stat) and the best-score line live under the text.
+    this.recap = Object.assign(document.createElement('dl'), { className: 'recap', hidden: true });
+    this.best = Object.assign(document.createElement('p'), { className: 'best', hidden: true });
+    $('overlay-text').after(this.recap, this.best);
+    this.banner = Object.assign(document.createElement('p'), { className: 'beat-banner', hidden: true });
+    this.banner.setAttribute('role', 'status');
+    $('stage').append(this.banner);
     this.overlay.addEventListener('pointerdown', (e) => {
       if (e.target.closest('button')) return;
       e.preventDefault();
@@ -20,7 +31,10 @@ export class UI {
 
   prompt() { return this.touch ? 'Tap to start' : 'Press any key to start'; }
 
-  show(title, lines, buttons = [], blink = '', hero = false) {
+  show(title, lines, buttons = [], blink = '', hero = false, screen = 'message') {
+    this.overlay.dataset.screen = screen;
+    this.recap.hidden = true;
+    this.best.hidden = true;
     $('hero').hidden = !hero;
     $('overlay-title').textContent = title;
     const text = $('overlay-text');
@@ -35,7 +49,7 @@ export class UI {
       b.textContent = blink;
       text.append(document.createElement('br'), b);
     }
-    $('overlay-buttons').replaceChildren(...buttons.map(([label, fn]) => this.button(label, fn)));
+    $('overlay-buttons').replaceChildren(...buttons.map((b) => (b instanceof Node ? b : this.button(...b))));
     this.overlay.hidden = false;
   }
 
@@ -51,7 +65,7 @@ export class UI {
 
   title() {
     const keys = this.touch ? `Use the buttons to run, jump and use your Special (${this.word}).` : `Arrows/WASD run · Space/Z jump · X/Shift Special (${this.word}) · P pause`;
-    this.show(this.petName, [`A pixel adventure in ${this.levelCount} ${this.levelCount === 1 ? 'level' : 'levels'}`, keys], [], this.prompt(), true);
+    this.show(this.petName, [`A pixel adventure in ${this.levelCount} ${this.levelCount === 1 ? 'level' : 'levels'}`, keys], [], this.prompt(), true, 'title');
   }
 
   paused(resume) {
@@ -65,32 +79,60 @@ export class UI {
     if (region.textContent !== text) region.textContent = text;
   }
 
-  levelComplete(level, score) {
-    const next = this.touch ? 'Tap for the next level' : 'Press any key for the next level';
-    this.show(`Level ${level + 1} complete!`, [`Score ${score}`], [], next);
+  // One row per stat: <div data-stat="treats"><dt>Treats</dt><dd>5 / 8</dd></div>.
+  showRecap(recap) {
+    this.recap.replaceChildren(...recapRows(recap).map(([label, value]) => {
+      const row = document.createElement('div');
+      row.dataset.stat = STAT[label];
+      row.append(Object.assign(document.createElement('dt'), { textContent: label }),
+        Object.assign(document.createElement('dd'), { textContent: value }));
+      return row;
+    }));
+    this.recap.hidden = false;
   }
+
+  levelComplete(level, recap) {
+    const next = this.touch ? 'Tap for the next level' : 'Press any key for the next level';
+    this.show(`Level ${level + 1} complete!`, [], [], next, false, 'recap');
+    this.showRecap(recap);
+  }
+
+  // The short pause after losing a life (the game is frozen behind it); hide() ends it.
+  beat(text) { this.banner.textContent = text; this.banner.hidden = false; }
+
+  endBeat() { this.banner.hidden = true; }
 
   gameOver(score, retry) {
-    this.show('Game over', [`${this.petName} needs another try. Score ${score}`], [['Try again', retry]]);
+    this.show('Game over', [`${this.petName} needs another try. Score ${score}`], [['Try again', retry]], '', false, 'game-over');
   }
 
-  won(score, again) {
-    this.show('You won!', [`${this.petName} beat every level.`, `Final score ${score}`],
-      [['Share', (b) => this.share(b, score)], ['Play again', again]], '', true);
+  // The final screen: the pet, the recap of the whole run, the best score, Share / Save GIF / Play again.
+  won({ recap, best, gif, share, again }) {
+    const buttons = [['Share', (b) => this.shared(b, share)]];
+    if (gif) {
+      const link = Object.assign(document.createElement('a'), { className: 'button', href: gif.url, download: gif.name, textContent: 'Save GIF' });
+      link.addEventListener('click', (e) => e.stopPropagation());
+      buttons.push(link);
+    }
+    buttons.push(['Play again', again]);
+    this.show('You won!', [`${this.petName} beat every level.`], buttons, '', true, 'won');
+    this.showRecap(recap);
+    this.best.replaceChildren();
+    if (best.isNew) this.best.append(Object.assign(document.createElement('strong'), { className: 'new-best', textContent: 'New best!' }));
+    else this.best.textContent = `Best ${best.best}`;
+    this.best.hidden = false;
   }
 
   error(message) { this.show('Oops', [message, 'Reload the page to try again.']); }
 
-  // Web Share where the device has it (phones), else copy the link, else show it to copy by hand.
-  async share(button, score) {
-    const data = { title: document.title, text: `${this.petName} scored ${score} in PetPixel!`, url: location.href };
-    try {
-      if (navigator.share) { await navigator.share(data); return; }
-      await navigator.clipboard.writeText(data.url);
-      button.textContent = 'Link copied!';
-    } catch (err) {
-      if (err && err.name === 'AbortError') return;
-      $('overlay-text').append(document.createElement('br'), Object.assign(document.createElement('span'), { textContent: data.url }));
+  // The share button says what happened: shared, link copied, or the link to copy by hand.
+  async shared(button, share) {
+    const outcome = await share();
+    if (outcome === 'shared') button.textContent = 'Shared!';
+    else if (outcome === 'copied') button.textContent = 'Link copied!';
+    else if (outcome === 'failed') {
+      const url = Object.assign(document.createElement('span'), { className: 'share-url', textContent: shareLink() });
+      $('overlay-text').append(document.createElement('br'), url);
     }
   }
 }

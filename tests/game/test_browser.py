@@ -50,13 +50,14 @@ def test_levels_played_to_the_end_with_real_keys(
     assert first["frame"] == sum(n for n, _ in runs)
     assert first["score"] > 0
 
-    page.clock.run_for(500)
+    page.clock.run_for(900)  # the level's beat, then the recap's input grace
     page.keyboard.press("Enter")
     assert state(page)["level"] == 1
     replay(page, bot_trace(levels[1], tmp_path))
     final = state(page)
     assert final["status"] == "won", final
     assert final["score"] > first["score"]
+    page.clock.run_for(1500)  # the boss-defeat beat before the win screen
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Share").click()
     page.get_by_role("button", name="Link copied!").wait_for()
@@ -141,6 +142,7 @@ def test_game_over_then_try_again(page: Any, served_game: Served) -> None:
         page.keyboard.up("Space")
     assert state(page)["status"] == "game_over"
     assert state(page)["lives"] == 0
+    page.clock.run_for(1100)  # the last death's beat before the screen
     assert page.locator("#overlay-title").text_content() == "Game over"
     page.get_by_role("button", name="Try again").click()
     after = state(page)
