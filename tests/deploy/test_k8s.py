@@ -24,6 +24,7 @@ CRD_KINDS = {"ScaledObject", "TriggerAuthentication"}
 # Not PETPIXEL_*: read by boto3 itself for the S3 storage (core/storage.py passes no keys).
 LIBRARY_ENV = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
 WORKLOADS = {"Deployment", "Job", "CronJob"}
+COMPONENT = "app.kubernetes.io/component"
 
 
 def manifests() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -115,11 +116,61 @@ def test_probe_paths_are_routes_of_the_web_app_and_ports_match(tmp_path: Path) -
     assert ingress["spec"]["tls"]
     backend = ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
     assert backend["name"] == service["metadata"]["name"]
-    policy_ports = {
-        p["port"] for n in by_kind("NetworkPolicy") for r in n["spec"].get("ingress", [])
-        for p in r["ports"]
-    }  # fmt: skip
-    assert policy_ports == set(ports.values())
+    # Each port a policy lets in is a port of a pod it selects; web's own port is let in.
+    allowed: set[int] = set()
+    for policy in by_kind("NetworkPolicy"):
+        rules = policy["spec"].get("ingress", [])
+        if not rules:
+            continue
+        selected = _container_ports(_selected_components(policy["spec"]["podSelector"]))
+        for rule in rules:
+            for port in rule["ports"]:
+                assert port["port"] in selected, (policy["metadata"]["name"], port)
+                allowed.add(port["port"])
+    assert set(ports.values()) <= allowed
+
+
+def _selected_components(selector: dict[str, Any]) -> set[str]:
+    if not selector:  # every pod
+        return {
+            d["spec"]["template"]["metadata"]["labels"][COMPONENT] for d in by_kind("Deployment")
+        }
+    if "matchLabels" in selector:
+        return {selector["matchLabels"][COMPONENT]}
+    (expression,) = selector["matchExpressions"]
+    assert expression["key"] == COMPONENT
+    assert expression["operator"] == "In"
+    return set(expression["values"])
+
+
+def _container_ports(components: set[str]) -> set[int]:
+    return {
+        port["containerPort"]
+        for doc in by_kind("Deployment")
+        if doc["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"]
+        in components
+        for container in doc["spec"]["template"]["spec"]["containers"]
+        for port in container.get("ports", [])
+    }
+
+
+def test_workers_serve_metrics_where_prometheus_is_told_to_scrape() -> None:
+    workers = {"worker", "gpu-worker"}
+    for doc in by_kind("Deployment"):
+        if doc["metadata"]["name"] not in workers | {"web"}:
+            continue
+        template = doc["spec"]["template"]
+        annotations = template["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true"
+        (container,) = template["spec"]["containers"]
+        ports = {p["containerPort"] for p in container["ports"]}
+        assert int(annotations["prometheus.io/port"]) in ports
+        if doc["metadata"]["name"] in workers:
+            workers.remove(doc["metadata"]["name"])
+            env = {e["name"]: e.get("value") for e in container["env"]}
+            assert env["PETPIXEL_WORKER_METRICS_PORT"] == annotations["prometheus.io/port"]
+            Settings(worker_metrics_port=env["PETPIXEL_WORKER_METRICS_PORT"])  # a valid port
+    assert not workers
 
 
 def test_every_env_name_is_a_setting_or_a_library_variable() -> None:

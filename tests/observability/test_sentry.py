@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import need_module
 from tests.fakes.sentry_ingest import SentryIngest
 from tests.observability.web_app_that_raises import SECRET_KEY
 
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_an_unhandled_web_error_reaches_sentry_scrubbed(tmp_path: Path) -> None:
+    need_module("sentry_sdk")
     with SentryIngest() as ingest:
         done = subprocess.run(
             [sys.executable, "-m", "tests.observability.web_app_that_raises", str(tmp_path),

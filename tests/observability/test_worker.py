@@ -22,7 +22,7 @@ from core.config import Settings
 from core.jobs import TASK_PREVIEW, CeleryJobs
 from core.observability import bound
 from core.orders.lifecycle import OrderStatus
-from tests.conftest import free_port
+from tests.conftest import free_port, need_module
 from tests.fakes.sentry_ingest import SentryIngest
 from tests.observability.steps import DB_PASSWORD
 from tests.orders.fixtures import wait_for
@@ -82,6 +82,7 @@ def test_a_failing_task_is_logged_counted_and_reported_with_its_ids(
     ingest: SentryIngest,
     cat_jpeg: bytes,
 ) -> None:
+    need_module("sentry_sdk")
     proc, log, port = worker
     worker_settings = settings_
     db = open_db(worker_settings)
