@@ -16,8 +16,10 @@ import { TileSet } from './tiles.js';
 const STEP_MS = 1000 / 60;
 const MAX_STEPS_PER_FRAME = 8; // after a long stall, skip ahead instead of fast-forwarding
 const MENU_GRACE_TICKS = 20; // a key still held from play must not skip the next screen
-// Beats, in ticks (1/60 s): a moment to breathe before a screen covers the game.
-const BEATS = { level: 30, won: 75, gameOver: 60 };
+// Beats, in ticks (1/60 s): a moment to breathe before a screen covers the game. The sim itself
+// plays the boss-defeat beat (physics.json boss.defeat_frames) before it reports 'won', so the
+// win screen comes 60 + 45 ticks (1.75 s) after the last stomp.
+const BEATS = { level: 30, won: 45, gameOver: 60 };
 const DEATH_HOLD = 45; // after losing a life: the camera stays where it happened, the pet is gone...
 const RESPAWN_PAUSE = 30; // ...then it reappears at the checkpoint, blinking, before play resumes
 const CLIP_EVERY = 6; // the share GIF: one frame every 6 ticks (10 fps) of the last level
