@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import json
+import posixpath
+import re
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from core.errors import InvalidRequest
+from core.errors import InvalidRequest, PetPixelError
 from core.levels import get_theme
 from core.levels.physics import with_player
 from core.package_data import game_template
+from core.packaging.bundler import bundle as bundle_modules
 from core.packaging.cards import icon, idle_frame, share_card
-from core.packaging.hashing import hash_modules, hashed_name, reachable, rewrite_imports
+from core.packaging.hashing import hashed_name
 from core.packaging.hero import hero_fit, species_of
-from core.packaging.page import PageInfo, render_page
+from core.packaging.page import Inline, PageInfo, render_page
 from core.petnames import clean_name
 
 ENTRY = "js/main.js"
 # Only what a player's browser needs: tools/, tests/ and modules main.js never imports stay out.
-_SHIPPED = (("js", ".js"), ("css", ".css"))  # (folder, suffix)
+_CODE = (("js", ".js"), ("css", ".css"))  # (folder, suffix)
+_CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<path>[^'")\s]+)(?P=q)\s*\)""")
 
 
 def build_bundle(
@@ -39,7 +43,9 @@ def build_bundle(
 ) -> dict[str, bytes]:
     """Every file of one playable game; only index.html keeps its name, the rest are hashed.
 
-    The code comes from `template_dir`, by default the shipped game template (package data).
+    The code comes from `template_dir`, by default the shipped game template (package data): its
+    ES modules bundled into one script (core.packaging.bundler) that index.html carries inline with
+    the stylesheet, so a slow link pays one round trip for the page and one for the game's data.
 
     The hero's physics box comes from the atlas hitbox (core.packaging.hero): `levels` must have
     been generated with `player=player_box(atlas)` to be proven for the box the game plays with.
@@ -47,7 +53,6 @@ def build_bundle(
     name = _check_inputs(pet_name, theme, levels)
     source = game_template() if template_dir is None else template_dir
     bundle: dict[str, bytes] = {}
-    names = _add_code(bundle, source)
     sheet = _add(bundle, "sheet.png", sheet_png)
     atlas_name = _add(bundle, "sheet.json", _json({**atlas, "image": sheet}))
     sprite = idle_frame(sheet_png, atlas)
@@ -77,12 +82,11 @@ def build_bundle(
         image=image,
         animated=animated,
         icon=_add(bundle, "icon.png", icon(sprite)),
-        modules=tuple(sorted(new for old, new in names.items() if old.endswith(".js"))),
         data=(game_name, atlas_name),
         sheet=sheet,
     )
     template = source.joinpath("index.html").read_text(encoding="utf-8")
-    bundle["index.html"] = render_page(template, info, names).encode()
+    bundle["index.html"] = render_page(template, info, {}, _inline_code(source)).encode()
     return bundle
 
 
@@ -108,22 +112,32 @@ def _check_inputs(pet_name: str, theme: str, levels: list[dict[str, Any]]) -> st
     return name
 
 
-def _add_code(bundle: dict[str, bytes], template_dir: Traversable) -> dict[str, str]:
-    """Copy JS and CSS under hashed names with imports rewritten; returns old -> new names."""
+def _inline_code(template_dir: Traversable) -> Inline:
+    """The modules main.js imports as one script, and every stylesheet, for the page to carry."""
     files = {
-        f"{folder}/{entry.name}": entry.read_bytes()
-        for folder, suffix in _SHIPPED
+        f"{folder}/{entry.name}": entry.read_text(encoding="utf-8")
+        for folder, suffix in _CODE
         for entry in sorted(template_dir.joinpath(folder).iterdir(), key=lambda e: e.name)
         if entry.is_file() and entry.name.endswith(suffix)
     }
-    modules = reachable(ENTRY, {p: d for p, d in files.items() if p.endswith(".js")})
-    names = hash_modules(modules)
-    for path, new in names.items():
-        bundle[new] = rewrite_imports(modules[path].decode(), path, names).encode()
-    for path, data in files.items():
-        if path.endswith(".css"):
-            names[path] = _add(bundle, path, data)
-    return names
+    script = bundle_modules(ENTRY, {p: text for p, text in files.items() if p.endswith(".js")})
+    styles = {p: _rebase_css(p, text) for p, text in files.items() if p.endswith(".css")}
+    return Inline(scripts={ENTRY: script}, styles=styles)
+
+
+def _rebase_css(path: str, css: str) -> str:
+    """A stylesheet's relative url()s, made relative to the page that now carries it."""
+    if "@import" in css:
+        raise PetPixelError(f"{path} uses @import, which cannot be put inline")
+    folder = posixpath.dirname(path)
+
+    def rebase(match: re.Match[str]) -> str:
+        url = match.group("path")
+        if url.startswith(("data:", "#", "/")) or ":" in url.split("/", 1)[0]:
+            return match.group(0)
+        return f'url("{posixpath.normpath(posixpath.join(folder, url))}")'
+
+    return _CSS_URL.sub(rebase, css)
 
 
 def _add(bundle: dict[str, bytes], path: str, data: bytes) -> str:

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
-from core.errors import InvalidRequest, PetPixelError
+from core.errors import InvalidRequest
 from core.levels import generate_levels
 from core.levels.physics import load_physics
 from core.levels.schema import validate_level
 from core.package_data import game_template
 from core.packaging import build_bundle, write_bundle
-from core.packaging.hashing import hash_modules, module_imports
+from core.packaging.bundler import BundleError
+from core.packaging.page import source_hash
 from tests.game.conftest import PALETTE, TRICKY_NAME
 
 HASHED = re.compile(r"\.[0-9a-f]{10}\.[a-z]+$")
@@ -86,25 +87,38 @@ def test_every_file_but_index_is_content_hashed(bundle: dict[str, bytes]) -> Non
     assert not any(p.startswith(("tools/", "tests/")) or "bot" in p for p in bundle)
 
 
-def test_module_imports_resolve_to_bundled_files(bundle: dict[str, bytes]) -> None:
-    modules = [p for p in bundle if p.endswith(".js")]
-    assert len(modules) >= 10
-    for path in modules:
-        for target in module_imports(bundle[path].decode(), path):
-            assert target in bundle, f"{path} imports missing {target}"
-    entry = [a["src"] for t, a in page(bundle).tags if t == "script"]
-    assert len(entry) == 1
-    assert entry[0] in bundle
+def inline_blocks(html: str, tag: str) -> list[str]:
+    return re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", html, re.DOTALL)
 
 
-def test_page_has_no_inline_script_and_a_strict_csp(bundle: dict[str, bytes]) -> None:
+def test_code_and_style_are_inline_each_allowed_by_its_hash(bundle: dict[str, bytes]) -> None:
+    """No file of code: the page carries one bundled module script and the stylesheet, and its CSP
+    allows exactly those bytes (no 'unsafe-inline', no inline event handlers)."""
+    assert not [p for p in bundle if p.endswith((".js", ".css"))]
+    html = bundle["index.html"].decode()
     tags = page(bundle)
-    assert tags.script_text == ""
-    assert all("src" in a for t, a in tags.tags if t == "script")
-    assert not any(k.startswith("on") for _, a in tags.tags for k in a)
+    scripts = [a for t, a in tags.tags if t == "script"]
+    assert scripts == [{"type": "module"}]
+    (code,) = inline_blocks(html, "script")
+    (style,) = inline_blocks(html, "style")
+    assert "__petpixelModules['js/main.js']" in code
+    assert ".loader" in style
     csp = tags.meta("Content-Security-Policy")
-    assert "script-src 'self';" in csp
+    assert f"script-src 'self' {source_hash(code)};" in csp
+    assert f"style-src 'self' {source_hash(style)};" in csp
     assert "unsafe" not in csp
+    assert not any(k.startswith("on") for _, a in tags.tags for k in a)
+
+
+def test_loading_screen_comes_in_the_pages_first_bytes(bundle: dict[str, bytes]) -> None:
+    """The pixel pet and the style that draws it come before any code, within the first ~14 KB a
+    new connection can deliver in one round trip (gzipped, as servers send it)."""
+    html = bundle["index.html"].decode()
+    loader = html.index('<svg id="loader"')
+    assert loader < html.index("<script")
+    assert html.index("<style>") < loader
+    assert len(gzip.compress(html[: html.index("</svg>", loader)].encode(), 6)) < 14_000
+    assert 'shape-rendering="crispEdges"' in html[loader : html.index("</svg>", loader)]
 
 
 def test_links_are_relative_and_present(bundle: dict[str, bytes]) -> None:
@@ -172,28 +186,37 @@ def test_write_bundle_writes_files_and_refuses_escapes(tmp_path: Path) -> None:
     assert not (tmp_path / "evil.html").exists()
 
 
-def test_changing_a_leaf_module_renames_its_importers(
+def test_changing_a_module_changes_the_pages_code_and_hash(
     tmp_path: Path, pet_sheet: tuple[bytes, dict[str, Any]], bundle: dict[str, bytes]
 ) -> None:
-    """Hashes cover imports, so a cached main.js can never point at a stale themes.js."""
+    """The page (never cached for long) carries the code, so an edit reaches players at once;
+    modules main.js never imports stay out."""
     template = tmp_path / "template"
     with as_file(game_template()) as shipped:
         shutil.copytree(shipped, template, ignore=shutil.ignore_patterns("tools", "tests"))
     with (template / "js" / "themes.js").open("a") as f:
-        f.write("\n// changed\n")
-    (template / "js" / "unused.js").write_text("export const x = 1;\n")
-    changed = make(pet_sheet, template_dir=template)
-    stems = {p.split(".")[0] for p in set(changed) ^ set(bundle) if p.endswith(".js")}
-    assert {"js/themes", "js/main", "js/render", "js/tiles"} <= stems
-    assert "js/sim" not in stems
-    assert not any(p.startswith("js/unused") for p in changed)
+        f.write("\nexport const CHANGED = 'changed';\n")
+    (template / "js" / "unused.js").write_text("export const x = 'unused module';\n")
+    changed = make(pet_sheet, template_dir=template)["index.html"].decode()
+    (code,) = inline_blocks(changed, "script")
+    assert "CHANGED='changed'" in code
+    assert "unused module" not in code
+    assert source_hash(code) in page({"index.html": changed.encode()}).meta(
+        "Content-Security-Policy"
+    )
+    assert inline_blocks(bundle["index.html"].decode(), "script") != [code]
 
 
-def test_import_cycles_and_missing_modules_are_reported() -> None:
-    with pytest.raises(PetPixelError, match="cycle"):
-        hash_modules({"a.js": b"import './b.js';", "b.js": b"import { x } from './a.js';"})
-    with pytest.raises(PetPixelError, match="not in the game template"):
-        hash_modules({"a.js": b"import './gone.js';"})
+def test_a_template_module_the_bundler_cannot_read_stops_packaging(
+    tmp_path: Path, pet_sheet: tuple[bytes, dict[str, Any]]
+) -> None:
+    template = tmp_path / "template"
+    with as_file(game_template()) as shipped:
+        shutil.copytree(shipped, template, ignore=shutil.ignore_patterns("tools", "tests"))
+    with (template / "js" / "themes.js").open("a") as f:
+        f.write("\nexport default function later() {}\n")
+    with pytest.raises(BundleError, match=r"js/themes\.js:\d+: `export default function"):
+        make(pet_sheet, template_dir=template)
 
 
 def test_animated_preview_is_a_second_share_image(pet_sheet: tuple[bytes, dict[str, Any]]) -> None:
