@@ -36,6 +36,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # user:password@ in any URL; a lone user@ (a Sentry DSN's key) too.
     (re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^\s/@:]*:[^\s/@]*@", re.IGNORECASE), rf"\1{MASK}@"),
     (re.compile(r"(\bhttps?://)[^\s/@:]+@", re.IGNORECASE), rf"\1{MASK}@"),
+    # Paths that carry a private token: the order page and the Telegram webhook (uvicorn's access
+    # log writes request paths); public game codes (/g/...) stay readable.
+    (re.compile(r"(/o/|/telegram/webhook/)[A-Za-z0-9_-]{8,}"), rf"\1{MASK}"),
     # Authorization headers and key=value secrets (query strings, reprs, form bodies).
     (re.compile(r"\b(Bearer|Basic|Bot)\s+[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE), rf"\1 {MASK}"),
     (

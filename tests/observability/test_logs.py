@@ -150,3 +150,24 @@ def test_a_notifier_logs_with_the_order_and_channel(
 def test_redactor_keeps_ordinary_text() -> None:
     text = "order 5f3a built in 2.5 s; /g/abc123 served; telegram_token_missing: set it"
     assert Redactor(["unrelated-secret"]).redact(text) == text
+
+
+def test_access_lines_lose_private_order_and_webhook_tokens(
+    secret_settings: Settings, clean_root: logging.Logger
+) -> None:
+    """uvicorn's access log writes request paths: an order page's or webhook's token is a secret."""
+    order_token, hook_token = "Zq3" + "k" * 29, "hook_" + "W" * 27
+    ours = io.StringIO()
+    configure_logging(secret_settings, stream=ours)
+    access = logging.getLogger("uvicorn.access")
+    access.info('%s - "%s %s HTTP/1.1" %d', "10.0.0.1:5100", "GET", f"/o/{order_token}", 200)
+    access.info(
+        '%s - "%s %s HTTP/1.1" %d', "10.0.0.1:5101", "POST", f"/telegram/webhook/{hook_token}", 200
+    )
+    access.info('%s - "%s %s HTTP/1.1" %d', "10.0.0.1:5102", "GET", "/g/abc123/index.html", 200)
+    text = ours.getvalue()
+    assert order_token not in text
+    assert hook_token not in text
+    assert f"/o/{MASK}" in text
+    assert f"/telegram/webhook/{MASK}" in text
+    assert "/g/abc123/index.html" in text  # public game links stay readable
