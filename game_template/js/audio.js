@@ -1,6 +1,9 @@
-// Sound: tiny WebAudio synth effects for sim events, a mute toggle remembered by the browser.
+// Sound: tiny WebAudio synth effects for sim events, a chiptune loop per theme (music.js) while
+// playing, and a mute toggle (effects and music) remembered by the browser (localStorage).
 // Silent until the first user gesture, as browsers require; nothing is downloaded. The special move
 // speaks with the hero's voice: a bark (dog), a meow (cat) or a chirp (other).
+
+import { Music } from './music.js';
 
 const STORE_KEY = 'petpixel-muted';
 
@@ -35,6 +38,25 @@ export class Audio {
     this.muted = remembered();
     this.voice = voice;
     this.played = {}; // sound name -> times synthesized (read by tests through window.PETPIXEL)
+    this.music = null;
+    this.tune = null; // the theme whose loop should play now, or null (not playing)
+  }
+
+  // The game's screen changed: the theme's loop while playing, silence on menus and pauses.
+  scene(status, themeName) {
+    this.tune = status === 'playing' ? themeName : null;
+    this.updateMusic();
+  }
+
+  updateMusic() {
+    if (!this.ctx) return;
+    if (!this.music) {
+      // Reduced motion: a calmer mix without the drums.
+      const calm = !!window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+      this.music = new Music(this.ctx, this.master, { calm });
+    }
+    if (this.tune && !this.muted) this.music.play(this.tune);
+    else this.music.stop();
   }
 
   // Called from a user gesture handler: only then may a page start an AudioContext.
@@ -44,12 +66,14 @@ export class Audio {
     this.master = this.ctx.createGain();
     this.master.gain.value = this.muted ? 0 : 0.6;
     this.master.connect(this.ctx.destination);
+    this.updateMusic();
   }
 
   toggle() {
     this.muted = !this.muted;
     try { localStorage.setItem(STORE_KEY, this.muted ? '1' : '0'); } catch { /* private mode: session only */ }
     if (this.master) this.master.gain.value = this.muted ? 0 : 0.6;
+    this.updateMusic(); // muted: no notes are scheduled at all
     return this.muted;
   }
 

@@ -1,6 +1,9 @@
 // Parallax scenery per theme: banded sky, sky decorations and three tileable layers drawn procedurally.
 // Layers are painted once into 512 px wide strips, then scrolled at different speeds behind the level.
+// Every colour comes from theme() (themes.js), so palette styles get their palette here too. The sky is
+// painted once per view size; palette styles dither its gradient between the two palette colours.
 
+import { activeInk, parseColour } from './palette.js';
 import { canvas, rng, theme } from './themes.js';
 
 const STRIP = 512;
@@ -57,46 +60,54 @@ function planet(ctx, cx, cy, r, colour, shade) {
   }
 }
 
+// Each painter returns the colour of every layer's bottom edge: what fills the view below that strip.
+// A layer with no ground band (snow's trees, space's planets) returns null and fills nothing: reading
+// back its transparent bottom pixel gave opaque black, the black band across the snow and space views.
 const PAINTERS = {
   park: (L, t, rand) => {
     ridge(L.far.ctx, 120, t.far, 70, [[2, 14], [5, 6]], 0, rand);
-    trees(L.mid.ctx, 90, t.mid, '#3b5d3a', 34, rand, false);
+    trees(L.mid.ctx, 90, t.mid, t.trunk, 34, rand, false);
     ridge(L.mid.ctx, 90, t.mid, 14, [[8, 3]], 0, rand);
     ridge(L.near.ctx, 60, t.near, 16, [[4, 5], [11, 2]], 0, rand);
+    return { far: t.far, mid: t.mid, near: t.near };
   },
   beach: (L, t, rand) => {
     L.far.ctx.fillStyle = t.far; L.far.ctx.fillRect(0, 80, STRIP, 40);
-    L.far.ctx.fillStyle = '#8fd3f4';
+    L.far.ctx.fillStyle = t.glint;
     for (let i = 0; i < 70; i++) L.far.ctx.fillRect(Math.floor(rand() * STRIP), 82 + Math.floor(rand() * 36), 4, 1);
     ridge(L.mid.ctx, 90, t.mid, 6, [[3, 2]], 0, rand);
     ridge(L.near.ctx, 60, t.near, 14, [[2, 6], [6, 2]], 0, rand);
-    palms(L.near.ctx, rand);
+    palms(L.near.ctx, t, rand);
+    return { far: t.far, mid: t.mid, near: t.near };
   },
   snow: (L, t, rand) => {
     ridge(L.far.ctx, 120, t.far, 70, [[3, 16], [7, 8]], 6, rand);
-    ridge(L.far.ctx, 120, '#eef4fb', 96, [[3, 16], [7, 8]], 6, rand);
-    trees(L.mid.ctx, 90, t.mid, '#333c57', 40, rand, true);
-    ridge(L.near.ctx, 60, '#dfe9f5', 12, [[5, 4]], 0, rand);
+    ridge(L.far.ctx, 120, t.cap, 96, [[3, 16], [7, 8]], 6, rand);
+    trees(L.mid.ctx, 90, t.mid, t.treeDark, 40, rand, true);
+    ridge(L.near.ctx, 60, t.drift, 12, [[5, 4]], 0, rand);
+    return { far: t.cap, mid: null, near: t.drift };
   },
   city: (L, t, rand) => {
-    buildings(L.far.ctx, 120, t.far, '#f4d58d', rand, 100);
-    buildings(L.mid.ctx, 90, t.mid, '#ffcd75', rand, 70);
+    buildings(L.far.ctx, 120, t.far, t.lit, rand, 100);
+    buildings(L.mid.ctx, 90, t.mid, t.litWarm, rand, 70);
     ridge(L.near.ctx, 60, t.near, 10, [[16, 1]], 0, rand);
+    return { far: t.far, mid: t.mid, near: t.near };
   },
   space: (L, t, rand) => {
-    planet(L.far.ctx, 120, 40, 26, '#b13e53', '#7e2553');
-    planet(L.far.ctx, 380, 70, 10, '#41a6f6', '#3b5dc9');
+    planet(L.far.ctx, 120, 40, 26, t.planet, t.planetDark);
+    planet(L.far.ctx, 380, 70, 10, t.moon, t.moonDark);
     ridge(L.mid.ctx, 90, t.mid, 26, [[3, 8], [9, 3]], 3, rand);
     ridge(L.near.ctx, 60, t.near, 14, [[5, 5], [13, 2]], 0, rand);
+    return { far: null, mid: t.mid, near: t.near };
   },
 };
 
-function palms(ctx, rand) {
+function palms(ctx, t, rand) {
   for (let i = 0; i < 6; i++) {
     const x = Math.floor(rand() * STRIP), h = 26 + Math.floor(rand() * 12);
-    ctx.fillStyle = '#8b5a2b';
+    ctx.fillStyle = t.palmTrunk;
     for (let y = 0; y < h; y++) ctx.fillRect(x + Math.round(Math.sin(y / 9) * 2), 60 - 10 - y, 2, 1);
-    ctx.fillStyle = '#38b764';
+    ctx.fillStyle = t.palmLeaf;
     for (const dir of [-1, 1]) for (let j = 0; j < 10; j++) ctx.fillRect(x + dir * j, 60 - 10 - h + Math.floor(j * j / 14), 3, 2);
   }
 }
@@ -112,7 +123,8 @@ export class Background {
       const [c, ctx] = canvas(STRIP, h);
       this.layers[key] = { c, ctx, h, factor, lift };
     }
-    (PAINTERS[themeName] || PAINTERS.park)(this.layers, this.t, rand);
+    const fills = (PAINTERS[themeName] || PAINTERS.park)(this.layers, this.t, rand);
+    for (const [key, L] of Object.entries(this.layers)) L.fill = fills[key] || null;
     this.dots = Array.from({ length: 60 }, () => [rand(), rand(), rand()]);
   }
 
@@ -122,41 +134,35 @@ export class Background {
     const bottom = worldH - cam.y; // screen y of the level's floor
     for (const L of Object.values(this.layers)) {
       const base = Math.round(view.h + (bottom - view.h) * L.factor) - L.lift;
-      const off = Math.floor(cam.x * L.factor) % STRIP;
+      const off = ((Math.floor(cam.x * L.factor) % STRIP) + STRIP) % STRIP; // also for a camera left of 0
       for (let x = -off; x < view.w; x += STRIP) ctx.drawImage(L.c, x, base - L.h);
-      ctx.fillStyle = this.fillColour(L);
-      if (base < view.h) ctx.fillRect(0, base, view.w, view.h - base);
+      if (L.fill && base < view.h) {
+        ctx.fillStyle = L.fill;
+        ctx.fillRect(0, Math.max(0, base), view.w, view.h - Math.max(0, base));
+      }
     }
   }
 
-  fillColour(L) {
-    if (!L.fill) {
-      const d = L.ctx.getImageData(0, L.h - 1, 1, 1).data;
-      L.fill = `rgb(${d[0]},${d[1]},${d[2]})`;
-    }
-    return L.fill;
-  }
-
+  // The sky, painted once per view size into its own canvas (one blit a frame).
   sky(ctx, view) {
-    const [a, b] = this.t.sky.map((hex) => parseInt(hex.slice(1), 16));
-    for (let i = 0; i < BANDS; i++) {
-      const f = i / (BANDS - 1);
-      const ch = (s) => Math.round(((a >> s) & 255) + ((((b >> s) & 255) - ((a >> s) & 255)) * f));
-      ctx.fillStyle = `rgb(${ch(16)},${ch(8)},${ch(0)})`;
-      const y0 = Math.floor((view.h * i) / BANDS);
-      ctx.fillRect(0, y0, view.w, Math.ceil(view.h / BANDS) + 1);
+    if (!this.skyCanvas || this.skyCanvas.width !== view.w || this.skyCanvas.height !== view.h) {
+      const [c, g] = canvas(view.w, view.h);
+      if (activeInk()) ditherSky(g, view, this.t.sky);
+      else bandSky(g, view, this.t.sky);
+      this.skyCanvas = c;
     }
+    ctx.drawImage(this.skyCanvas, 0, 0);
   }
 
   decor(ctx, view, cam, frame) {
     const kind = this.t.deco;
     for (const [u, v, w] of this.dots) {
       if (kind === 'stars') {
-        ctx.fillStyle = (frame + Math.floor(w * 90)) % 90 < 6 ? '#ffcd75' : '#f4f4f4';
+        ctx.fillStyle = (frame + Math.floor(w * 90)) % 90 < 6 ? this.t.twinkle : this.t.star;
         const x = Math.floor(((u * 1024 - cam.x * 0.05) % 1024 + 1024) % 1024);
         if (x < view.w) ctx.fillRect(x, Math.floor(v * view.h * 0.7), w > 0.8 ? 2 : 1, w > 0.8 ? 2 : 1);
       } else if (kind === 'snowflakes') {
-        ctx.fillStyle = '#ffffff';
+        ctx.fillStyle = this.t.flake;
         const x = Math.floor(((u * view.w + Math.sin(frame / 40 + w * 9) * 6 - cam.x * 0.5) % view.w + view.w) % view.w);
         ctx.fillRect(x, Math.floor((v * view.h + frame * (0.3 + w * 0.4)) % view.h), 1, 1);
       } else if (w > 0.75) {
@@ -167,11 +173,38 @@ export class Background {
 
   cloud(ctx, x, y, w) {
     const s = 10 + Math.floor(w * 14);
-    ctx.fillStyle = '#ffffff';
+    ctx.fillStyle = this.t.cloud;
     ctx.fillRect(x, y + 4, s * 2, 6);
     ctx.fillRect(x + 4, y, s, 6);
     ctx.fillRect(x + s, y + 2, s - 4, 4);
-    ctx.fillStyle = '#e3eef7';
+    ctx.fillStyle = this.t.cloudShade;
     ctx.fillRect(x + 2, y + 9, s * 2 - 4, 2);
+  }
+}
+
+// Full colour: BANDS flat bands from the top colour to the bottom one, covering every row of the view.
+function bandSky(g, view, [top, bottom]) {
+  const a = parseColour(top), b = parseColour(bottom);
+  for (let i = 0; i < BANDS; i++) {
+    const f = i / (BANDS - 1), ch = (k) => Math.round(a[k] + (b[k] - a[k]) * f);
+    g.fillStyle = `rgb(${ch(0)},${ch(1)},${ch(2)})`;
+    const y0 = Math.floor((view.h * i) / BANDS), y1 = Math.floor((view.h * (i + 1)) / BANDS);
+    g.fillRect(0, y0, view.w, y1 - y0);
+  }
+}
+
+// Palette styles: the two palette colours mixed by a 4x4 ordered (Bayer) dither, in BANDS steps.
+const BAYER = [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5];
+function ditherSky(g, view, [top, bottom]) {
+  for (let i = 0; i < BANDS; i++) {
+    const f = i / (BANDS - 1); // share of the bottom colour
+    const [tile, t] = canvas(4, 4);
+    for (let k = 0; k < 16; k++) {
+      t.fillStyle = (BAYER[k] + 0.5) / 16 < f ? bottom : top;
+      t.fillRect(k % 4, Math.floor(k / 4), 1, 1);
+    }
+    g.fillStyle = g.createPattern(tile, 'repeat');
+    const y0 = Math.floor((view.h * i) / BANDS), y1 = Math.floor((view.h * (i + 1)) / BANDS);
+    g.fillRect(0, y0, view.w, y1 - y0);
   }
 }

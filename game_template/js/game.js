@@ -90,6 +90,7 @@ export class Game {
     this.status = status;
     this.shownAt = this.tick;
     this.input.clearLatches();
+    this.audio.scene?.(status, this.themeName); // the theme's music loop while playing
     this.onStatus?.(status);
   }
 

@@ -3,8 +3,10 @@
 
 import { Audio } from './audio.js';
 import { loadGame } from './assets.js';
+import { installFont } from './font.js';
 import { Game } from './game.js';
 import { Input, attachTouch, isTouchDevice } from './input.js';
+import { setStyle, styleDocument } from './palette.js';
 import { Renderer } from './render.js';
 import { SPECIES, speciesOf } from './species.js';
 import { UI } from './ui.js';
@@ -50,6 +52,7 @@ function labelSpecial(kind) {
 }
 
 async function boot() {
+  installFont(); // the pixel font for the overlay, before the first text shows
   const touch = isTouchDevice();
   const stage = document.getElementById('stage');
   document.getElementById('touch').hidden = !touch;
@@ -61,6 +64,8 @@ async function boot() {
   let ui = null;
   try {
     const { game: data, atlas, sheet } = await loadGame();
+    setStyle(data.style); // palette styles: the whole world and the overlay in the style's palette
+    styleDocument();
     const kind = SPECIES[speciesOf(data.species)];
     audio.voice = kind.voice;
     labelSpecial(kind);

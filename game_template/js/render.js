@@ -2,6 +2,8 @@
 // screen canvas at a whole-number scale with smoothing off, so every art pixel is a crisp square.
 
 import { canvas } from './themes.js';
+import { drawText } from './font.js';
+import { lockContext } from './palette.js';
 
 const TARGET_SHORT_SIDE = 220; // about this many logical pixels across the screen's short side
 
@@ -9,7 +11,7 @@ export class Renderer {
   constructor(screen, stage) {
     this.screen = screen;
     this.stage = stage;
-    this.ctx = screen.getContext('2d', { alpha: false });
+    this.ctx = lockContext(screen.getContext('2d', { alpha: false })); // palette styles: palette colours only
     this.view = { w: 320, h: 180 };
     this.resize();
   }
@@ -79,12 +81,13 @@ export class Renderer {
   }
 
   hud(g, scene) {
-    const w = scene.world, p = w.player, img = scene.sprites.img, sp = scene.sprites;
+    const w = scene.world, p = w.player, img = scene.sprites.img;
     for (let i = 0; i < p.maxHp; i++) g.drawImage(i < p.hp ? img.heart : img.heartEmpty, 4 + i * 9, 4);
+    // Lives and score in the pixel font (font.js), each after its icon.
     g.drawImage(img.paw, 4, 13);
-    sp.number(g, w.lives, 13, 14);
-    g.drawImage(img.treat, 26, 12);
-    sp.number(g, w.score, 40, 14, '#ffcd75');
+    const x = 13 + drawText(g, String(w.lives), 13, 13) + 6;
+    g.drawImage(img.treat, x, 12);
+    drawText(g, String(w.score), x + img.treat.width + 3, 13, '#ffcd75');
     if (w.boss && w.boss.alive) this.bossBar(g, w.boss, scene.sprites.boss(w.theme, w.boss));
   }
 

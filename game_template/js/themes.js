@@ -1,5 +1,8 @@
 // Theme palettes: sky, parallax layers, tiles and accents for park, beach, snow, city and space.
-// Plain data only; background.js and tiles.js turn it into pixels.
+// Plain data only; background.js and tiles.js turn it into pixels. theme(name) hands out the colours in
+// the game's style (styledTheme below): every colour key, whatever its name, follows the palette.
+
+import { Ink, activeInk, lightness, lockContext, parseColour } from './palette.js';
 
 export const THEMES = {
   park: {
@@ -9,6 +12,7 @@ export const THEMES = {
     walker: '#a0703c', walkerDark: '#6b4220', flyer: '#ffcd75', flyerDark: '#333c57', jumper: '#38b764',
     jumperDark: '#257179', boss: '#5d275d', bossDark: '#b13e53', foeAccent: '#ef7d57', foeLight: '#f4f4f4',
     bush: '#63c74d', bushDark: '#257179',
+    trunk: '#3b5d3a', void: '#120d0a', voidEdge: '#3d2a18',
   },
   beach: {
     sky: ['#4fb6e8', '#ffe9b8'], far: '#2a8fbd', mid: '#3aa7c9', near: '#e8c26a', deco: 'clouds',
@@ -17,6 +21,7 @@ export const THEMES = {
     walker: '#e43b44', walkerDark: '#9e2835', flyer: '#f4f4f4', flyerDark: '#94b0c2', jumper: '#ff9e5e',
     jumperDark: '#c75b39', boss: '#b13e53', bossDark: '#7e2553', foeAccent: '#ffcd75', foeLight: '#ffffff',
     bush: '#38b764', bushDark: '#257179',
+    glint: '#8fd3f4', palmTrunk: '#8b5a2b', palmLeaf: '#38b764', void: '#140f0a', voidEdge: '#6b4a22',
   },
   snow: {
     sky: ['#9bb7d4', '#eef4fb'], far: '#c7d6ea', mid: '#94b0c2', near: '#566c86', deco: 'snowflakes',
@@ -25,6 +30,7 @@ export const THEMES = {
     walker: '#333c57', walkerDark: '#1a1c2c', flyer: '#dfe6ee', flyerDark: '#94b0c2', jumper: '#94b0c2',
     jumperDark: '#566c86', boss: '#c7d6ea', bossDark: '#566c86', foeAccent: '#ef7d57', foeLight: '#ffffff',
     bush: '#94b0c2', bushDark: '#566c86',
+    cap: '#eef4fb', treeDark: '#333c57', drift: '#dfe9f5', void: '#0b0e1a', voidEdge: '#262b44',
   },
   city: {
     sky: ['#2b2d5c', '#f08a5d'], far: '#5d4a7a', mid: '#3b3556', near: '#262238', deco: 'stars',
@@ -33,6 +39,7 @@ export const THEMES = {
     walker: '#6d6a75', walkerDark: '#3f3d47', flyer: '#8a93b5', flyerDark: '#4b5476', jumper: '#94b0c2',
     jumperDark: '#566c86', boss: '#5d275d', bossDark: '#b13e53', foeAccent: '#ff77a8', foeLight: '#f4f4f4',
     bush: '#38b764', bushDark: '#257179',
+    lit: '#f4d58d', litWarm: '#ffcd75', void: '#07060d', voidEdge: '#26283a',
   },
   space: {
     sky: ['#0b0b23', '#2a1b4a'], far: '#3b2a66', mid: '#3a2d6b', near: '#2a2050', deco: 'stars',
@@ -41,11 +48,77 @@ export const THEMES = {
     walker: '#a7f070', walkerDark: '#38b764', flyer: '#c2c3c7', flyerDark: '#5f574f', jumper: '#29adff',
     jumperDark: '#1d2b53', boss: '#ff77a8', bossDark: '#7e2553', foeAccent: '#ffec27', foeLight: '#fff1e8',
     bush: '#a7f070', bushDark: '#38b764',
+    planet: '#b13e53', planetDark: '#7e2553', moon: '#41a6f6', moonDark: '#3b5dc9', void: '#020207', voidEdge: '#1d1838',
   },
 };
 
+// Colours every theme shares unless it names its own.
+const COMMON = {
+  cloud: '#ffffff', cloudShade: '#e3eef7', star: '#f4f4f4', twinkle: '#ffcd75', flake: '#ffffff',
+  shine: '#ffffff',
+};
+
+// The theme's colours in the game's style: full colour, or mapped onto the fixed palette (palette.js).
+const styled = new Map();
 export function theme(name) {
-  return THEMES[name] || THEMES.park;
+  const base = { ...COMMON, ...(THEMES[name] || THEMES.park) };
+  const ink = activeInk();
+  if (!ink) return base;
+  const key = `${name}|${ink.palette.join()}`;
+  if (!styled.has(key)) styled.set(key, styledTheme(base, ink.palette));
+  return styled.get(key);
+}
+
+// Every colour in `t` (any key, strings, arrays and nested objects alike) mapped onto `palette` once:
+// nearest in OKLab (lightness weighted), or for 4-shade palettes (Game Boy) by lightness rank among
+// the theme's own colours, so each theme uses all four shades from darkest to lightest. Each key `xDark`
+// drawn darker than `x` stays darker (and `xLight` lighter), so edges and shading keep reading.
+export function styledTheme(t, palette) {
+  if (!palette || !palette.length) return t;
+  const ink = new Ink(palette);
+  const colours = [];
+  walk(t, (c) => { if (parseColour(c)) colours.push(c.toLowerCase()); return c; });
+  const unique = [...new Set(colours)].sort((a, b) => lightness(a) - lightness(b));
+  const n = ink.order.length;
+  const pick = (c) => {
+    const key = c.toLowerCase(), rgba = parseColour(key);
+    if (!ink.shades) return ink.nearest(rgba);
+    return ink.order[Math.min(n - 1, Math.floor((unique.indexOf(key) * n) / unique.length))];
+  };
+  const out = walk(t, (c) => (parseColour(c) ? ink.palette[pick(c)] : c));
+  for (const key of Object.keys(out)) {
+    for (const [suffix, darker] of [['Dark', true], ['Light', false]]) {
+      const base = key.endsWith(suffix) && key.slice(0, -suffix.length);
+      if (!base || typeof out[base] !== 'string' || typeof out[key] !== 'string') continue;
+      if (!parseColour(t[key]) || !parseColour(t[base])) continue;
+      if (darker !== lightness(t[key]) < lightness(t[base])) continue; // only the order drawn in
+      const moved = keepOrder(ink, t[key], out[key], out[base], darker);
+      // Nothing darker than the base's colour (or lighter): move the base the other way instead.
+      if (moved) out[key] = moved;
+      else out[base] = keepOrder(ink, t[base], out[base], out[key], !darker) || out[base];
+    }
+  }
+  return out;
+}
+
+// `mapped` (from `original`) must stay darker (or lighter) than `anchor`: else the nearest palette
+// colour on the right side of it; null when the palette has none.
+function keepOrder(ink, original, mapped, anchor, darker) {
+  const la = lightness(anchor), ok = (h) => (darker ? lightness(h) < la : lightness(h) > la);
+  if (ok(mapped)) return mapped;
+  const want = parseColour(original);
+  const side = ink.palette.filter(ok).sort((a, b) => lightness(a) - lightness(b));
+  if (!side.length) return null;
+  if (ink.shades) return darker ? side[side.length - 1] : side[0];
+  const sub = new Ink(side);
+  return sub.palette[sub.nearest(want)];
+}
+
+function walk(value, fn) {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => walk(v, fn));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, fn)]));
+  return value;
 }
 
 // A small seeded generator (mulberry32): the same game always draws the same scenery.
@@ -64,7 +137,7 @@ export function canvas(w, h) {
   const c = document.createElement('canvas');
   c.width = w;
   c.height = h;
-  const ctx = c.getContext('2d');
+  const ctx = lockContext(c.getContext('2d')); // palette styles: only palette colours land here
   ctx.imageSmoothingEnabled = false;
   return [c, ctx];
 }

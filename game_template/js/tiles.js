@@ -1,8 +1,21 @@
-// Level tiles drawn per theme: ground with a lit top edge, one-way platforms and spikes.
+// Level tiles drawn per theme: ground with a lit top edge, one-way platforms, spikes and pits.
 // Each variant is painted once into a small canvas; drawing a level is then one blit per visible tile.
+// Colours come from theme() (themes.js): palette styles get their palette here too.
 
 import { bushTile } from './foes.js';
 import { canvas, theme } from './themes.js';
+
+const LIP = 4; // px: the ground's lit top edge, which overhangs a pit's rims
+const WALL = 3; // px: a pit's dark inner wall under each rim
+
+// The top row of the solid stack standing on the level's bottom row in column tx, or null.
+function surface(world, tx) {
+  if (tx < 0 || tx >= world.width) return null;
+  let row = world.height - 1;
+  if (world.tiles[row][tx] !== '#') return null;
+  while (row > 0 && world.tiles[row - 1][tx] === '#') row--;
+  return row;
+}
 
 function paint(size, fn) {
   const [c, ctx] = canvas(size, size);
@@ -31,7 +44,7 @@ function solid(t, s, top, seed) {
     ctx.fillRect(0, 0, s, 4);
     ctx.fillStyle = t.topDark;
     for (let x = 0; x < s; x += 3) ctx.fillRect(x, 4, 2, 1 + ((x + seed) % 3 === 0 ? 1 : 0));
-    ctx.fillStyle = '#ffffff33';
+    ctx.fillStyle = `${t.shine}33`;
     ctx.fillRect(0, 0, s, 1);
   });
 }
@@ -44,7 +57,7 @@ function platform(t, s) {
     ctx.fillRect(0, 4, s, 1);
     ctx.fillRect(2, 5, 2, 3);
     ctx.fillRect(s - 4, 5, 2, 3);
-    ctx.fillStyle = '#ffffff44';
+    ctx.fillStyle = `${t.shine}44`;
     ctx.fillRect(0, 0, s, 1);
   });
 }
@@ -55,7 +68,7 @@ function spikes(t, s) {
     for (let i = 0; i < n; i++) {
       for (let y = 0; y < s / 2; y++) {
         const half = Math.floor((y / (s / 2)) * (w / 2));
-        ctx.fillStyle = y < 2 ? '#ffffff' : t.spike;
+        ctx.fillStyle = y < 2 ? t.shine : t.spike;
         ctx.fillRect(Math.round(i * w + w / 2 - half), s / 2 + y, Math.max(1, half * 2), 1);
         ctx.fillStyle = t.ink;
         ctx.fillRect(Math.round(i * w + w / 2 + half), s / 2 + y, 1, 1);
@@ -67,6 +80,7 @@ function spikes(t, s) {
 export class TileSet {
   constructor(themeName, size) {
     const t = theme(themeName);
+    this.t = t;
     this.size = size;
     this.top = [0, 1, 2].map((v) => solid(t, size, true, v + 1));
     this.inner = [0, 1, 2].map((v) => solid(t, size, false, v + 7));
@@ -90,18 +104,38 @@ export class TileSet {
     }
   }
 
-  // Bottomless pits get a darkening fade so they never read as more ground behind the level.
+  // Bottomless pits are holes in the ground: a dark void from the ground's surface down to the bottom of
+  // the view, dark inner walls, and the ground's top edge as a lip overhanging each rim. (Before, a fade
+  // over the background let beach and snow pits read as more ground.)
   pits(ctx, world, cam, view) {
-    const s = this.size, bottom = world.height * s - cam.y, last = world.tiles[world.height - 1];
-    const x0 = Math.max(0, Math.floor(cam.x / s)), x1 = Math.min(world.width - 1, Math.floor((cam.x + view.w) / s));
-    for (let tx = x0; tx <= x1; tx++) {
-      if (last[tx] !== '.') continue;
-      for (let band = 1; band <= 4; band++) {
-        ctx.fillStyle = `rgba(10, 8, 20, ${0.12 * band})`;
-        ctx.fillRect(tx * s - cam.x, bottom - (5 - band) * 12, s, 12);
+    const s = this.size, t = this.t, last = world.tiles[world.height - 1];
+    const x0 = Math.max(0, Math.floor(cam.x / s) - 1), x1 = Math.min(world.width - 1, Math.floor((cam.x + view.w) / s) + 1);
+    for (let a = x0; a <= x1; a++) {
+      if (last[a] !== '.' || (a > x0 && last[a - 1] === '.')) continue;
+      let b = a;
+      while (b + 1 < world.width && last[b + 1] === '.') b++;
+      const left = surface(world, a - 1), right = surface(world, b + 1);
+      const row = Math.max(left ?? right ?? world.height, right ?? left ?? world.height);
+      const top = row * s - cam.y + LIP, x = a * s - cam.x, w = (b - a + 1) * s;
+      ctx.fillStyle = t.void;
+      ctx.fillRect(x, top, w, view.h - top);
+      ctx.fillStyle = t.voidEdge;
+      ctx.fillRect(x, top, w, 2); // the far rim, just under the lip
+      for (const [side, rimRow] of [[x, left], [x + w - WALL, right]]) {
+        if (rimRow === null) continue;
+        ctx.fillStyle = t.voidEdge;
+        ctx.fillRect(side, top, WALL, view.h - top);
+        ctx.fillStyle = t.fillDark;
+        ctx.fillRect(side === x ? x : x + w - 1, top, 1, view.h - top);
       }
-      ctx.fillStyle = 'rgba(10, 8, 20, 0.6)';
-      ctx.fillRect(tx * s - cam.x, bottom, s, view.h);
+      for (const [edge, rimRow, dir] of [[x, left, 1], [x + w, right, -1]]) {
+        if (rimRow === null) continue;
+        const y = rimRow * s - cam.y, lx = dir > 0 ? edge : edge - 2;
+        ctx.fillStyle = t.top;
+        ctx.fillRect(lx, y, 2, LIP);
+        ctx.fillStyle = t.topDark;
+        ctx.fillRect(lx, y + LIP, 2, 1);
+      }
     }
   }
 
