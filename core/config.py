@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = None  # MinIO or another S3-compatible server
     s3_region: str = "us-east-1"
     s3_public_url: str | None = None  # CDN / public bucket base; unset = presigned URLs
+    # The S3 endpoint as browsers reach it, when it differs from s3_endpoint_url (compose: the app
+    # talks to http://minio:9000, a browser to http://localhost:9000): presigned URLs are signed
+    # for this host, which is the one the browser sends. Unset = s3_endpoint_url.
+    s3_public_endpoint_url: str | None = None
     presign_expiry_s: int = 3600
     # Jobs: Celery over Redis when redis_url is set, else an in-process broker and worker thread.
     default_queue: str = "petpixel"

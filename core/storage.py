@@ -154,6 +154,8 @@ class S3Storage:
 
     Public keys (games, preview art) get plain URLs on `public_url` (a CDN or public bucket path)
     when one is set, presigned GET URLs otherwise; private keys (photos, cutouts) get no URL at all.
+    `signer` signs those URLs when browsers reach S3 at another host than the app does (a client
+    for the public endpoint: signing needs no connection, and the browser's Host must match).
     """
 
     def __init__(
@@ -163,8 +165,10 @@ class S3Storage:
         *,
         public_url: str | None = None,
         expiry_s: int = 3600,
+        signer: Any = None,
     ) -> None:
         self.client = client
+        self.signer = signer if signer is not None else client
         self.bucket = bucket
         if not 1 <= expiry_s <= MAX_PRESIGN_S:
             raise ValueError(f"presigned URL expiry must be 1..{MAX_PRESIGN_S} s, not {expiry_s}")
@@ -218,20 +222,21 @@ class S3Storage:
         if self.public_url:
             return StoredUrl(f"{self.public_url}/{key}", None)
         expires_at = time.time() + self.expiry_s
-        url = self.client.generate_presigned_url(
+        url = self.signer.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.expiry_s
         )
         return StoredUrl(url, expires_at)
 
 
-def s3_client(settings: Settings) -> Any:
-    """A boto3 S3 client for the configured endpoint (credentials from the usual AWS variables)."""
+def s3_client(settings: Settings, *, endpoint_url: str | None = None) -> Any:
+    """A boto3 S3 client for the configured endpoint, or `endpoint_url` (credentials from the
+    usual AWS variables)."""
     import boto3
     from botocore.config import Config
 
     return boto3.client(
         "s3",
-        endpoint_url=settings.s3_endpoint_url,
+        endpoint_url=endpoint_url or settings.s3_endpoint_url,
         region_name=settings.s3_region,
         # Path-style works on MinIO and on AWS; virtual-host style needs DNS for every bucket.
         # SigV4: MinIO and newer AWS regions accept only it (presigned URLs included).
@@ -249,5 +254,8 @@ def new_storage(settings: Settings) -> Storage:
             settings.s3_bucket,
             public_url=settings.s3_public_url,
             expiry_s=settings.presign_expiry_s,
+            signer=s3_client(settings, endpoint_url=settings.s3_public_endpoint_url)
+            if settings.s3_public_endpoint_url
+            else None,
         )
     return LocalStorage(settings.data_dir / "storage", settings.public_url or "")

@@ -56,7 +56,7 @@ def storage_origins(settings: Settings) -> str:
     """Where stored images (previews, sprites) load from when storage hands out its own URLs."""
     if settings.storage_backend != "s3":
         return ""
-    base = settings.s3_public_url or settings.s3_endpoint_url
+    base = settings.s3_public_url or settings.s3_public_endpoint_url or settings.s3_endpoint_url
     if base:
         parts = urlsplit(base)
         return f"{parts.scheme}://{parts.netloc}"

@@ -125,3 +125,31 @@ def test_private_keys_get_no_link_at_all(s3_settings: Settings) -> None:
 def test_unsafe_keys_never_reach_s3(s3: S3Storage) -> None:
     with pytest.raises(ValueError, match="unsafe"):
         s3.put("../x", b"", content_type="text/plain")
+
+
+def test_presigned_links_are_signed_for_the_public_endpoint(s3_settings: Settings) -> None:
+    """Compose: the app reaches S3 as http://minio:9000, a browser as http://localhost:9000. The
+    link is signed for the browser's host (SigV4 signs Host), and the pages' CSP lets it load."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    internal = str(s3_settings.s3_endpoint_url)  # http://127.0.0.1:PORT: what the app uses
+    public = internal.replace("127.0.0.1", "localhost")  # the same server under the browser's name
+    settings = s3_settings.model_copy(update={"s3_public_endpoint_url": public})
+    store = new_storage(settings)
+    store.put("previews/k1/preview.1234.gif", b"GIF89a-preview", content_type="image/gif")
+
+    link = urlparse(store.url("previews/k1/preview.1234.gif").url)
+    assert f"{link.scheme}://{link.netloc}" == public
+    assert link.path == f"/{settings.s3_bucket}/previews/k1/preview.1234.gif"
+    query = parse_qs(link.query)
+    assert query["X-Amz-SignedHeaders"] == ["host"]
+    assert httpx.get(link.geturl()).content == b"GIF89a-preview"  # what a browser would load
+    assert store.get("previews/k1/preview.1234.gif") == b"GIF89a-preview"  # the app: internal
+
+    with TestClient(create_app(settings)) as client:
+        csp = client.get("/").headers["content-security-policy"]
+    img_src = next(d for d in csp.split(";") if d.strip().startswith("img-src")).split()
+    assert public in img_src
+    assert not any(d.strip().startswith("script-src") and public in d for d in csp.split(";"))
