@@ -25,6 +25,7 @@ CLI_MODULES: list[str] = [
     "cli.payments",
     "cli.bot",
     "cli.models",
+    "cli.health",
     "cli.backup",
 ]
 

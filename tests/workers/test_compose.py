@@ -279,3 +279,79 @@ def test_the_backup_service_writes_new_folders_on_the_host(compose: dict[str, An
     assert "--timestamp" in backup["command"]  # each run its own folder: create refuses a used one
     assert any(v.endswith(f":{out}") and v.startswith("./") for v in backup["volumes"])
     assert backup["environment"]["PETPIXEL_DATABASE_URL"].startswith("postgresql+psycopg://")
+
+
+def test_models_are_installed_once_into_the_volume_the_image_processes_read(
+    compose: dict[str, Any],
+) -> None:
+    from core.images.models import MODELS
+
+    services = compose["services"]
+    models = services["models"]
+    assert models["command"][:3] == ["petpixel", "models", "install"]
+    assert models["command"][3] in MODELS
+    parse_with_the_real_cli(models["command"][1:])
+    assert models["volumes"] == ["models:/models"]  # the image's PETPIXEL_MODELS_DIR
+    assert "PETPIXEL_MODELS_DIR=/models" in (ROOT / "Dockerfile").read_text()
+    for name in ("web", "worker", "gpu-worker"):
+        assert "models:/models:ro" in services[name]["volumes"], name
+        assert services[name]["depends_on"]["models"]["condition"] == (
+            "service_completed_successfully"
+        )
+
+
+@pytest.mark.parametrize(("name", "check"), [("worker", "worker"), ("beat", "beat"),
+                                             ("gpu-worker", "worker")])  # fmt: skip
+def test_workers_and_beat_have_health_checks_the_cli_runs(
+    compose: dict[str, Any], name: str, check: str
+) -> None:
+    test = compose["services"][name]["healthcheck"]["test"]
+    assert test[0] == "CMD"
+    assert test[1:4] == ["petpixel", "health", check]
+    parse_with_the_real_cli(test[2:])
+
+
+def test_services_without_a_web_port_drop_the_images_web_probe(compose: dict[str, Any]) -> None:
+    """The image's HEALTHCHECK probes `petpixel serve`; anything else that inherits it would be
+    marked unhealthy for ever. Every app service has its own check or none."""
+    services = compose["services"]
+    for name in (*APP_SERVICES, "models"):
+        health = services[name]["healthcheck"]
+        if name == "web":
+            continue
+        assert health.get("disable") is True or "/health/live" not in str(health["test"]), name
+
+
+def test_the_app_uses_its_own_bucket_user_not_minio_root(compose: dict[str, Any]) -> None:
+    import json
+
+    services = compose["services"]
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert env["AWS_ACCESS_KEY_ID"] == "${S3_APP_ACCESS_KEY:?set it in .env}", name
+        assert env["AWS_SECRET_ACCESS_KEY"] == "${S3_APP_SECRET_KEY:?set it in .env}", name
+        assert "MINIO_ROOT" not in str(env), name
+    init = services["minio-init"]
+    script = init["command"][0]
+    assert 'mc admin user add local "$$S3_APP_ACCESS_KEY"' in script
+    assert 'mc admin policy attach local petpixel-app --user "$$S3_APP_ACCESS_KEY"' in script
+    assert "anonymous set download" not in script  # previews go out as presigned links
+    bucket = services["web"]["environment"]["PETPIXEL_S3_BUCKET"]
+    policy = json.loads(init["environment"]["APP_POLICY"])
+    resources = {r for statement in policy["Statement"] for r in statement["Resource"]}
+    assert resources == {f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"}
+    actions = {a for statement in policy["Statement"] for a in statement["Action"]}
+    assert actions <= {"s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject", "s3:PutObject",
+                       "s3:DeleteObject"}  # fmt: skip
+
+
+def test_preview_links_are_signed_for_the_public_s3_endpoint(
+    compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from web.security import page_csp
+
+    web = _settings_of(compose["services"]["web"], monkeypatch)
+    assert web.s3_endpoint_url == "http://minio:9000"  # inside the stack
+    assert web.s3_public_endpoint_url == "http://localhost:9000"  # what a browser reaches
+    assert web.s3_public_url is None  # presigned, the bucket stays private
+    assert "http://localhost:9000" in page_csp(web).split("img-src", 1)[1].split(";")[0]
