@@ -1,15 +1,23 @@
-# One image for every PetPixel process (web, workers, bots); compose.yml picks the command.
-# Build offline on a local base: --build-arg BASE_IMAGE=localhost/python311:bookworm
+# One image for every PetPixel process (web, workers, beat, bots); compose.yml picks the command.
+#   docker build -t petpixel:0.1.0 .                      the CPU image (default target: runtime)
+#   docker build --target gpu -t petpixel-gpu:0.1.0 .     + torch (CUDA) and diffusers, for gpu-worker
+# Offline on a local base and a wheelhouse (what tests/container does with podman):
+#   --build-arg BASE_IMAGE=localhost/petpixel-base:bookworm
+#   --build-arg PIP_OPTS="--no-index --find-links /wheels" -v "$WHEELHOUSE:/wheels:ro"
+# Dependencies come from requirements.lock (exact versions and hashes; scripts/lock.sh refreshes it)
+# and are installed before the sources are copied: a code change rebuilds only the last layers.
 ARG BASE_IMAGE=python:3.11-slim
-FROM ${BASE_IMAGE}
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    PIP_NO_CACHE_DIR=1 \
-    PETPIXEL_DATA_DIR=/data
-
+# ---- builder: a virtual environment at /venv, copied whole into the runtime stage -------------
+FROM ${BASE_IMAGE} AS builder
+ARG PIP_OPTS=""
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python3 -m venv /venv
+COPY requirements.lock /tmp/requirements.lock
+RUN /venv/bin/pip install $PIP_OPTS --require-hashes -r /tmp/requirements.lock
 # A normal (non-editable) install: game_template/, web templates and static files and the migrations
-# are package data, read from site-packages; the copied sources are removed once installed.
+# are package data, read from site-packages. setuptools came from the lock: no index needed.
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY core ./core
@@ -19,14 +27,46 @@ COPY web ./web
 COPY bots ./bots
 COPY cli ./cli
 COPY game_template ./game_template
-RUN python3 -m venv /venv \
-    && /venv/bin/pip install --upgrade pip \
-    && /venv/bin/pip install . \
-    && rm -rf /src \
-    && useradd --create-home --uid 10001 petpixel \
-    && mkdir -p /data && chown petpixel /data
+RUN /venv/bin/pip install --no-index --no-deps --no-build-isolation . \
+    && /venv/bin/pip uninstall --yes setuptools \
+    && rm -rf /src
+WORKDIR /
+# What no process runs: the packages' own test suites. (Keep the .pyi files: scikit-image's lazy
+# loader reads its imports from __init__.pyi at run time.)
+RUN find /venv/lib -depth -type d -name tests -path '*/site-packages/*' -exec rm -rf {} +
+
+# ---- gpu-builder: the `ml` extra on top, from its own lock (same versions where they overlap) --
+FROM builder AS gpu-builder
+ARG PIP_OPTS=""
+COPY requirements-gpu.lock /tmp/requirements-gpu.lock
+RUN /venv/bin/pip install $PIP_OPTS --require-hashes -r /tmp/requirements-gpu.lock
+
+# ---- the runtime base: no compiler, no pip cache, no sources; a non-root user -----------------
+FROM ${BASE_IMAGE} AS runtime-base
+ENV PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PATH=/venv/bin:$PATH \
+    PETPIXEL_DATA_DIR=/data \
+    PETPIXEL_MODELS_DIR=/models
+# /data: everything a process writes (beat's schedule, scratch files); /models: the cutout weights
+# (`petpixel models install`, a volume in compose). Both belong to the app user; the rest is read-only.
+RUN useradd --create-home --uid 10001 --user-group petpixel \
+    && mkdir -p /data /models \
+    && chown petpixel:petpixel /data /models
 WORKDIR /data
-ENV PATH=/venv/bin:$PATH
-USER petpixel
 EXPOSE 8000
+# Liveness of `petpixel serve` (the default command); compose gives workers and beat their own.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=3)"]
 CMD ["petpixel", "serve", "--host", "0.0.0.0", "--port", "8000"]
+
+# ---- gpu: the GPU worker's image (previews, deluxe HD builds) ---------------------------------
+FROM runtime-base AS gpu
+COPY --from=gpu-builder /venv /venv
+USER petpixel
+
+# ---- runtime (default): the CPU image for web, worker, beat, bots, migrate, models ------------
+FROM runtime-base AS runtime
+COPY --from=builder /venv /venv
+USER petpixel
