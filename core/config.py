@@ -62,6 +62,17 @@ class Settings(BaseSettings):
     webhook_rate_limit_burst: int = 600
     probe_rate_limit_per_minute: int = 600
     probe_rate_limit_burst: int = 100
+    # Verified runs (core/runs): submissions per client address (each one is replayed), and runs
+    # kept per game a minute (everyone together); the longest trace (frames, [count, mask] pairs).
+    runs_rate_limit_per_minute: int = 30
+    runs_rate_limit_burst: int = 10
+    runs_per_game_per_minute: int = 120
+    runs_max_frames: int = 36_000  # 10 minutes at 60 steps a second
+    runs_max_pairs: int = 8_000
+    # Signs the launch tokens bots put in game links (HMAC-SHA256: game, community, player,
+    # expiry); unset: no token is issued or accepted and runs are anonymous.
+    runs_secret: str | None = None
+    runs_token_ttl_s: int = 7 * 24 * 3600
     # Tracked client addresses in the in-memory limiter (least recently seen evicted first).
     rate_limit_max_clients: int = 100_000
     # Take the client IP from X-Forwarded-For: only behind a reverse proxy that sets it. The

@@ -25,6 +25,7 @@ from core.notify import Notifiers
 from core.orders.builds import Steps
 from core.orders.service import OrderService
 from core.payments import Channel
+from core.runs import RunService
 from core.storage import Storage, new_storage
 from runtime.services import check_payments, order_service, services_for
 from workers.celery_app import create_celery
@@ -55,6 +56,14 @@ class Runtime:
     embedded: bool
     stripe: stripe.StripeClient | None  # Stripe set up; shared by every channel and fulfilment
     checkouts: dict[Channel, OrderService] = field(default_factory=dict)
+    _runs: RunService | None = field(default=None, repr=False)
+
+    @property
+    def runs(self) -> RunService:
+        """Verified game runs and boards (core/runs), over this runtime's database and storage."""
+        if self._runs is None:
+            self._runs = RunService(settings=self.settings, db=self.db, storage=self.storage)
+        return self._runs
 
     def checkout(self, channel: Channel) -> OrderService:
         """The order service whose checkouts are `channel`'s (Stripe links tagged with it)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -149,6 +150,7 @@ def rules_from(settings: Settings) -> dict[str, Rule]:
         Rule("upload_global", s.global_upload_rate_per_minute / 60, s.global_upload_burst),
         Rule("webhook", s.webhook_rate_limit_per_minute / 60, s.webhook_rate_limit_burst),
         Rule("probe", s.probe_rate_limit_per_minute / 60, s.probe_rate_limit_burst),
+        Rule("runs", s.runs_rate_limit_per_minute / 60, s.runs_rate_limit_burst),
     ]
     return {rule.name: rule for rule in rules}
 
@@ -158,6 +160,7 @@ EXEMPT_PREFIXES = ("/static/",)
 PROBE_PATHS = frozenset({"/health", "/health/live", "/health/ready", "/metrics"})
 WEBHOOK_PREFIXES = ("/webhooks/", TELEGRAM_WEBHOOK)
 UPLOAD_PATHS = frozenset({"/api/images/upload"})
+RUN_SUBMIT = re.compile(r"^/api/games/[^/]+/runs$")
 
 
 def rules_for(path: str, method: str) -> tuple[str, ...]:
@@ -170,6 +173,8 @@ def rules_for(path: str, method: str) -> tuple[str, ...]:
         return ("webhook",)
     if path in UPLOAD_PATHS and method == "POST":
         return ("upload", "upload_global")
+    if method == "POST" and RUN_SUBMIT.match(path):  # each one is replayed: its own bucket too
+        return ("default", "runs")
     return ("default",)
 
 

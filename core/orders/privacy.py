@@ -8,12 +8,13 @@ from sqlalchemy.orm import Session
 from core.orders.base import ServiceBase
 from core.orders.publish import order_folders
 from core.orders.schemas import DeletionReport
-from core.orders.tables import Event, Game, Identity, Order, Upload, User
+from core.orders.tables import Event, Game, Identity, Order, Run, Upload, User
 
 
 class PrivacyMethods(ServiceBase):
     def delete_user_data(self, *, user_id: str) -> DeletionReport:
-        """Erase a user: photos, previews, games (files and rows), events, identities, the user."""
+        """Erase a user: photos, previews, games (files and rows), events, the runs they played
+        (by their chat identities) and those played in their games, identities, the user."""
         with self.db.session() as session:
             if session.get(User, user_id) is None:
                 return DeletionReport(user_id=user_id, orders=0, games=0, files=0, found=False)
@@ -37,6 +38,15 @@ def _delete_rows(session: Session, user_id: str, order_ids: list[str]) -> None:
     """Children before parents, explicitly: SQLite only cascades with foreign_keys=ON."""
     by_user = or_(Event.user_id == user_id, Event.order_id.in_(order_ids))
     session.execute(delete(Event).where(by_user))
+    identities = session.execute(
+        select(Identity.provider, Identity.external_id).where(Identity.user_id == user_id)
+    ).all()
+    for provider, external_id in identities:  # runs they played, in anyone's game
+        session.execute(
+            delete(Run).where(Run.player_kind == provider, Run.player_id == external_id)
+        )
+    games = select(Game.id).where(Game.user_id == user_id)
+    session.execute(delete(Run).where(Run.game_id.in_(games)))  # runs played in their games
     session.execute(delete(Game).where(Game.user_id == user_id))
     session.execute(delete(Upload).where(Upload.order_id.in_(order_ids)))
     session.execute(delete(Order).where(Order.user_id == user_id))

@@ -1,4 +1,5 @@
-"""Database tables (SQLAlchemy models): users, identities, orders, uploads, games, events, payments.
+"""Database tables (SQLAlchemy models): users, identities, orders, uploads, games, events, payments,
+and the verified runs played in games (core/runs).
 
 These rows stay inside core.orders: services hand out the dataclasses in core.orders.schemas
 instead. Ids are random hex strings (uuid4) that leak no counts; they name private storage
@@ -19,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -197,3 +199,34 @@ class PaymentEvent(Base):
     event_id: Mapped[str] = mapped_column(String(255))
     order_id: Mapped[str | None] = mapped_column(String(32), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Run(Base):
+    """A verified run: one level of a game, replayed by the Python twin (core/levels/game.py) from
+    its input trace before it was kept (core/runs). The player is a chat identity (`discord`,
+    `telegram`: the platform's user id, as in `identities`) or `anon` (a hash of the browser's
+    random id, never the id itself); the community is the Discord guild or Telegram chat the game
+    was opened from (a signed launch token), else none."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        UniqueConstraint("game_id", "trace_hash", name="uq_run_trace"),
+        Index("ix_runs_board", "game_id", "level", "score"),
+        Index("ix_runs_player", "player_kind", "player_id"),
+        Index("ix_runs_community", "community_kind", "community_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    game_id: Mapped[str] = mapped_column(ForeignKey("games.id", ondelete="CASCADE"))
+    level: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # level_complete | won | dead
+    score: Mapped[int] = mapped_column(Integer)  # points earned in the level
+    frames: Mapped[int] = mapped_column(Integer)  # sim steps (1/60 s) until the level was decided
+    lives: Mapped[int] = mapped_column(Integer)  # lives carried into the level
+    player_kind: Mapped[str] = mapped_column(String(16))
+    player_id: Mapped[str] = mapped_column(String(64))
+    player_name: Mapped[str] = mapped_column(String(64), default="")  # as given; escape on output
+    community_kind: Mapped[str | None] = mapped_column(String(16), default=None)
+    community_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    trace_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of level, lives and inputs
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

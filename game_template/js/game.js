@@ -7,6 +7,7 @@ import { Camera } from './camera.js';
 import { Effects } from './effects.js';
 import { Pet } from './pet.js';
 import { BestScore, Tally, bestKey, combine } from './recap.js';
+import { RunRecorder } from './runs.js';
 import { Clip, canvasBlob, clipGif, shareCard, shareResult, slug } from './share.js';
 import { theme } from './themes.js';
 import { SPECIES, speciesOf } from './species.js';
@@ -52,6 +53,7 @@ export class Game {
     this.recaps = [];
     this.lastRecap = null;
     this.best = new BestScore(storage(), bestKey(data));
+    this.runs = new RunRecorder({ storage: storage() }); // verified runs: the trace sent at each level's end
     this.result = null;
     this.clip = new Clip();
     this.gifUrl = null;
@@ -68,6 +70,7 @@ export class Game {
     this.levelIndex = index;
     this.levelStart = { lives, score };
     this.tally = new Tally(level, score);
+    this.runs.start(index, lives);
     this.beat = null;
     this.pending = null;
     if (index === this.data.levels.length - 1) this.clip.reset();
@@ -226,7 +229,9 @@ export class Game {
   }
 
   simStep() {
-    const events = step(this.world, this.input.read());
+    const input = this.input.read();
+    this.runs.record(input);
+    const events = step(this.world, input);
     for (const e of events) {
       this.tally.event(e);
       this.audio.play(e.type);
@@ -234,6 +239,7 @@ export class Game {
       this.pet.event(e.type === 'special' && this.kind.special === 'pounce' ? 'pounce' : e.type);
     }
     const s = this.world.status;
+    if (s !== 'playing') this.runs.finish(this.world, this.world.score - this.levelStart.score); // result: the recap's
     if (s === 'won' || (s === 'level_complete' && this.levelIndex === this.data.levels.length - 1)) {
       this.finishLevel();
       this.result = this.best.submit(this.world.score); // saved now: a reload during the beat keeps it

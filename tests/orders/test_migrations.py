@@ -13,6 +13,7 @@ from core.db import Base, Database, alembic_config, current_revision, make_engin
 
 TABLES = {
     "users", "identities", "orders", "uploads", "games", "events", "processed_payment_events",
+    "runs",
 }  # fmt: skip
 
 

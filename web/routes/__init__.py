@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.routes import docs, games, health, images, pages, pixel_art, play
+from web.routes import docs, games, health, images, pages, pixel_art, play, runs
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -12,6 +12,7 @@ ROUTERS: list[APIRouter] = [
     images.router,
     pixel_art.router,
     games.router,
+    runs.router,
     pages.router,
     play.router,
 ]
