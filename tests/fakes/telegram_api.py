@@ -2,8 +2,12 @@
 
 It answers what our bot calls, records every call, long-polls getUpdates from an injectable queue,
 serves uploaded files for getFile + download, and refuses what Telegram refuses: callback data over
-64 bytes and an edit that changes nothing. Use `FakeTelegram` as an async context manager; `stop()`
-releases waiting long polls so PTB's updater can shut down at once.
+64 bytes, an edit that changes nothing, a URL answer to a button that does not launch a game, a game
+message whose first button does not launch it, and a score no higher than the one kept (unless
+forced). Games (sendGame, setGameScore, getGameHighScores) keep one high-score table per chat, and
+one per inline message for games shared with inline mode; `answerInlineQuery` results are checked.
+Use `FakeTelegram` as an async context manager; `stop()` releases waiting long polls so PTB's
+updater can shut down at once.
 """
 
 from __future__ import annotations
@@ -25,11 +29,10 @@ BOT = {
     "username": "petpixel_test_bot",
     "can_join_groups": True,
     "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
+    "supports_inline_queries": True,
 }
 SIMPLE_TRUE = {
     "sendChatAction",
-    "answerCallbackQuery",
     "answerPreCheckoutQuery",
     "setWebhook",
     "deleteWebhook",
@@ -37,7 +40,8 @@ SIMPLE_TRUE = {
     "refundStarPayment",
 }
 SENDS = {"sendMessage", "sendPhoto", "sendAnimation", "sendDocument", "sendInvoice"}
-JSON_FIELDS = {"reply_markup", "prices", "allowed_updates", "commands", "media"}
+JSON_FIELDS = {"reply_markup", "prices", "allowed_updates", "commands", "media", "results"}
+GAMES = {"petpixel": "PetPixel"}  # short name -> title, as registered with @BotFather /newgame
 EDITS = {"editMessageText", "editMessageCaption", "editMessageReplyMarkup"}
 
 
@@ -71,6 +75,10 @@ class FakeTelegram:
         self._closing = False
         self._failures: dict[str, int] = {}
         self.refused: list[tuple[str, str]] = []  # (method, description) of every error answer
+        self.queries: dict[str, dict[str, Any]] = {}  # callback query id -> the query pushed
+        self.users: dict[int, dict[str, Any]] = {}  # every user seen in a pushed update
+        # High scores: {user id: score} per chat (games sent there) or per inline message.
+        self.scores: dict[int | str, dict[int, int]] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -113,6 +121,11 @@ class FakeTelegram:
     def push(self, update: dict[str, Any]) -> int:
         """Queue an update (update_id added); returns its id."""
         update = {"update_id": next(self._update_ids), **update}
+        for body in update.values():
+            if isinstance(body, dict) and isinstance(body.get("from"), dict):
+                self.users[int(body["from"]["id"])] = body["from"]
+        if "callback_query" in update:
+            self.queries[str(update["callback_query"]["id"])] = update["callback_query"]
         self._updates.append(update)
         asyncio.get_running_loop().create_task(self._notify())
         return int(update["update_id"])
@@ -227,6 +240,16 @@ class FakeTelegram:
             return self._send(method, params, files)
         if method in EDITS:
             return self._edit(method, params)
+        if method == "answerCallbackQuery":
+            return self._answer_query(params)
+        if method == "sendGame":
+            return self._send_game(params)
+        if method == "setGameScore":
+            return self._set_score(params)
+        if method == "getGameHighScores":
+            return self._high_scores(params)
+        if method == "answerInlineQuery":
+            return _check_inline_results(params.get("results") or [])
         if method == "deleteMessage":
             self.messages.pop((int(params["chat_id"]), int(params["message_id"])), None)
             return True
@@ -265,7 +288,9 @@ class FakeTelegram:
             "message_id": next(self._ids),
             "date": int(time.time()),
             "from": BOT,
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": {"id": chat_id, "type": "private"}
+            if chat_id > 0
+            else {"id": chat_id, "type": "supergroup", "title": "A group"},
         }
         for key in ("text", "caption", "reply_markup"):
             if key in params:
@@ -302,6 +327,63 @@ class FakeTelegram:
         else:
             raise ApiError("Bad Request: wrong file identifier/HTTP URL specified")
         return {"file_id": file_id, "file_unique_id": unique, "width": 1, "height": 1}
+
+    def _answer_query(self, params: dict[str, Any]) -> bool:
+        """A URL answer is for a Play press on a game message only (Telegram: URL_INVALID)."""
+        query = self.queries.get(str(params.get("callback_query_id")))
+        if query is None:
+            raise ApiError("Bad Request: query is too old and response timeout expired")
+        if params.get("url") and not query.get("game_short_name"):
+            raise ApiError("Bad Request: URL_INVALID")
+        return True
+
+    def _send_game(self, params: dict[str, Any]) -> dict[str, Any]:
+        short_name = str(params.get("game_short_name"))
+        if short_name not in GAMES:
+            raise ApiError("Bad Request: GAME_SHORTNAME_INVALID")
+        rows = (params.get("reply_markup") or {}).get("inline_keyboard") or [[{}]]
+        if "callback_game" not in rows[0][0]:
+            raise ApiError("Bad Request: first button must launch the game")
+        message = self._send("sendGame", {k: v for k, v in params.items() if k != "text"}, {})
+        message["game"] = {"title": GAMES[short_name], "description": "", "photo": [],
+                           "short_name": short_name}  # fmt: skip
+        return message
+
+    def _table(self, params: dict[str, Any]) -> tuple[int | str, dict[str, Any] | None]:
+        """Whose table a score call means: (chat id, the game message) or (inline message id,
+        None)."""
+        if params.get("inline_message_id"):
+            return str(params["inline_message_id"]), None
+        key = (int(params.get("chat_id") or 0), int(params.get("message_id") or 0))
+        message = self.messages.get(key)
+        if message is None or "game" not in message:
+            raise ApiError("Bad Request: message to set game score not found")
+        return key[0], message
+
+    def _set_score(self, params: dict[str, Any]) -> Any:
+        table_key, message = self._table(params)
+        user, score = int(params["user_id"]), int(params["score"])
+        if score < 0:
+            raise ApiError("Bad Request: SCORE_INVALID")
+        table = self.scores.setdefault(table_key, {})
+        forced = str(params.get("force", "")).lower() in ("true", "1")
+        if user in table and score <= table[user] and not forced:
+            raise ApiError("Bad Request: BOT_SCORE_NOT_MODIFIED")
+        table[user] = score
+        return True if message is None else dict(message)
+
+    def _high_scores(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        table_key, _message = self._table(params)
+        ranked = sorted(self.scores.get(table_key, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        return [
+            {"position": i, "user": self.users.get(uid, {"id": uid, "is_bot": False,
+                                                        "first_name": str(uid)}), "score": score}
+            for i, (uid, score) in enumerate(ranked, 1)
+        ]  # fmt: skip
+
+    def high_scores(self, table: int | str) -> dict[int, int]:
+        """The high-score table of a chat (its id) or of an inline message (its id)."""
+        return dict(self.scores.get(table, {}))
 
     def _edit(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         key = (int(params["chat_id"]), int(params["message_id"]))
@@ -347,6 +429,19 @@ def _check_callback_data(params: dict[str, Any]) -> None:
         for button in row:
             if len(str(button.get("callback_data", "")).encode()) > 64:
                 raise ApiError("Bad Request: BUTTON_DATA_INVALID")
+
+
+def _check_inline_results(results: list[dict[str, Any]]) -> bool:
+    """Ids of 1-64 bytes, unique; a game result names a registered game."""
+    ids = [str(r.get("id", "")) for r in results]
+    if len(set(ids)) != len(ids) or any(not 0 < len(i.encode()) <= 64 for i in ids):
+        raise ApiError("Bad Request: RESULT_ID_INVALID")
+    for result in results:
+        if result.get("type") == "game" and result.get("game_short_name") not in GAMES:
+            raise ApiError("Bad Request: GAME_SHORTNAME_INVALID")
+    if len(results) > 50:
+        raise ApiError("Bad Request: RESULTS_TOO_MUCH")
+    return True
 
 
 def _error(exc: ApiError) -> web.Response:

@@ -56,6 +56,8 @@ class Said:
     via: str  # "callback", "webhook" or "channel"
     at: float = field(default_factory=time.monotonic)
     edit: bool = False
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    public: bool = False  # seen by everyone in its channel (not ephemeral, not a DM)
 
 
 class FakeDiscord:
@@ -265,7 +267,8 @@ class FakeDiscord:
         data = body.get("data") or {}
         message: dict[str, Any] | None = None
         if kind in (4, 5):  # a new response message (5: "thinking…", filled in by an edit)
-            message = self._new_message(to, CHANNEL_ID, data, files, via="callback")
+            channel = int(inter.get("channel_id") or CHANNEL_ID)
+            message = self._new_message(to, channel, data, files, via="callback")
             self.originals[token] = int(message["id"])
         elif kind in (6, 7):  # acknowledges / updates the message the component sits on
             host = int(inter["message"]["id"])
@@ -289,7 +292,8 @@ class FakeDiscord:
             return 404, {"message": "Unknown Webhook", "code": 10015}
         if len(parts) == 3 and method == "POST":  # a follow-up
             to = int(_user_of(inter)["id"])
-            return 200, self._new_message(to, CHANNEL_ID, body, files, via="webhook")
+            channel = int(inter.get("channel_id") or CHANNEL_ID)
+            return 200, self._new_message(to, channel, body, files, via="webhook")
         target = parts[4]
         mid = self.originals[token] if target == "@original" else int(target)
         if method == "GET":
@@ -303,12 +307,15 @@ class FakeDiscord:
         msg = {"id": str(mid), "channel_id": str(channel), "author": BOT_USER, "type": 0,
                "content": body.get("content") or "", "timestamp": _now(), "edited_timestamp": None,
                "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
-               "attachments": self._stored_files(files), "embeds": [], "pinned": False,
-               "flags": body.get("flags", 0),
+               "attachments": self._stored_files(files), "embeds": body.get("embeds") or [],
+               "pinned": False,
+               "flags": body.get("flags") or 0,
                "components": body.get("components") or []}  # fmt: skip
         self.messages[mid] = msg
         self.owner_of[mid] = to
-        self.said.append(Said(to, mid, msg["content"], msg["components"], files, via))
+        public = via != "channel" and not msg["flags"] & EPHEMERAL
+        self.said.append(Said(to, mid, msg["content"], msg["components"], files, via,
+                              embeds=msg["embeds"], public=public))  # fmt: skip
         return msg
 
     def _edit(
@@ -317,15 +324,15 @@ class FakeDiscord:
         msg = self.messages.get(mid)
         if msg is None:
             return 404, {"message": "Unknown Message", "code": 10008}
-        for key in ("content", "components"):
+        for key in ("content", "components", "embeds"):
             if key in body:
-                msg[key] = body[key] or ([] if key == "components" else "")
+                msg[key] = body[key] or ("" if key == "content" else [])
         if files:
             msg["attachments"] = self._stored_files(files)
         msg["edited_timestamp"] = _now()
-        self.said.append(
-            Said(self.owner_of[mid], mid, msg["content"], msg["components"], files, via, edit=True)
-        )
+        public = via != "channel" and not msg["flags"] & EPHEMERAL
+        self.said.append(Said(self.owner_of[mid], mid, msg["content"], msg["components"], files,
+                              via, edit=True, embeds=msg["embeds"], public=public))  # fmt: skip
         return 200, msg
 
     def _stored_files(self, files: dict[str, bytes]) -> list[dict[str, Any]]:
@@ -357,6 +364,22 @@ class FakeDiscord:
             ):
                 return self.messages[mid]
         raise AssertionError(f"no message to {uid} has a component {custom_id!r}")
+
+    def public_with(self, channel: int, custom_id: str) -> dict[str, Any]:
+        """The newest message everyone in `channel` sees with a component with this custom_id."""
+        for mid in sorted(self.messages, reverse=True):
+            msg = self.messages[mid]
+            if (int(msg["channel_id"]) == channel and not msg["flags"] & EPHEMERAL
+                    and custom_id in json.dumps(msg["components"])):  # fmt: skip
+                return msg
+        raise AssertionError(f"no public message in {channel} has a component {custom_id!r}")
+
+    def public(self, channel: int) -> list[Said]:
+        """What the bot showed everyone in `channel` (sent or edited), in order."""
+        return [s for s in self.said if s.public and self._channel_of(s) == channel]
+
+    def _channel_of(self, said: Said) -> int:
+        return int(self.messages[said.message_id]["channel_id"])
 
 
 def _user_of(interaction: dict[str, Any]) -> dict[str, Any]:

@@ -47,10 +47,14 @@ async def running_bot(
 
 
 class Member:
-    """One person in the fake server's #general channel."""
+    """One person in a server's channel (the fake server's #general unless told otherwise)."""
 
-    def __init__(self, fake: FakeDiscord, uid: int, name: str = "Ann") -> None:
+    def __init__(
+        self, fake: FakeDiscord, uid: int, name: str = "Ann", *, guild: int = GUILD_ID,
+        channel: int = CHANNEL_ID,
+    ) -> None:  # fmt: skip
         self.fake, self.id, self.name = fake, uid, name
+        self.guild, self.channel = guild, channel
 
     def _push(self, kind: int, data: dict[str, Any], **extra: Any) -> str:
         token = f"tok-{snowflake()}"
@@ -58,15 +62,15 @@ class Member:
             "user": user_json(self.id, self.name), "roles": [], "joined_at": None,
             "deaf": False, "mute": False, "flags": 0, "permissions": "2147483647",
         }  # fmt: skip
-        channel = {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID),
+        channel = {"id": str(self.channel), "type": 0, "guild_id": str(self.guild),
                    "name": "general", "position": 0, "permission_overwrites": [],
                    "nsfw": False, "parent_id": None}  # fmt: skip
         self.fake.push({
             "id": str(snowflake()), "application_id": str(APP_ID), "type": kind,
-            "token": token, "version": 1, "guild_id": str(GUILD_ID),
-            "channel_id": str(CHANNEL_ID), "channel": channel, "member": member,
+            "token": token, "version": 1, "guild_id": str(self.guild),
+            "channel_id": str(self.channel), "channel": channel, "member": member,
             "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
-            "entitlements": [], "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "entitlements": [], "authorizing_integration_owners": {"0": str(self.guild)},
             "context": 0, "attachment_size_limit": 26214400, "data": data, **extra,
         })  # fmt: skip
         return token
@@ -99,6 +103,11 @@ class Member:
     def click(self, custom_id: str) -> str:
         """Press the newest button with this custom_id in a message meant for us."""
         message = self.fake.latest_with(self.id, custom_id)
+        return self._push(3, {"custom_id": custom_id, "component_type": 2}, message=message)
+
+    def click_public(self, custom_id: str) -> str:
+        """Press the newest button with this custom_id that everyone in our channel sees."""
+        message = self.fake.public_with(self.channel, custom_id)
         return self._push(3, {"custom_id": custom_id, "component_type": 2}, message=message)
 
     def select(self, custom_id: str, value: str) -> str:

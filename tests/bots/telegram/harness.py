@@ -80,14 +80,18 @@ def web_client() -> httpx.AsyncClient:
 
 
 class User:
-    """One Telegram user in a private chat with the bot."""
+    """One Telegram user in a private chat with the bot (or, with `group`, in that group)."""
 
-    def __init__(self, fake: FakeTelegram, uid: int, name: str = "Ann") -> None:
-        self.fake, self.id, self.name = fake, uid, name
+    def __init__(
+        self, fake: FakeTelegram, uid: int, name: str = "Ann", *, group: int | None = None
+    ) -> None:
+        self.fake, self.id, self.name, self.group = fake, uid, name, group
         self.person = {"id": uid, "is_bot": False, "first_name": name}
 
     def _message(self, **fields: Any) -> dict[str, Any]:
-        chat = {"id": self.id, "type": "private", "first_name": self.name}
+        chat: dict[str, Any] = {"id": self.id, "type": "private", "first_name": self.name}
+        if self.group is not None:
+            chat = {"id": self.group, "type": "supergroup", "title": f"Group {self.group}"}
         return {
             "message_id": next(_ids),
             "date": int(time.time()),
@@ -151,6 +155,39 @@ class User:
             "message": message,
         }
         return self.fake.push({"callback_query": query})
+
+    def play(self, message: dict[str, Any] | None = None, *, inline_message_id: str = "",
+             chat_instance: str = "") -> int:  # fmt: skip
+        """Press Play on a game message: one in a chat, or one shared with inline mode."""
+        query: dict[str, Any] = {"id": str(next(_ids)), "from": self.person,
+                                 "chat_instance": chat_instance or f"ci{self.group or self.id}",
+                                 "game_short_name": "petpixel"}  # fmt: skip
+        if message is not None:
+            query["message"] = message
+        else:
+            query["inline_message_id"] = inline_message_id
+        return self.fake.push({"callback_query": query})
+
+    def inline(self, text: str = "") -> int:
+        """Type `@bot text` in some chat (an inline query)."""
+        query = {"id": str(next(_ids)), "from": self.person, "query": text, "offset": ""}
+        return self.fake.push({"inline_query": query})
+
+    def choose(self, result_id: str, inline_message_id: str) -> int:
+        """Pick one of the inline results: Telegram posts it and reports the choice."""
+        chosen = {"result_id": result_id, "from": self.person, "query": "",
+                  "inline_message_id": inline_message_id}  # fmt: skip
+        return self.fake.push({"chosen_inline_result": chosen})
+
+    async def link(self, update_id: int) -> str:
+        """The URL the bot answered a Play press (update `update_id`) with."""
+        await self.fake.delivered(update_id)
+        query = next(u["callback_query"]["id"] for u in self.fake.sent_updates
+                     if u["update_id"] == update_id)  # fmt: skip
+        answers = await self.fake.wait_for(
+            "answerCallbackQuery", where=lambda c: c.params.get("callback_query_id") == query
+        )
+        return str(answers[0].params.get("url") or answers[0].params.get("text"))
 
     def message_saying(self, contains: str) -> dict[str, Any]:
         """The newest bot message in our chat whose text or caption contains `contains`."""
