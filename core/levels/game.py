@@ -21,6 +21,10 @@ from typing import Any
 from core.levels import sim
 from core.levels.physics import Constants, derive
 
+# The sim.js these rules mirror: core.packaging.rules.rules_version of game_template/js/sim.js
+# (tests/runs/test_rules.py checks it). Change it with the twin whenever sim.js's code changes:
+# games packaged with another sim.js are then refused (game_rules_changed), never misjudged.
+RULES_VERSION = "f0e1e4503e56"
 ENEMY_TYPES = ("walker", "flyer", "jumper")
 STOMP_MARGIN_PX = 6
 SOLID = "#*"

@@ -18,6 +18,7 @@ from core.packaging.cards import icon, idle_frame, share_card
 from core.packaging.hashing import hashed_name
 from core.packaging.hero import hero_fit, species_of
 from core.packaging.page import Inline, PageInfo, render_page
+from core.packaging.rules import template_rules_version
 from core.petnames import clean_name
 
 ENTRY = "js/main.js"
@@ -61,6 +62,7 @@ def build_bundle(
     animated = _add(bundle, "preview.gif", preview_gif) if preview_gif else ""
     game = {
         "version": 1,
+        "rules": template_rules_version(source),  # the sim.js it plays: runs are checked against it
         "pet_name": name,
         "style": style,
         "theme": theme,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from core.config import Settings
 from core.db import Database
-from core.levels.game import replay
+from core.levels.game import RULES_VERSION, replay
 from core.orders.lifecycle import OrderStatus
 from core.orders.tables import Game, Order, Run, utcnow
 from core.runs.errors import RunRefused
@@ -118,6 +118,7 @@ class RunService:
         """Replay `claim` and keep it when the replay agrees; raises RunRefused (nothing stored).
         The player: the launch token's (with its community), else the browser's anonymous id."""
         game_id, data = self._game(code)
+        _check_rules(data)
         if token:
             launch: Launch | None = verify_launch(self.settings.runs_secret, token, code=code)
             player = launch.player if launch else None
@@ -218,7 +219,8 @@ class RunService:
         if key is None:
             raise RunRefused("not_found", "That game keeps no levels to check runs against.", 404)
         data = json.loads(self.storage.get(key))
-        entry = (game_id, {"levels": data["levels"], "physics": data["physics"]})
+        entry = (game_id, {"levels": data["levels"], "physics": data["physics"],
+                           "rules": data.get("rules")})  # fmt: skip
         with self._lock:
             self._games[code] = entry
             while len(self._games) > 256:
@@ -325,6 +327,17 @@ def _rank(session: Session, row: Run, community: Community | None) -> int:
     )
     players = session.scalar(select(func.count()).select_from(stmt.distinct().subquery()))
     return int(players or 0) + 1
+
+
+def _check_rules(data: dict[str, Any]) -> None:
+    """Only games made with the sim.js the twin mirrors can be checked (core.packaging.rules)."""
+    if data.get("rules") != RULES_VERSION:
+        raise RunRefused(
+            "game_rules_changed",
+            "This game was made with other game rules than the server checks: its scores can no "
+            "longer be verified.",
+            409,
+        )
 
 
 def _check_result(claim: RunClaim, status: str, score: int, ended_at: int, frames: int) -> None:

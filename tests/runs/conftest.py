@@ -14,7 +14,7 @@ import pytest
 from core.config import Settings
 from core.db import Database
 from core.levels import generate_levels
-from core.levels.game import mask_of
+from core.levels.game import RULES_VERSION, mask_of
 from core.levels.physics import load_physics
 from core.orders.lifecycle import OrderStatus
 from core.runs import RunService
@@ -50,8 +50,10 @@ def bot_run(game_data: dict[str, Any], tmp_path_factory: pytest.TempPathFactory)
 
 
 def publish(db: Database, storage: LocalStorage, code: str, data: dict[str, Any]) -> str:
-    """A live game `code` whose bundle holds game.json with `data`; returns the game id."""
+    """A live game `code` whose bundle holds game.json with `data` (stamped with today's rules
+    version, as packaging does, unless `data` says otherwise); returns the game id."""
     key = f"games/{code}/game.0123abcd45.json"
+    data = {"rules": RULES_VERSION, **data}
     storage.put(key, json.dumps(data).encode(), content_type="application/json")
     game_id = add_game(db, add_order(db, status=OrderStatus.READY), code=code)
     from core.orders.tables import Game
