@@ -112,6 +112,22 @@ function palms(ctx, t, rand) {
   }
 }
 
+// Game Boy: the scenery's shade is all but the sky's, so each layer's skyline gets a 1 px outline in
+// the second-darkest shade (down the sides of buildings and cliffs too): hills and trees read as shapes.
+function outline(L, colour) {
+  const { data } = L.ctx.getImageData(0, 0, STRIP, L.h);
+  const top = Array.from({ length: STRIP }, (_, x) => {
+    for (let y = 0; y < L.h; y++) if (data[(y * STRIP + x) * 4 + 3] > 0) return y;
+    return L.h;
+  });
+  L.ctx.fillStyle = colour;
+  for (let x = 0; x < STRIP; x++) {
+    if (top[x] >= L.h) continue;
+    const side = Math.max(top[(x + STRIP - 1) % STRIP], top[(x + 1) % STRIP]);
+    L.ctx.fillRect(x, top[x], 1, Math.max(1, Math.min(side, L.h) - top[x]));
+  }
+}
+
 export class Background {
   constructor(themeName, seed) {
     this.t = theme(themeName);
@@ -124,6 +140,8 @@ export class Background {
       this.layers[key] = { c, ctx, h, factor, lift };
     }
     const fills = (PAINTERS[themeName] || PAINTERS.park)(this.layers, this.t, rand);
+    const ink = activeInk();
+    if (ink && ink.shades) for (const L of Object.values(this.layers)) outline(L, ink.palette[ink.order[1]]);
     for (const [key, L] of Object.entries(this.layers)) L.fill = fills[key] || null;
     this.dots = Array.from({ length: 60 }, () => [rand(), rand(), rand()]);
   }

@@ -1,6 +1,7 @@
 // Game feel that lives outside the simulation: screen shake, hit-stop, particles and score pop-ups.
 // The main loop pauses sim steps during hit-stop; the sim itself never knows these exist.
 
+import { drawText } from './font.js';
 import { rng } from './themes.js';
 
 const HIT_STOP_FRAMES = 4;
@@ -82,14 +83,15 @@ export class Effects {
     return [Math.round((this.rand() * 2 - 1) * amount), Math.round((this.rand() * 2 - 1) * amount)];
   }
 
-  draw(ctx, cam, sprites) {
+  draw(ctx, cam) {
     for (const q of this.parts) {
       ctx.fillStyle = q.colour;
       if (q.ring) this.drawRing(ctx, q, cam);
       else if (q.streak) ctx.fillRect(Math.round(q.x - cam.x), Math.round(q.y - cam.y), Math.ceil(q.life / 3), 1);
       else ctx.fillRect(Math.round(q.x - cam.x), Math.round(q.y - cam.y), q.life > 10 ? 2 : 1, q.life > 10 ? 2 : 1);
     }
-    for (const t of this.texts) sprites.number(ctx, t.value, Math.round(t.x - cam.x), Math.round(t.y - cam.y), '#ffcd75');
+    // Points in the HUD's pixel font (font.js), gold with its drop shadow, rising from where they were won.
+    for (const t of this.texts) drawText(ctx, `+${t.value}`, t.x - cam.x, t.y - cam.y, '#ffcd75');
   }
 
   drawRing(ctx, q, cam) {

@@ -3,7 +3,7 @@
 // Drawn from character maps into tiny canvases once; '.' is transparent, other letters index PAL.
 // `img.treat` is the species' collectible: a bone (dog), a fish (cat) or a star (other).
 
-import { FoeArt } from './foes.js';
+import { FoeArt, bossPose } from './foes.js';
 import { canvas } from './themes.js';
 
 const PAL = {
@@ -87,12 +87,14 @@ export class Sprites {
     return this.foes.enemy(themeName, type, frame);
   }
 
-  // The boss in its design (world.boss.design) and the theme's colours; flash: hit-flash frame.
+  // The boss in its design (world.boss.design), the pose of its mode and the theme's colours; flash:
+  // hit-flash frame.
   boss(themeName, b, flash = false) {
-    return this.foes.boss(themeName, b.design, b.w, b.h, flash);
+    return this.foes.boss(themeName, b.design, b.w, b.h, flash, bossPose(b.mode));
   }
 
-  // Whole-pixel text for the HUD: digits only, 3x5, with a dark drop shadow for any background.
+  // Compact 3x5 digits with a dark drop shadow, for the GIF's small banner (share.js); the HUD and the
+  // score pop-ups use the pixel font (font.js).
   number(ctx, value, x, y, colour = '#f4f4f4') {
     const text = String(Math.max(0, Math.floor(value)));
     for (const [pass, fill] of [[1, '#1a1c2c'], [0, colour]]) {

@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createWorld, step, derive, bossPhase, bossSpec, mechanicOf } from '../js/sim.js';
-import { SKINS, FOE_KEYS, BOSS_ART, foePalette, frameRows } from '../js/foes.js';
+import { SKINS, FOE_KEYS, BOSS_ART, bossPose, foePalette, frameRows } from '../js/foes.js';
 import { THEMES } from '../js/themes.js';
 
 const physics = JSON.parse(fs.readFileSync(new URL('../physics.json', import.meta.url)));
@@ -245,7 +245,10 @@ test('each theme has its own skin for every enemy type, in the theme\'s colours'
       const pal = foePalette(THEMES[t], type);
       const letters = new Set(SKINS[t][type].rows.join('').replace(/\./g, ''));
       for (const ch of letters) assert.match(pal[ch] ?? '', /^#[0-9a-f]{6}$/i, `${t} ${type} letter ${ch}`);
-      assert.notDeepEqual(frameRows(SKINS[t][type].rows, type, 1), type === 'jumper' ? null : SKINS[t][type].rows);
+      const skin = SKINS[t][type], [f0, f1, stun] = [0, 1, 'stun'].map((f) => frameRows(skin, f));
+      if (type !== 'jumper') assert.notDeepEqual(f1, f0, `${t} ${type}: a second frame`);
+      assert.deepEqual(stun, [...f0].reverse(), `${t} ${type}: stunned is drawn belly-up`);
+      for (const rows of [f0, f1]) assert.ok(rows.every((r) => r.length === rows[0].length));
     }
   }
   for (const t of THEME_NAMES) for (const key of FOE_KEYS) assert.ok(THEMES[t][key], `${t}.${key}`);
@@ -253,4 +256,30 @@ test('each theme has its own skin for every enemy type, in the theme\'s colours'
   assert.equal(new Set(palettes).size, 5, 'five different enemy palettes');
   const source = fs.readFileSync(new URL('../js/foes.js', import.meta.url), 'utf8');
   assert.doesNotMatch(source, /#[0-9a-f]{3,8}\b|rgba?\(/i, 'no colour is hard-coded in the drawing code');
+});
+
+test('flyers flap: their second frame keeps every row (no wing cut off), the wings move', () => {
+  for (const t of THEME_NAMES) {
+    const skin = SKINS[t].flyer, f1 = frameRows(skin, 1);
+    assert.ok(skin.alt, `${t} flyer has its own flap frame`);
+    assert.equal(f1.length, skin.rows.length);
+    const inked = (rows) => rows.join('').replace(/\./g, '').length;
+    assert.ok(Math.abs(inked(f1) - inked(skin.rows)) < inked(skin.rows) / 3, `${t}: the flap is the same creature`);
+  }
+});
+
+test('each boss design has a wind-up pose (the warning), an attack pose and a dazed face, apart from walking', () => {
+  const draw = (design, pose, flash = false) => {
+    const cells = new Map();
+    const ctx = { fillStyle: '', fillRect(x, y, w, h) { for (let i = x; i < x + w; i++) for (let j = y; j < y + h; j++) cells.set(`${i},${j}`, this.fillStyle); } };
+    BOSS_ART[design].draw(ctx, foePalette(THEMES.park, 'boss', flash), pose);
+    return JSON.stringify([...cells].sort());
+  };
+  assert.deepEqual(['walk', 'windup', 'charge', 'hop', 'slam', 'lob', 'shoot', 'stunned'].map(bossPose),
+    ['walk', 'windup', 'attack', 'attack', 'attack', 'attack', 'attack', 'stun']);
+  for (const design of DESIGNS) {
+    const looks = ['walk', 'windup', 'attack', 'stun'].map((pose) => draw(design, pose));
+    assert.equal(new Set([looks[0], looks[1], looks[3]]).size, 3, `${design}: wind-up and dazed differ from walking`);
+    assert.notEqual(looks[2], looks[0], `${design}: attacking differs from walking`);
+  }
 });

@@ -36,6 +36,22 @@ test('Game Boy: each theme uses at least three of the four shades, darkest for t
   }
 });
 
+test('Game Boy: sky, scenery, ground and enemies each keep their own shade in every theme', () => {
+  const gb = STYLE_PALETTES.gameboy;
+  for (const [name, t] of Object.entries(THEMES)) {
+    const out = styledTheme(t, gb);
+    // What can stand behind the ground's top row: the sky and each scenery layer (background.js).
+    const behind = new Set([...out.sky, out.far, out.mid, out.near, out.cap, out.drift].filter(Boolean));
+    for (const key of ['top', 'fill', 'platform']) assert.ok(!behind.has(out[key]), `${name}: ${key} melts into the scenery`);
+    for (const layer of ['far', 'mid', 'near']) assert.ok(!out.sky.includes(out[layer]), `${name}: ${layer} is the sky's shade`);
+    for (const foe of ['walker', 'flyer', 'jumper', 'boss']) {
+      for (const tile of ['top', 'fill', 'platform', 'bush']) assert.notEqual(out[foe], out[tile], `${name}: ${foe} on ${tile}`);
+      assert.notEqual(out[foe], out.ink, `${name}: ${foe} has an outline`);
+    }
+    assert.notEqual(out.void, out.fill, `${name}: a pit reads as a hole`);
+  }
+});
+
 test('theme() follows the active style; full colour leaves themes as drawn', () => {
   setStyle('modern');
   assert.equal(theme('park').top, THEMES.park.top);
