@@ -60,7 +60,7 @@ export class Renderer {
     }
     for (const e of w.enemies) {
       if (!e.alive) continue;
-      const frame = e.stun > 0 ? 0 : Math.floor(t / (e.type === 'flyer' ? 6 : 8)) % 2;
+      const frame = e.stun > 0 ? 'stun' : Math.floor(t / (e.type === 'flyer' ? 6 : 8)) % 2;
       at(scene.sprites.enemy(w.theme, e.type, frame), e.x, e.y, e.facing < 0);
       if (e.stun > 0) dazed(g, e.x + e.w / 2 - cam.x, e.y - cam.y, t);
     }
