@@ -193,6 +193,10 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
+    # The Telegram Game registered with @BotFather (/newgame; its URL domain is public_url's, and
+    # /setinline + /setinlinefeedback for sharing with inline mode). Set: /challenge posts games
+    # into chats, Play opens a signed link, and verified runs update the chat's high scores.
+    telegram_game_short_name: str | None = None
     # How a Telegram user pays for a game: Telegram Stars inside the chat, a Stripe link, or free.
     telegram_checkout: Literal["stars", "stripe", "free"] = "free"
     # Stars (XTR) per package; Stars are whole units, no cents.

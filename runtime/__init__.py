@@ -16,6 +16,7 @@ from core.payments import CHANNELS, Channel
 from runtime.observe import observe, serve_worker_metrics
 from runtime.open import Role, Runtime, open_runtime
 from runtime.services import (
+    boards_for,
     check_payments,
     enabled_channels,
     notifiers_for,
@@ -28,6 +29,7 @@ __all__ = [
     "Channel",
     "Role",
     "Runtime",
+    "boards_for",
     "check_payments",
     "enabled_channels",
     "notifiers_for",

@@ -27,7 +27,7 @@ from core.orders.service import OrderService
 from core.payments import Channel
 from core.runs import RunService
 from core.storage import Storage, new_storage
-from runtime.services import check_payments, order_service, services_for
+from runtime.services import check_payments, order_service, services_for, telegram_scores_for
 from workers.celery_app import create_celery
 from workers.embedded import EmbeddedWorker
 from workers.hooks import follow_builds
@@ -63,6 +63,9 @@ class Runtime:
         """Verified game runs and boards (core/runs), over this runtime's database and storage."""
         if self._runs is None:
             self._runs = RunService(settings=self.settings, db=self.db, storage=self.storage)
+            scores = telegram_scores_for(self.settings, self.db)
+            if scores is not None:  # kept Telegram-community runs update that chat's high scores
+                self._runs.on_kept(scores.run_accepted)
         return self._runs
 
     def checkout(self, channel: Channel) -> OrderService:

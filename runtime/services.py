@@ -10,15 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.botstate import BotStateStore
 from core.config import Settings
 from core.db import Database
 from core.jobs import JobQueue
 from core.notify import Notifiers
 from core.notify.chat import IdentityLookup
 from core.notify.discord import DiscordNotifier
+from core.notify.gamescores import GameMessages, TelegramScores
 from core.notify.telegram import TelegramNotifier
 from core.orders.service import OrderService
 from core.payments import CHANNELS, Channel, checkout_kind, payments_for
+from core.runs.boards import Boards
+from core.runs.service import RunService
 from core.storage import Storage
 
 if TYPE_CHECKING:  # the stripe library loads only where Stripe is set up
@@ -82,6 +86,24 @@ def notifiers_for(settings: Settings, orders: IdentityLookup) -> Notifiers:
             ),
         )
     return notifiers
+
+
+def boards_for(settings: Settings, runs: RunService) -> Boards | None:
+    """Chat leaderboards and signed launch links; None without `runs_secret` (the bots then
+    offer no challenges and no boards)."""
+    return Boards(settings=settings, runs=runs) if settings.runs_secret else None
+
+
+def telegram_scores_for(settings: Settings, db: Database) -> TelegramScores | None:
+    """Telegram chats' high-score tables, fed from accepted runs: with a bot token, a registered
+    game and `runs_secret` (no token, no Telegram runs)."""
+    if not (settings.telegram_token and settings.telegram_game_short_name and settings.runs_secret):
+        return None
+    return TelegramScores(
+        token=settings.telegram_token,
+        api_url=settings.telegram_api_url,
+        messages=GameMessages(BotStateStore(db)),
+    )
 
 
 def fulfilment_for(

@@ -35,7 +35,7 @@ from core.chatlimits import Limits
 from core.config import Settings
 from core.errors import InvalidRequest
 from core.observability import bind_only, new_request_id
-from runtime import Runtime
+from runtime import Runtime, boards_for
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
@@ -70,10 +70,12 @@ class PetPixelBot(commands.Bot):
         """After login: cogs, the command sync, the watchers from before a restart, and the
         Premium purchases made while the bot was offline."""
         from bots.discord.cogs.account import Account
+        from bots.discord.cogs.boards import Boards
         from bots.discord.cogs.orders import Orders
 
         await self.add_cog(Orders(self))
         await self.add_cog(Account(self))
+        await self.add_cog(Boards(self))
         await self.sync_commands()
         await resume_watchers(self)
         try:
@@ -174,7 +176,9 @@ def new_deps(settings: Settings, rt: Runtime) -> BotDeps:
         return preview_gif_bytes(rt.db, rt.storage, order_id=order_id)
 
     flows = FlowStore(BotStateStore(rt.db))
-    return BotDeps(settings, rt.orders, rt.checkout("discord"), preview_gif, limits, flows)
+    deps = BotDeps(settings, rt.orders, rt.checkout("discord"), preview_gif, limits, flows)
+    deps.boards = boards_for(settings, rt.runs)
+    return deps
 
 
 def build_bot(settings: Settings, runtime: Runtime) -> PetPixelBot:

@@ -19,6 +19,7 @@ from core.chatlimits import Limits
 from core.config import Settings
 from core.orders.service import OrderService
 from core.orders.watching import Watchers
+from core.runs.boards import Boards
 
 T = TypeVar("T")
 PROVIDER = "discord"  # the identity provider whose external id is the Discord user id
@@ -36,6 +37,7 @@ class BotDeps:
     # `max_active` (a watcher waiting for a payment does not).
     watchers: Watchers[int] = field(default_factory=Watchers)
     clock: Callable[[], float] = time.monotonic  # paces progress edits (a test may hold it still)
+    boards: Boards | None = None  # server leaderboards and launch links (runs_secret set)
 
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking core call off the event loop."""

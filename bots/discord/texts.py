@@ -40,14 +40,18 @@ HELP = (
     "2. Pick a style and a world.\n"
     "3. Get a free animated preview in seconds.\n"
     "4. Like it? Pick a game package and play!\n\n"
-    "`/mygames` – your games\n`/privacy` – what we keep\n`/delete` – delete your photos and games"
+    "`/mygames` – your games\n`/challenge` – post your game for this server to beat\n"
+    "`/leaderboard` – this server's best runs\n`/privacy` – what we keep\n"
+    "`/delete` – delete your photos, games and scores"
 )
 PRIVACY = (
     "**What we keep**\n"
     "• The photos you send, to draw your pet.\n"
     "• The sprites, previews and games made from them.\n"
-    "• Your Discord user id, so your games stay yours.\n\n"
-    "We never share your photos. Use `/delete` at any time to remove your photos and games."
+    "• Your Discord user id, so your games stay yours.\n"
+    "• Scores you play from a server's challenge: your Discord id and display name, shown on that "
+    "server's `/leaderboard` only.\n\n"
+    "We never share your photos. Use `/delete` at any time to remove your photos, games and scores."
 )
 ASK_STYLE = "Got your photo! ✅ Pick a style:"
 ASK_RESTYLE = "Pick another style for **{name}**:"
@@ -84,11 +88,33 @@ NO_GAMES = "You don't have any games yet. Use `/pixelpet` with a photo of your p
 GAMES_HEADER = "**Your games**"
 GAME_LINE = "• [{name}](<{url}>) – {views} plays, best score {best}"
 DELETE_CONFIRM = (
-    "This deletes **all** your photos, previews and games, and their links stop working. "
+    "This deletes **all** your photos, previews, games and scores, and their links stop working. "
     "Are you sure?"
 )
 DELETED = "Done, all gone. 🧹 (orders: {orders}, games: {games}, files: {files})"
 DELETE_KEPT = "Phew! Nothing was deleted."
+
+# Leaderboards and challenges (names as Discord gives them, always through `esc`).
+BOARD_TITLE = "🏆 Best runs in {guild}"
+THIS_SERVER = "this server"
+BOARD_LINE = "`#{rank}` **{player}** – {score} · {pet}"
+BOARD_FOOTER = "Page {page} of {pages} · verified runs only"
+BOARD_EMPTY = (
+    "No runs on this server yet. Post a game with `/challenge` and be the first on the board! 🏁"
+)
+SERVER_ONLY = "That works in a server, not here. Try it in a channel of your server. 🏟"
+CHALLENGE = (
+    "🏁 **{who}** challenges everyone to beat **{pet}**'s game! Tap **Play** for your own link."
+)
+CHALLENGE_BEST = "Best here so far: **{player}** with {score}."
+NO_GAME_TO_SHARE = "You don't have a finished game yet. Use `/pixelpet` to make one! 🐾"
+UNKNOWN_GAME = "I couldn't find that game. Pick one of yours from the list."
+GAME_GONE = "That game is no longer available. 🙈"
+PLAY_LINK = (
+    "Here's your own link to **{pet}**'s game: your score counts on this server's "
+    "`/leaderboard` as **{player}**. It's just for you, so please don't pass it on. 🎮"
+)
+NO_SCORES_FEATURE = "Leaderboards aren't switched on for this bot."
 
 # Unexpected input and limits: say what happened and what to do.
 NOT_AN_IMAGE = "That file isn't a photo I can read. Please attach a JPEG, PNG, WebP or HEIC image."

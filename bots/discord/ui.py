@@ -24,6 +24,8 @@ PREFIX = "pp"
 STYLE, THEME, NAME, PREVIEW, CROP, PACKAGE, DELETE, SPECIES_PICK, FIX = (
     "style", "theme", "name", "pv", "crop", "pkg", "del", "sp", "fix",
 )  # fmt: skip
+# Not tied to an order: `pp:lb:<guild id>:<page>`, `pp:chal:<game code>`, `pp:play:<game code>`.
+BOARD, CHALLENGE, PLAY = "lb", "chal", "play"
 MAX_CUSTOM_ID = 100
 
 
@@ -167,6 +169,37 @@ def link(label: str, url: str, emoji: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(discord.ui.Button(label=label, url=url, emoji=emoji))
     return _stopped(view)
+
+
+def board_pages(guild_id: int, page: int, pages: int) -> discord.ui.View | None:
+    """Previous / Next under a leaderboard page (each names the page it opens); None for one
+    page."""
+    if pages <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    for label, emoji, target, off in (("Previous", "◀️", page - 1, page <= 0),
+                                      ("Next", "▶️", page + 1, page >= pages - 1)):  # fmt: skip
+        view.add_item(discord.ui.Button(
+            label=label, emoji=emoji, disabled=off, style=discord.ButtonStyle.secondary,
+            custom_id=custom_id(BOARD, str(guild_id), str(max(0, min(target, pages - 1)))),
+        ))  # fmt: skip
+    return _stopped(view)
+
+
+def play_button(code: str) -> discord.ui.View:
+    """Under a challenge: everyone who presses it gets their own link (ephemeral)."""
+    return _buttons([("Play", custom_id(PLAY, code), "🎮")], discord.ButtonStyle.success)
+
+
+def game_buttons(url: str, code: str | None) -> discord.ui.View | None:
+    """Under a finished game: Play (a link) and Challenge (post it for the channel to beat)."""
+    view = discord.ui.View(timeout=None)
+    if url.startswith(("https://", "http://")):
+        view.add_item(discord.ui.Button(label="Play", url=url, emoji="🎮"))
+    if code:
+        view.add_item(discord.ui.Button(label="Challenge", emoji="🏁", custom_id=custom_id(
+            CHALLENGE, code), style=discord.ButtonStyle.primary))  # fmt: skip
+    return _stopped(view) if view.children else None
 
 
 def confirm_delete(owner: int) -> discord.ui.View:

@@ -282,8 +282,9 @@ async def _refund_note(bot: PetPixelBot, order_id: str) -> str:
 
 
 async def _send_game(bot: PetPixelBot, surface: Surface, st: OrderStatusView, name: str) -> None:
-    """The game link as text and as a Play button, on the preview GIF when there is one."""
+    """The game link as text and as a Play button, with Challenge (post it for a server to beat),
+    on the preview GIF when there is one."""
     url = st.links.game or ""
     gif = await bot.deps.call(bot.deps.preview_gif, st.order_id)
-    view = ui.link("Play", url, "🎮") if url.startswith(("https://", "http://")) else None
+    view = ui.game_buttons(url, st.links.game_code if bot.deps.boards else None)
     await surface.send(texts.GAME_READY.format(name=name, url=url), view=view, gif=gif)

@@ -14,7 +14,9 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
     TypeHandler,
@@ -23,7 +25,7 @@ from telegram.ext import (
 
 from bots.telegram import keyboards as kb
 from bots.telegram.deps import BotDeps, make_preview_reader
-from bots.telegram.handlers import checkout, choices, commands, fallback, photo
+from bots.telegram.handlers import checkout, choices, commands, fallback, games, photo
 from bots.telegram.handlers.common import bind_update_ids
 from bots.telegram.persistence import DatabasePersistence
 from bots.telegram.request import RetryingRequest
@@ -32,12 +34,15 @@ from core.botstate import BotStateStore
 from core.chatlimits import Limits
 from core.config import Settings
 from core.errors import InvalidRequest
-from runtime import Runtime
+from core.notify.gamescores import GameMessages
+from runtime import Runtime, boards_for
 
 App = Application[Any, Any, Any, Any, Any, Any]
 COMMANDS = [
     BotCommand("new", "Start over with a new photo"),
     BotCommand("mygames", "Your games"),
+    BotCommand("challenge", "Post your game in a chat for everyone to beat"),
+    BotCommand("leaderboard", "This chat's best runs"),
     BotCommand("help", "How it works"),
     BotCommand("cancel", "Stop what we're doing"),
     BotCommand("privacy", "What we keep"),
@@ -87,7 +92,10 @@ def new_deps(settings: Settings, rt: Runtime) -> BotDeps:
         uploads_per_hour=settings.telegram_uploads_per_hour,
         max_active=settings.telegram_max_active_orders,
     )
-    return BotDeps(settings, rt.orders, rt.checkout("telegram"), make_preview_reader(rt), limits)
+    deps = BotDeps(settings, rt.orders, rt.checkout("telegram"), make_preview_reader(rt), limits)
+    deps.boards = boards_for(settings, rt.runs)
+    deps.games = GameMessages(BotStateStore(rt.db))
+    return deps
 
 
 def add_handlers(app: App) -> None:
@@ -101,8 +109,13 @@ def add_handlers(app: App) -> None:
         ("cancel", commands.cancel),
         ("privacy", commands.privacy),
         ("delete", commands.delete),
+        ("challenge", games.challenge),
+        ("leaderboard", games.leaderboard),
     ]:
         app.add_handler(CommandHandler(name, fn))
+    app.add_handler(CallbackQueryHandler(games.play, game_pattern=".+"))  # Play on a game message
+    app.add_handler(InlineQueryHandler(games.inline_query))
+    app.add_handler(ChosenInlineResultHandler(games.chosen_inline))
     app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, checkout.successful_payment))
     app.add_handler(PreCheckoutQueryHandler(checkout.pre_checkout))
     for prefix, fn in [

@@ -17,8 +17,10 @@ from telegram.ext import ContextTypes
 from core.botstate import preview_gif_bytes
 from core.chatlimits import Limits
 from core.config import Settings
+from core.notify.gamescores import GameMessages
 from core.orders.service import OrderService
 from core.orders.watching import Watchers
+from core.runs.boards import Boards
 from runtime import Runtime
 
 T = TypeVar("T")
@@ -53,6 +55,8 @@ class BotDeps:
     seen_charges: set[str] = field(default_factory=set)
     style_sheet_file_id: str | None = None  # the examples image, once Telegram has it
     clock: Callable[[], float] = time.monotonic  # paces progress edits (a test may hold it still)
+    boards: Boards | None = None  # chat leaderboards and launch links (runs_secret set)
+    games: GameMessages | None = None  # which game each Telegram game message launches
 
     async def call(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """Run a blocking service call off the event loop."""

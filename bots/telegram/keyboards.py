@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackGame, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bots.telegram import texts
 from core.config import Settings
@@ -117,16 +117,25 @@ def pay_link(url: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton("💳 Pay", url=url)]])
 
 
-def game(url: str, share_text: str) -> InlineKeyboardMarkup:
+def game(url: str, share_text: str, challenge: str | None = None) -> InlineKeyboardMarkup:
+    """Play and Share; with `challenge` (a game code) also Challenge a group: inline mode picks a
+    chat and offers that game there as a Telegram Game."""
     from urllib.parse import quote
 
     share = f"https://t.me/share/url?url={quote(url, safe='')}&text={quote(share_text, safe='')}"
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton("🎮 Play", url=url)],
-            [InlineKeyboardButton("📣 Share", url=share)],
-        ]
-    )
+    rows = [
+        [InlineKeyboardButton("🎮 Play", url=url)],
+        [InlineKeyboardButton("📣 Share", url=share)],
+    ]
+    if challenge:
+        rows.append([InlineKeyboardButton(texts.CHALLENGE_BUTTON, switch_inline_query=challenge)])
+    return InlineKeyboardMarkup(rows)
+
+
+def play_game(pet_name: str) -> InlineKeyboardMarkup:
+    """A Telegram Game message's keyboard: its first button must launch the game."""
+    label = texts.PLAY_BUTTON.format(name=pet_name)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_game=CallbackGame())]])
 
 
 def confirm_delete() -> InlineKeyboardMarkup:

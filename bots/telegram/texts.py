@@ -42,14 +42,19 @@ HELP = (
     "3. Get a free animated preview in seconds.\n"
     "4. Like it? Pick a game package and play!\n\n"
     "/new – start over with a new photo\n/mygames – your games\n/cancel – stop what we're doing\n"
-    "/privacy – what we keep\n/delete – delete your photos and games"
+    "/challenge – post your game in a group for everyone to beat\n"
+    "/leaderboard – this chat's best verified runs\n"
+    "/privacy – what we keep\n/delete – delete your photos, games and scores"
 )
 PRIVACY = (
     "<b>What we keep</b>\n"
     "• The photos you send, to draw your pet.\n"
     "• The sprites, previews and games made from them.\n"
-    "• Your Telegram user id, so your games stay yours.\n\n"
-    "We never share your photos. Send /delete at any time to remove your photos and games for good."
+    "• Your Telegram user id, so your games stay yours.\n"
+    "• Scores you play from a game posted in a chat: your Telegram id and first name, shown in "
+    "that chat only.\n\n"
+    "We never share your photos. Send /delete at any time to remove your photos, games and scores "
+    "for good."
 )
 ACK = "Got your photo! 📸 Taking a look…"
 ALBUM_ASK = "You sent {count} photos. Which one shall I use?"
@@ -79,7 +84,8 @@ NO_GAMES = "You don't have any games yet. Send me a pet photo to make one!"
 GAMES_HEADER = "<b>Your games</b>"
 GAME_LINE = '• <a href="{url}">{name}</a> – {views} plays, best score {best}'
 DELETE_CONFIRM = (
-    "This deletes <b>all</b> your photos, previews and games, and their links stop working. "
+    "This deletes <b>all</b> your photos, previews, games and scores, and their links stop "
+    "working. "
     "Are you sure?"
 )
 DELETED = "Done, all gone. 🧹 (orders: {orders}, games: {games}, files: {files})"
@@ -87,6 +93,19 @@ DELETE_KEPT = "Phew! Nothing was deleted."
 RESUMED = "Welcome back! Here's where your order stands."
 RESUME_UNKNOWN = "I couldn't find that order. Send me a photo to start a new one!"
 REFERRAL_THANKS = "Welcome! A friend sent you here. 💌"
+
+# Games in chats and their leaderboards (names as Telegram gives them, always through `esc`).
+PLAY_BUTTON = "🎮 Play {name}"  # a button label: plain text, no HTML
+CHALLENGE_BUTTON = "🏁 Challenge a group"
+GAMES_OFF = "Games in chats aren't switched on for this bot."
+NO_GAME_TO_SHARE = "You don't have a finished game yet. Send me a pet photo to make one!"
+UNKNOWN_GAME = "I couldn't find that game among yours. /mygames lists them."
+GAME_GONE = "That game is no longer available."
+BOARD_TITLE = "🏆 <b>Best runs in {chat}</b>"
+BOARD_LINE = "{rank}. <b>{player}</b> – {score} · {pet}"
+BOARD_FOOTER = "<i>Verified runs only. /challenge posts a game to beat.</i>"
+BOARD_EMPTY = "No runs in this chat yet. Post a game with /challenge and be the first! 🏁"
+THIS_CHAT = "this chat"
 
 # Unexpected input: say what happened and what to do.
 WANT_PHOTO = "I need a photo of your pet to get going. 📷 Send one as a photo or as an image file."

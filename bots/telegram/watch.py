@@ -191,7 +191,7 @@ async def send_game(app: App, chat_id: int, st: OrderStatusView, name: str) -> N
     caption = texts.GAME_READY.format(name=name, url=texts.esc(url))
     markup = (
         # `name` is escaped for HTML; the share text goes into a URL, so it takes the plain name.
-        keyboards.game(url, texts.SHARE_TEXT.format(name=html.unescape(name)))
+        keyboards.game(url, texts.SHARE_TEXT.format(name=html.unescape(name)), _challenge(app, st))
         if url.startswith("http")
         else None
     )
@@ -207,6 +207,12 @@ async def send_game(app: App, chat_id: int, st: OrderStatusView, name: str) -> N
         )
     else:
         await app.bot.send_message(chat_id, caption, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+def _challenge(app: App, st: OrderStatusView) -> str | None:
+    """The game code for Challenge a group, when games in chats are switched on."""
+    d = _deps(app)
+    return st.links.game_code if d.boards and d.settings.telegram_game_short_name else None
 
 
 async def refund(app: App, tg_user: int, order_id: str) -> None:

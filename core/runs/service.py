@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +34,7 @@ from core.runs.errors import RunRefused
 from core.runs.tokens import Community, Launch, Player, verify_launch
 from core.storage import Storage
 
+log = logging.getLogger(__name__)
 ENDINGS = ("level_complete", "won", "dead")
 ANON_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 GAME_JSON = re.compile(r"^game\.[0-9a-f]+\.json$")
@@ -78,6 +81,9 @@ class Submitted:
     previous_best: int | None  # the player's best score before this run
 
 
+Listener = Callable[[Submitted, Player], None]  # told about each kept run (RunService.on_kept)
+
+
 def anon_player(anon_id: str, name: str = "") -> Player:
     """A browser player: its random id (localStorage) is hashed: the stored id is no credential."""
     if not ANON_ID.match(anon_id or ""):
@@ -102,6 +108,7 @@ class RunService:
         self.settings, self.db, self.storage = settings, db, storage
         self._games: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
+        self._listeners: list[Listener] = []
 
     # ---- submitting -----------------------------------------------------------------------------
 
@@ -153,13 +160,29 @@ class RunService:
                 community_rank = _rank(session, row, community) if community else None
                 best = self._best_row(session, game_id, claim.level, player)
                 assert best is not None
-                return Submitted(
+                done = Submitted(
                     run=_view(row, code, rank), rank=rank, community_rank=community_rank,
                     best=_view(best, code), new_best=best.id == row.id,
                     previous_best=previous.score if previous else None,
                 )  # fmt: skip
         except IntegrityError:  # the same trace, sent twice at once
             raise RunRefused("duplicate_run", "This run was already recorded.", 409) from None
+        self._announce(done, player)  # committed: listeners see a kept run
+        return done
+
+    # ---- listeners ------------------------------------------------------------------------------
+
+    def on_kept(self, listener: Listener) -> None:
+        """Call `listener(done, player)` after each run is kept (Telegram chats' high scores,
+        core.notify.gamescores). A listener must be quick; its errors are logged, never raised."""
+        self._listeners.append(listener)
+
+    def _announce(self, done: Submitted, player: Player) -> None:
+        for listener in self._listeners:
+            try:
+                listener(done, player)
+            except Exception:  # a listener's trouble never undoes the run that was kept
+                log.exception("a listener of kept runs failed for game %s", done.run.code)
 
     def _check_shape(self, claim: RunClaim, data: dict[str, Any]) -> None:
         s = self.settings

@@ -53,9 +53,15 @@ def test_happy_path_to_a_playable_game(play: Any, runtime: Any, cat_jpeg: bytes)
             assert ready.files["preview.gif"].startswith(b"GIF8")
             ann.slash("mygames")
             assert url in (await ann.sees("Your games"))[0].content
+            challenge = ready.components[0]["components"][1]  # post it for the channel to beat
+            assert (challenge["label"], challenge["custom_id"]) == ("Challenge", f"pp:chal:{code}")
+            ann.click(f"pp:chal:{code}")
+            posted = await ann.sees("challenges everyone to beat **Mochi \\*the\\* @cat**")
+            assert posted[0].public
+            assert posted[0].components[0]["components"][0]["custom_id"] == f"pp:play:{code}"
         assert "Oops" not in " ".join(s.content for s in fake.to(301))
 
-    play(scenario)
+    play(scenario, runs_secret="flow-test-secret")
 
 
 def test_progress_edits_one_ephemeral_message(play: Any, runtime: Any, cat_jpeg: bytes) -> None:

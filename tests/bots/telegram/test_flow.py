@@ -95,7 +95,9 @@ def test_happy_path_to_a_playable_game(play: Any, runtime: Any, cat_jpeg: bytes)
         assert all("Preview ready" not in c.params["text"] for c in build)
         assert "Oops" not in " ".join(fake.texts(201))
 
-    play(scenario, telegram_edit_interval_s=1.0)  # the production pace
+    # the production pace; games in chats on (a Challenge a group button under the game)
+    play(scenario, telegram_edit_interval_s=1.0, runs_secret="flow-secret",
+         telegram_game_short_name="petpixel")  # fmt: skip
 
 
 def test_progress_edits_follow_the_bots_clock(play: Any, gated: Stack, cat_jpeg: bytes) -> None:
@@ -149,6 +151,8 @@ async def _play_over_http(fake: FakeTelegram, runtime: Any, ann: User, ready: Ca
     assert buttons[0]["url"] == url
     assert buttons[1]["url"].startswith("https://t.me/share/url?url=http")
     assert "Mochi%20%3Cb%3E%26" in buttons[1]["url"]  # the plain name, URL-quoted
+    # Challenge a group: inline mode in a chat of their choice, offering this game there.
+    assert buttons[2] == {"text": "🏁 Challenge a group", "switch_inline_query": code}
     game = runtime.orders.game_by_code(code=code)
     assert game is not None
     async with web_client() as client:
