@@ -55,6 +55,7 @@ export class Game {
     this.best = new BestScore(storage(), bestKey(data));
     this.runs = new RunRecorder({ storage: storage() }); // verified runs: the trace sent at each level's end
     this.result = null;
+    if (this.runs.online) ui.actions.board = (level) => this.runs.board(level); // the Leaderboard buttons
     this.clip = new Clip();
     this.gifUrl = null;
     this.loadLevel(0, this.physics.lives, 0);
@@ -128,10 +129,12 @@ export class Game {
     if (this.gifUrl) URL.revokeObjectURL(this.gifUrl);
     const gif = clipGif(this.clip, { name, score, sprites: this.sprites });
     this.gifUrl = gif ? URL.createObjectURL(new Blob([gif], { type: 'image/gif' })) : null;
-    const { best, isNew } = this.result, colours = theme(this.themeName);
-    const card = shareCard({ name, score, best, isNew, drawHero: (c) => this.pet.drawHero(c), theme: { sky: colours.sky[0], ground: colours.top } });
-    const png = canvasBlob(card);
-    const share = async () => shareResult({ name, score, card: await png });
+    const { best, isNew, server, level } = this.result, colours = theme(this.themeName);
+    const card = (rank) => shareCard({ name, score, best, isNew, rank, drawHero: (c) => this.pet.drawHero(c), theme: { sky: colours.sky[0], ground: colours.top } });
+    let png = canvasBlob(card());
+    // The board's rank goes on the card once the server has ranked the run.
+    server?.then((s) => { if (s.ok) png = canvasBlob(card(`#${s.rank} on level ${level + 1}`)); });
+    const share = async () => shareResult({ name, score, best, isNew, card: await png });
     this.ui.won({
       recap, best: this.result, share, again: () => this.restart(),
       gif: this.gifUrl && { url: this.gifUrl, name: `${slug(name)}-petpixel.gif` },
@@ -243,12 +246,13 @@ export class Game {
     if (s === 'won' || (s === 'level_complete' && this.levelIndex === this.data.levels.length - 1)) {
       this.finishLevel();
       this.result = this.best.submit(this.world.score); // saved now: a reload during the beat keeps it
+      Object.assign(this.result, { server: this.runs.result, level: this.levelIndex }); // the board's word, when it comes
       this.setStatus('won');
       this.later(BEATS.won, () => this.showWon());
     } else if (s === 'level_complete') {
       const recap = this.finishLevel();
       this.setStatus('level_complete');
-      this.later(BEATS.level, () => this.ui.levelComplete(this.levelIndex, recap));
+      this.later(BEATS.level, () => this.ui.levelComplete(this.levelIndex, recap, this.runs.result));
     } else if (s === 'dead') {
       this.setStatus('game_over');
       this.later(BEATS.gameOver, () => this.ui.gameOver(this.world.score, () => this.retry()));

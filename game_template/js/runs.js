@@ -1,10 +1,39 @@
 // Verified runs: record every input the sim steps with, and at the end of a level send the trace to
 // the server (POST /api/games/{code}/runs), which replays it with the Python twin and answers the
-// rank and whether it is a new best. Offline, from a file, or when the server says no, the game
-// carries on: `result` just holds a short note.
+// rank and whether it is a new best; read a level's board (GET). Offline, from a file, or when the
+// server says no, the game carries on: `result` just holds a short note.
 
 const PLAYER_KEY = 'petpixel:player';
 const BITS = [['left', 1], ['right', 2], ['jump', 4], ['special', 8]];
+const OFFLINE = 'Score not submitted: offline.';
+// What the player reads when the server kept nothing (error codes: docs/CONTRACTS.md).
+const REFUSED = {
+  game_rules_changed: 'Score not ranked: this game was made with older rules.',
+  token_expired: 'Score not ranked: this game link has expired.',
+  game_busy: 'Score not submitted: the board is busy. Try again soon.',
+};
+
+/** A bot's launch token: in the link's fragment (`#t=...`, never sent to a server), or `?t=`. */
+export function launchToken(location = globalThis.location) {
+  for (const part of [location?.hash, location?.search]) {
+    const found = new URLSearchParams((part || '').slice(1)).get('t');
+    if (found) return found;
+  }
+  return null;
+}
+
+// The token is this player's pass: keep it in memory and out of the address bar, so a link copied
+// from there (or shared by the page) never credits someone else's runs to this player.
+function hideToken(location, history) {
+  try {
+    const url = new URL(location.href);
+    url.searchParams.delete('t');
+    const hash = new URLSearchParams(url.hash.slice(1));
+    hash.delete('t');
+    url.hash = hash.toString();
+    history?.replaceState(history.state, '', url.toString());
+  } catch { /* not a page with history */ }
+}
 
 /** The game's short code when the page is served at /g/<code>; null from a file or elsewhere. */
 export function gameCode(location = globalThis.location) {
@@ -33,16 +62,34 @@ function playerId(storage) {
   } catch { return null; }
 }
 
+// Session storage can be missing or throw (sandboxed frames, privacy settings).
+function sessionStore() {
+  try { return globalThis.sessionStorage; } catch { return undefined; }
+}
+
 export class RunRecorder {
-  constructor({ storage, location = globalThis.location, fetchFn = (...args) => globalThis.fetch(...args) } = {}) {
+  constructor({ storage, session = sessionStore(), location = globalThis.location, history = globalThis.history, fetchFn = (...args) => globalThis.fetch(...args) } = {}) {
     this.code = gameCode(location);
-    this.token = new URLSearchParams(location?.search || '').get('t'); // a bot's launch token
+    this.token = this.launch(location, history, session); // a bot's launch token, or null
     this.storage = storage;
     this.fetch = fetchFn;
     this.runs = [];
     this.level = 0;
     this.lives = null;
     this.result = null; // the last submission: a Promise of {ok, rank, newBest, best, note}
+  }
+
+  // The token from the link, kept for this tab (a reload still credits the chat) but taken out of
+  // the address bar.
+  launch(location, history, session) {
+    const key = `petpixel:launch:${this.code}`;
+    const token = launchToken(location);
+    try {
+      if (token) session?.setItem(key, token);
+      else return session?.getItem(key) || null;
+    } catch { /* no session storage: the token lives as long as the page */ }
+    if (token) hideToken(location, history);
+    return token;
   }
 
   /** A level (re)starts: a new trace, with the lives carried into it. */
@@ -71,10 +118,13 @@ export class RunRecorder {
     return this.result;
   }
 
+  /** Can this page reach the runs API at all (served at /g/<code>, not from a file)? */
+  get online() {
+    return Boolean(this.code && this.fetch && globalThis.location?.protocol !== 'file:');
+  }
+
   async submit(body) {
-    if (!this.code || !this.fetch || (globalThis.location && globalThis.location.protocol === 'file:')) {
-      return { ok: false, note: 'Offline: score kept on this device only.' };
-    }
+    if (!this.online) return { ok: false, local: true, note: '' }; // no server here: nothing to say
     if (this.token) body.token = this.token;
     else body.player = playerId(this.storage);
     try {
@@ -82,10 +132,31 @@ export class RunRecorder {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
       });
       const data = await res.json().catch(() => ({}));
-      if (!res.ok) return { ok: false, code: data.error?.code, note: 'Score not verified.' };
+      if (!res.ok) {
+        const code = data.error?.code;
+        return { ok: false, code, note: REFUSED[code] || 'Score not verified: not on the board.' };
+      }
       return { ok: true, rank: data.rank, newBest: data.new_best, best: data.best?.score, communityRank: data.community_rank, note: '' };
     } catch {
-      return { ok: false, note: 'Offline: score kept on this device only.' };
+      return { ok: false, note: OFFLINE };
+    }
+  }
+
+  /** A level's board: {level, top: [{rank, name, score, frames, ...}], mine} (mine: this
+   * player's best, by the launch token or this browser's id), or null when it cannot be read. */
+  async board(level) {
+    if (!this.online) return null;
+    const headers = {};
+    if (this.token) headers['X-Launch-Token'] = this.token;
+    else {
+      const id = playerId(this.storage);
+      if (id) headers['X-Player-Id'] = id;
+    }
+    try {
+      const res = await this.fetch(`/api/games/${this.code}/runs?level=${level}&limit=10`, { headers });
+      return res.ok ? await res.json() : null;
+    } catch {
+      return null;
     }
   }
 }

@@ -69,8 +69,9 @@ export function clipGif(clip, { name, score, sprites, delayCs = 10 }) {
   return encodeGif({ width: w, height: h + BANNER, palette, frames, delayCs, comment });
 }
 
-/** A 600x315 share card: the pet big on the left, the name, the score and the best on the right. */
-export function shareCard({ name, score, best, isNew, drawHero, theme = {} }) {
+/** A 600x315 share card: the pet big on the left, the name, the score, the best and (once the
+ * server ranked the run) the board's rank on the right. */
+export function shareCard({ name, score, best, isNew, rank = '', drawHero, theme = {} }) {
   const [c, ctx] = surface(600, 315);
   ctx.fillStyle = theme.sky || '#29366f';
   ctx.fillRect(0, 0, 600, 315);
@@ -93,8 +94,15 @@ export function shareCard({ name, score, best, isNew, drawHero, theme = {} }) {
   text(name, 34, WHITE, 70);
   text(`Score ${score}`, 30, GOLD, 130);
   text(isNew ? 'New best!' : `Best ${best}`, 22, WHITE, 175);
+  if (rank) text(rank, 22, GOLD, 215);
   text('PetPixel', 18, WHITE, 295);
   return c;
+}
+
+/** The share text: the score, and the best when it is another (or this one is new). */
+export function shareText({ name, score, best, isNew }) {
+  const record = isNew ? ', a new best' : best > score ? ` (best ${best})` : '';
+  return `${name} scored ${score} in PetPixel${record}! Can you beat it?`;
 }
 
 export function canvasBlob(c) {
@@ -109,9 +117,9 @@ export function shareLink() {
 
 /** Web Share where the browser has it (phones), with the card image when files can be shared;
  * otherwise the link goes to the clipboard. Returns 'shared', 'copied', 'cancelled' or 'failed'. */
-export async function shareResult({ name, score, card }) {
+export async function shareResult({ name, score, best, isNew, card }) {
   const url = shareLink();
-  const data = { title: `${name} in PetPixel`, text: `${name} scored ${score} in PetPixel! Can you beat it?`, url };
+  const data = { title: `${name} in PetPixel`, text: shareText({ name, score, best, isNew }), url };
   try {
     if (navigator.share) {
       if (card) {

@@ -1,6 +1,7 @@
 // Screens over the canvas: title, pause, level recap, game over, victory (final recap, best, sharing),
 // the short death beat, errors. Player-supplied text (the pet's name) goes in as textContent only.
 
+import { BoardDialog, standing } from './board.js';
 import { recapRows } from './recap.js';
 import { shareLink } from './share.js';
 
@@ -14,7 +15,9 @@ export class UI {
     this.touch = touch;
     this.levelCount = levelCount;
     this.overlay = $('overlay');
-    this.actions = {};
+    this.actions = {}; // tap; board(level): a Promise of a level's board, when the page can read one
+    this.board = null; // the leaderboard dialog, made when first opened
+    this.shown = 0; // counts screens: a late answer must not write onto a newer screen
     // The recap (a definition list, one row per stat) and the best-score line live under the text.
     this.recap = Object.assign(document.createElement('dl'), { className: 'recap', hidden: true });
     this.best = Object.assign(document.createElement('p'), { className: 'best', hidden: true });
@@ -32,6 +35,7 @@ export class UI {
   prompt() { return this.touch ? 'Tap to start' : 'Press any key to start'; }
 
   show(title, lines, buttons = [], blink = '', hero = false, screen = 'message') {
+    this.shown += 1;
     this.overlay.dataset.screen = screen;
     this.recap.hidden = true;
     this.best.hidden = true;
@@ -65,7 +69,37 @@ export class UI {
 
   title() {
     const keys = this.touch ? `Use the buttons to run, jump and use your Special (${this.word}).` : `Arrows/WASD run · Space/Z jump · X/Shift Special (${this.word}) · P pause`;
-    this.show(this.petName, [`A pixel adventure in ${this.levelCount} ${this.levelCount === 1 ? 'level' : 'levels'}`, keys], [], this.prompt(), true, 'title');
+    this.show(this.petName, [`A pixel adventure in ${this.levelCount} ${this.levelCount === 1 ? 'level' : 'levels'}`, keys], this.boardButton(0), this.prompt(), true, 'title');
+  }
+
+  // A "Leaderboard" button opening the board at `level`, when the page can read boards.
+  boardButton(level) {
+    return this.actions.board ? [['Leaderboard', (b) => this.openBoard(level, b)]] : [];
+  }
+
+  openBoard(level, opener) {
+    this.board ||= new BoardDialog({ levelCount: this.levelCount, load: (n) => this.actions.board(n) });
+    return this.board.open(level, opener);
+  }
+
+  // What the server made of the run: its rank and "New best!" when it comes (the screen never waits
+  // for it); until then, and when it never does (offline, refused), the local best and a note.
+  standing(pending, level, local = null) {
+    const screen = this.shown;
+    const draw = (result, waiting) => {
+      if (screen !== this.shown) return;
+      const said = standing(result, level), parts = [];
+      const newBest = () => Object.assign(document.createElement('strong'), { className: 'new-best', textContent: 'New best!' });
+      if (said && !said.note) parts.push(...(said.isNew ? [newBest(), ' '] : []), said.text);
+      else if (local) parts.push(local.isNew ? newBest() : `Best ${local.best}`);
+      const note = waiting ? 'Sending score…' : said?.note;
+      if (note) parts.push(...(parts.length ? [document.createElement('br')] : []), Object.assign(document.createElement('span'), { className: 'run-note', textContent: note }));
+      this.best.replaceChildren(...parts);
+      this.best.dataset.run = waiting ? 'pending' : said && !said.note ? 'ranked' : 'local';
+      this.best.hidden = parts.length === 0;
+    };
+    draw(null, Boolean(pending));
+    pending?.then((result) => draw(result, false), () => draw({ ok: false }, false));
   }
 
   paused(resume) {
@@ -91,10 +125,11 @@ export class UI {
     this.recap.hidden = false;
   }
 
-  levelComplete(level, recap) {
+  levelComplete(level, recap, submitted = null) {
     const next = this.touch ? 'Tap for the next level' : 'Press any key for the next level';
     this.show(`Level ${level + 1} complete!`, [], [], next, false, 'recap');
     this.showRecap(recap);
+    this.standing(submitted, level);
   }
 
   // The short pause after losing a life (the game is frozen behind it); hide() ends it.
@@ -114,13 +149,10 @@ export class UI {
       link.addEventListener('click', (e) => e.stopPropagation());
       buttons.push(link);
     }
-    buttons.push(['Play again', again]);
+    buttons.push(...this.boardButton(best.level ?? this.levelCount - 1), ['Play again', again]);
     this.show('You won!', [`${this.petName} beat every level.`], buttons, '', true, 'won');
     this.showRecap(recap);
-    this.best.replaceChildren();
-    if (best.isNew) this.best.append(Object.assign(document.createElement('strong'), { className: 'new-best', textContent: 'New best!' }));
-    else this.best.textContent = `Best ${best.best}`;
-    this.best.hidden = false;
+    this.standing(best.server, best.level ?? this.levelCount - 1, best); // best: the local best score
   }
 
   error(message) { this.show('Oops', [message, 'Reload the page to try again.']); }

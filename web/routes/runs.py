@@ -2,7 +2,8 @@
 Python twin and keeps it only when the replay agrees (core/runs); the boards read what was kept.
 
 The browser's anonymous player id travels in the `X-Player-Id` header (never in a URL or an
-answer): it finds that browser's best and lets it erase its runs."""
+answer): it finds that browser's best and lets it erase its runs. A page opened from a chat's
+launch link sends its launch token in `X-Launch-Token` instead, to find that player's best."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header
 from pydantic import BaseModel, Field
 
-from core.runs import RunClaim, RunRefused, RunView, Submitted, anon_player
+from core.runs import RunClaim, RunRefused, RunView, Submitted, anon_player, verify_launch
+from core.runs.tokens import Player
 from web.deps import ResourcesDep
 from web.routes.images import ERRORS
 
 router = APIRouter(tags=["runs"], responses=ERRORS)
 PlayerHeader = Annotated[str | None, Header(alias="X-Player-Id", max_length=64)]
+TokenHeader = Annotated[str | None, Header(alias="X-Launch-Token", max_length=1024)]
 
 
 class RunSubmit(BaseModel):
@@ -93,14 +96,25 @@ async def submit_run(code: str, body: RunSubmit, resources: ResourcesDep) -> Sub
 
 @router.get("/api/games/{code}/runs", summary="A level's top runs and this browser's best")
 def board(
-    code: str, resources: ResourcesDep, player: PlayerHeader = None, level: int = 0, limit: int = 10
-) -> Board:
+    code: str, resources: ResourcesDep, player: PlayerHeader = None, token: TokenHeader = None,
+    level: int = 0, limit: int = 10,
+) -> Board:  # fmt: skip
     runs = resources.runtime.runs
     top = runs.top(code=code, level=level, limit=max(1, min(limit, 50)))
-    mine = None
-    if player:
-        mine = runs.best_of(code=code, level=level, player=anon_player(player))
+    who = _viewer(runs.settings.runs_secret, code, player, token)
+    mine = runs.best_of(code=code, level=level, player=who) if who else None
     return Board(level=level, top=[run_out(r) for r in top], mine=run_out(mine) if mine else None)
+
+
+def _viewer(secret: str | None, code: str, player: str | None, token: str | None) -> Player | None:
+    """Whose best the board marks: the launch token's player, else the browser's anonymous id.
+    A pass that does not check out (expired, another game's) only means no best is marked."""
+    try:
+        if token:
+            return verify_launch(secret, token, code=code).player
+        return anon_player(player) if player else None
+    except RunRefused:
+        return None
 
 
 @router.post("/api/runs/forget", summary="Erase every run of this browser's anonymous player")
