@@ -67,15 +67,16 @@ class PetPixelBot(commands.Bot):
         self.tree.interaction_check = _bind_command_ids  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        """After login: cogs, the command sync, the watchers from before a restart, and the
-        Premium purchases made while the bot was offline."""
+        """After login: cogs (server boards only with `runs_secret`), the command sync, the
+        watchers from before a restart, and the Premium purchases made while the bot was offline."""
         from bots.discord.cogs.account import Account
         from bots.discord.cogs.boards import Boards
         from bots.discord.cogs.orders import Orders
 
         await self.add_cog(Orders(self))
         await self.add_cog(Account(self))
-        await self.add_cog(Boards(self))
+        if self.deps.boards is not None:  # /challenge and /leaderboard need runs_secret
+            await self.add_cog(Boards(self))
         await self.sync_commands()
         await resume_watchers(self)
         try:

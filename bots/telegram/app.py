@@ -38,11 +38,13 @@ from core.notify.gamescores import GameMessages
 from runtime import Runtime, boards_for
 
 App = Application[Any, Any, Any, Any, Any, Any]
+GAME_COMMANDS = [  # in the menu when games in chats are on (a registered game and runs_secret)
+    BotCommand("challenge", "Post your game in a chat for everyone to beat"),
+    BotCommand("leaderboard", "This chat's best runs"),
+]
 COMMANDS = [
     BotCommand("new", "Start over with a new photo"),
     BotCommand("mygames", "Your games"),
-    BotCommand("challenge", "Post your game in a chat for everyone to beat"),
-    BotCommand("leaderboard", "This chat's best runs"),
     BotCommand("help", "How it works"),
     BotCommand("cancel", "Stop what we're doing"),
     BotCommand("privacy", "What we keep"),
@@ -143,5 +145,7 @@ def add_handlers(app: App) -> None:
 
 async def on_start(app: App) -> None:
     """After initialize: publish the command menu and pick up watchers from before a restart."""
-    await app.bot.set_my_commands(COMMANDS)
+    d: BotDeps = app.bot_data["deps"]
+    games_on = d.boards is not None and d.settings.telegram_game_short_name
+    await app.bot.set_my_commands(COMMANDS + GAME_COMMANDS if games_on else COMMANDS)
     resume_watchers(app)

@@ -103,6 +103,8 @@ def test_two_groups_keep_separate_boards_and_high_scores(
             bob.text("/leaderboard")
             await said_in(fake, GROUP_A, "No runs in this chat yet")
         assert len(scored) == 2
+        menu = {c["command"] for c in fake.called("setMyCommands")[0].params["commands"]}
+        assert menu >= {"challenge", "leaderboard", "mygames"}
         assert len(fake.called("setGameScore")) == 3  # none for the forged run
 
     play(scenario, **GAMES_ON)

@@ -21,6 +21,7 @@ def test_start_help_privacy_and_command_menu(play: Any, runtime: Any) -> None:
             await ann.says("/delete")
         commands = fake.called("setMyCommands")[0].params["commands"]
         assert {c["command"] for c in commands} >= {"new", "mygames", "delete", "privacy"}
+        assert not {c["command"] for c in commands} & {"challenge", "leaderboard"}  # games off
 
     play(scenario)
 
