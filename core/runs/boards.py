@@ -8,9 +8,9 @@
 A community's board ranks the verified runs launched from it (core.runs.service keeps only runs
 whose replay matched): one row per player and game, that player's best level run of that game
 there (score, then fewer frames, then the earlier). A launch link is the game's page with a launch
-token (core.runs.tokens) as `?t=<token>`, which the page (game_template/js/runs.js) sends with each
-run. Player names are kept as the platform gives them (minus control characters): every caller
-escapes them for its own markup.
+token (core.runs.tokens) in the fragment, `#t=<token>` (never sent in a request line, so never in a
+log), which the page (game_template/js/runs.js) sends with each run. Player names are kept as the
+platform gives them (minus control characters): every caller escapes them for its own markup.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from core.orders.tables import Game, Run
 from core.runs.service import RunService, clean_name
 from core.runs.tokens import Community, Player, sign_launch
 
-LAUNCH_PARAM = "t"  # the game page reads the token from `?t=...` (game_template/js/runs.js)
+LAUNCH_PARAM = "t"  # the game page reads the token from `#t=...` (game_template/js/runs.js)
 MAX_PAGE_SIZE = 25
 
 __all__ = ["LAUNCH_PARAM", "BoardPage", "BoardRow", "Boards", "Community", "launch_url"]
@@ -58,7 +58,8 @@ def launch_url(
     player = Player(community.kind, str(player_id), clean_name(player_name))
     token = sign_launch(settings.runs_secret or "", code=code, community=community, player=player,
                         ttl_s=settings.runs_token_ttl_s, now=now)  # fmt: skip
-    return f"{game_url}?{urlencode({LAUNCH_PARAM: token})}"
+    # In the fragment, not the query: a browser never sends it, so no access log or proxy sees it.
+    return f"{game_url}#{urlencode({LAUNCH_PARAM: token})}"
 
 
 class Boards:

@@ -42,8 +42,8 @@ def keep_run(rt: Any, game_id: str, *, kind: str, community: str, player: str, n
 
 
 def token_of(url: str) -> str:
-    """The launch token in a launch link (`?t=...`, as the game page reads it)."""
-    found = parse_qs(urlsplit(url).query).get("t")
+    """The launch token in a launch link (`#t=...`, as the game page reads it)."""
+    found = parse_qs(urlsplit(url).fragment).get("t")
     assert found, url
     return found[0]
 

@@ -69,7 +69,7 @@ def test_two_servers_keep_separate_boards_from_challenge_to_run(
             assert not link_bob.public
             assert "B\\_o\\_b \\*x\\*" in link_bob.content
             url_bob, url_cy = button(link_bob, "Play")["url"], button(link_cy, "Play")["url"]
-            assert url_bob.startswith(f"{settings.public_url}/g/PetGameA1?t=")
+            assert url_bob.startswith(f"{settings.public_url}/g/PetGameA1#t=")
             tok_bob, tok_cy = token_of(url_bob), token_of(url_cy)
             assert payload(tok_bob) | {"e": 0} == {
                 "g": "PetGameA1",

@@ -56,7 +56,7 @@ def test_two_groups_keep_separate_boards_and_high_scores(
             in_b = await game_message(fake, GROUP_B)
 
             url_bob, url_cy = await bob.link(bob.play(in_a)), await cy.link(cy.play(in_b))
-            assert url_bob.startswith(f"{settings.public_url}/g/TgGameA1?t=")
+            assert url_bob.startswith(f"{settings.public_url}/g/TgGameA1#t=")
             tok_bob, tok_cy = token_of(url_bob), token_of(url_cy)
             assert payload(tok_bob) | {"e": 0} == {
                 "g": "TgGameA1",
