@@ -21,7 +21,7 @@ from core.levels import generate_levels
 from core.packaging import build_bundle, write_bundle
 from core.pixelart.palettes import FIXED
 from core.pixelart.styles import STYLES
-from tests.conftest import need
+from tests.conftest import need, need_module
 from tests.game.conftest import Served, make_sheet, serve
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "game_template"
@@ -124,8 +124,8 @@ def test_js_style_palettes_match_core() -> None:
 
 def test_font_files_are_built_from_the_drawing() -> None:
     """js/font.js and fonts/petpixel.woff2 are what tools/make_font.py makes from tools/font.txt."""
-    pytest.importorskip("fontTools")
-    pytest.importorskip("brotli")
+    need_module("fontTools")
+    need_module("brotli")
     result = subprocess.run(
         [sys.executable, str(TEMPLATE / "tools" / "make_font.py"), "--check"],
         capture_output=True,
