@@ -4,7 +4,9 @@ Packages a 3-level park game (hand-drawn 40 px pet sheet from tests/game, real g
 serves it from a local static server and loads it in Debian's Chromium via Playwright: time to the
 game's first rendered frame (performance mark `petpixel:first-frame`) on the local network and under
 emulated 3G (400 kbps, 400 ms RTT), then 5 s of play (level 1's bot trace, driven in real time)
-counting requestAnimationFrame callbacks and simulation steps. Writes bench/results/game.json.
+counting requestAnimationFrame callbacks and simulation steps; the same play under 6x CPU throttle
+(CDP) on the phone profile (390x844, DPR 3, touch) and the desktop one gives fps and the p95 frame
+interval ("pacing"). Writes bench/results/game.json.
 
     .venv/bin/python bench/game_bench.py [--runs 3]
 """
@@ -41,11 +43,13 @@ SLOW_3G = {
     "uploadThroughput": 50_000,
 }
 # Plays the bot's trace for level 1 in real time: before each display frame, synthetic key events
-# match the run that covers the sim's current frame. Counts display frames and sim steps for 5 s.
+# match the run that covers the sim's current frame. Counts display frames and sim steps for 5 s and
+# records every frame's interval (requestAnimationFrame timestamps) for the p95 frame time.
 FPS_SCRIPT = """(runs) => new Promise((done) => {
   const KEY = {L: 'ArrowLeft', R: 'ArrowRight', J: 'Space', S: 'KeyX'};
   const send = (type, code) => window.dispatchEvent(new KeyboardEvent(type, {code}));
-  let held = new Set(), frames = 0;
+  let held = new Set(), frames = 0, last = null;
+  const gaps = [];
   const keysAt = (f) => {
     for (const [n, keys] of runs) { if (f < n) return keys; f -= n; }
     return '';
@@ -53,16 +57,31 @@ FPS_SCRIPT = """(runs) => new Promise((done) => {
   const t0 = performance.now(), f0 = window.PETPIXEL.frame;
   const tick = (now) => {
     frames += 1;
+    if (last !== null) gaps.push(now - last);
+    last = now;
     const want = new Set([...keysAt(window.PETPIXEL.frame)].map((k) => KEY[k]));
     for (const k of held) if (!want.has(k)) send('keyup', k);
     for (const k of want) if (!held.has(k)) send('keydown', k);
     held = want;
     if (now - t0 < 5000) requestAnimationFrame(tick);
     else done({frames, seconds: (now - t0) / 1000, steps: window.PETPIXEL.frame - f0,
-               status: window.PETPIXEL.status});
+               status: window.PETPIXEL.status, gaps,
+               canvas: [document.getElementById('screen').width,
+                        document.getElementById('screen').height]});
   };
   requestAnimationFrame(tick);
 })"""
+# The phone profile of issue 13: a 390x844 CSS px portrait phone at DPR 3 with touch; and a desktop.
+PROFILES: dict[str, dict[str, Any]] = {
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "has_touch": True,
+        "is_mobile": True,
+    },
+    "desktop": {"viewport": {"width": 960, "height": 540}},
+}
+THROTTLE = 6  # CDP Emulation.setCPUThrottlingRate: a mid-range phone's CPU on this machine
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -131,20 +150,47 @@ def first_frame_ms(browser: Any, url: str, network: dict[str, Any] | None) -> fl
     return round(value, 1)
 
 
-def play_fps(browser: Any, url: str, runs: list[list[Any]]) -> dict[str, Any]:
-    context = browser.new_context(viewport={"width": 960, "height": 540})
+def play_fps(
+    browser: Any, url: str, runs: list[list[Any]], profile: str = "desktop", throttle: int = 1
+) -> dict[str, Any]:
+    """5 s of level 1 in real time on `profile`, the CPU slowed `throttle` times: frames per
+    second, the 95th-percentile frame interval, sim steps per second and the canvas's backing
+    store size."""
+    context = browser.new_context(**PROFILES[profile])
     page = context.new_page()
     page.goto(url)
     page.wait_for_function("() => window.PETPIXEL && window.PETPIXEL.status === 'title'")
     page.wait_for_timeout(500)
     page.keyboard.press("Enter")
+    if throttle > 1:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
     result = dict(page.evaluate(FPS_SCRIPT, runs))
     context.close()
+    gaps = sorted(result["gaps"])
     return {
         "fps": round(result["frames"] / result["seconds"], 1),
+        "p95_frame_ms": round(gaps[min(len(gaps) - 1, int(len(gaps) * 0.95))], 1),
+        "max_frame_ms": round(gaps[-1], 1),
         "sim_steps_per_s": round(result["steps"] / result["seconds"], 1),
         "status_after": result["status"],
+        "canvas": result["canvas"],
     }
+
+
+def pacing(browser: Any, url: str, runs: list[list[Any]], count: int) -> dict[str, Any]:
+    """Frame pacing under THROTTLE x CPU throttle on each profile: the median run's fps and p95."""
+    out: dict[str, Any] = {}
+    for profile in PROFILES:
+        results = [play_fps(browser, url, runs, profile, THROTTLE) for _ in range(count)]
+        out[f"{profile}_{THROTTLE}x"] = {
+            "fps_median": statistics.median(r["fps"] for r in results),
+            "p95_frame_ms_median": statistics.median(r["p95_frame_ms"] for r in results),
+            "runs": results,
+            "profile": PROFILES[profile],
+            "cpu_throttle": THROTTLE,
+        }
+    return out
 
 
 def trace(folder: Path, workdir: Path) -> list[list[Any]]:
@@ -167,6 +213,7 @@ def main() -> None:
             slow = [first_frame_ms(browser, url, SLOW_3G) for _ in range(args.runs)]
             runs = trace(folder, Path(tmp))
             fps = [play_fps(browser, url, runs) for _ in range(args.runs)]
+            paced = pacing(browser, url, runs, args.runs)
             version = browser.version
             browser.close()
         server.shutdown()
@@ -179,6 +226,7 @@ def main() -> None:
                 "network": SLOW_3G,
             },
             "play_5s": fps,
+            "pacing": paced,
             "chromium": version,
             "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
             "note": "2-core machine, headless Chromium, no GPU",

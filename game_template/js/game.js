@@ -85,8 +85,7 @@ export class Game {
       this.tiles = new TileSet(themeName, this.world.tileSize);
     }
     this.effects.clear();
-    const worldH = this.world.height * this.world.tileSize;
-    if (worldH !== this.renderer.worldH) this.renderer.resize(worldH);
+    this.renderer.resize(this.world); // the view's rows follow the level's content
     this.camera.snap(this.world, this.renderer.view);
   }
 

@@ -30,6 +30,7 @@ function installHook(game) {
     get best() { return game.best.read(); },
     // What the screen shows, in world px: {x, y, w, h} (the view is the canvas's backing store).
     get camera() { const c = game.camera, v = game.renderer.view; return Object.freeze({ x: c.x, y: c.y, w: v.w, h: v.h }); },
+    get boss() { const b = game.world.boss; return b && Object.freeze({ x: b.x, y: b.y, w: b.w, h: b.h, mode: b.mode, alive: b.alive }); },
   });
   Object.defineProperty(window, 'PETPIXEL', { value: hook, enumerable: true });
 }
@@ -70,7 +71,7 @@ async function boot() {
     audio.voice = kind.voice;
     labelSpecial(kind);
     ui = new UI({ petName: data.pet_name, touch, levelCount: data.levels.length, word: kind.word });
-    const renderer = new Renderer(document.getElementById('screen'), stage);
+    const renderer = new Renderer(document.getElementById('screen'), stage, { touch });
     const game = new Game({ data, atlas, sheet, renderer, input, audio, ui });
     installHook(game);
     wireButtons(game, audio);

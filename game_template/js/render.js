@@ -1,65 +1,76 @@
-// Drawing one frame: a low-resolution buffer (background, tiles, things, pet, HUD) blitted to the
-// screen canvas at a whole-number scale with smoothing off, so every art pixel is a crisp square.
+// Drawing one frame straight into the screen canvas, whose backing store is the game's own low
+// resolution (the logical view); CSS scales it up with `image-rendering: pixelated`, so every art
+// pixel stays a crisp square and no frame is upscaled by hand onto a device-pixel canvas.
 
-import { canvas } from './themes.js';
+import { ROWS, rowsFor, viewFor } from './camera.js';
 import { drawText } from './font.js';
 import { lockContext } from './palette.js';
 
-const TARGET_SHORT_SIDE = 220; // about this many logical pixels across the screen's short side
+const FLASH = 'rgba(177, 62, 83, 0.25)';
 
 export class Renderer {
-  constructor(screen, stage) {
+  // touch: a phone or tablet (shows the rotate hint in portrait).
+  constructor(screen, stage, { touch = false } = {}) {
     this.screen = screen;
     this.stage = stage;
     this.ctx = lockContext(screen.getContext('2d', { alpha: false })); // palette styles: palette colours only
+    this.g = this.ctx;
     this.view = { w: 320, h: 180 };
+    this.rows = ROWS[1];
+    this.hint = touch ? new RotateHint(stage) : null;
     this.resize();
   }
 
-  // Device pixels in, logical view out: the whole-number scale that shows about TARGET_SHORT_SIDE
-  // logical pixels across the short side; the camera follows vertically when a level is taller.
-  resize(worldH = this.worldH || 0) {
-    this.worldH = worldH;
+  // Stage size in, logical view out (see camera.js viewFor). `world`: the level now shown, whose
+  // content decides how many rows a portrait or high-DPR view is tall; without one, the last level's.
+  resize(world) {
+    if (world && typeof world === 'object') this.rows = rowsFor(world);
     const dpr = window.devicePixelRatio || 1;
     const cssW = this.stage.clientWidth || 320, cssH = this.stage.clientHeight || 180;
-    const devW = Math.round(cssW * dpr), devH = Math.round(cssH * dpr);
-    this.scale = Math.max(1, Math.round(Math.min(devW, devH) / TARGET_SHORT_SIDE));
-    // Tall portrait screens: zoom in until the level's height (plus a strip of sky) fills the view.
-    if (worldH && devH > devW) this.scale = Math.max(this.scale, Math.floor(devH / (worldH + 40)));
-    this.view = { w: Math.ceil(devW / this.scale), h: Math.ceil(devH / this.scale) };
-    this.screen.width = devW;
-    this.screen.height = devH;
-    this.screen.style.width = `${cssW}px`;
-    this.screen.style.height = `${cssH}px`;
-    [this.buffer, this.g] = canvas(this.view.w, this.view.h);
+    const { w, h, scale } = viewFor(cssW, cssH, dpr, this.rows);
+    if (this.screen.width !== w || this.screen.height !== h) {
+      this.screen.width = w; // resets the context: smoothing off again below
+      this.screen.height = h;
+    }
     this.ctx.imageSmoothingEnabled = false;
+    this.view = { w, h };
+    this.scale = scale / dpr; // CSS px per logical px, the same across and down
+    const boxW = w * this.scale, boxH = h * this.scale;
+    // A portrait view shorter than the stage sits in its middle, on whole device pixels.
+    const top = boxH < cssH ? Math.round(((cssH - boxH) / 2) * dpr) / dpr : 0;
+    Object.assign(this.screen.style, { width: `${boxW}px`, height: `${boxH}px`, top: `${top}px` });
+    this.hint?.place(cssH > cssW, top + boxH, cssH);
   }
 
   frame(scene) {
     const { g, view } = this;
     const [sx, sy] = scene.effects.shake();
-    const cam = { x: scene.camera.x + sx, y: scene.camera.y + sy };
+    const cam = this.cam || (this.cam = { x: 0, y: 0 });
+    cam.x = scene.camera.x + sx;
+    cam.y = scene.camera.y + sy;
     const w = scene.world;
     scene.background.draw(g, view, cam, w.height * w.tileSize, scene.tick);
     scene.tiles.draw(g, w, cam, view);
     this.things(g, scene, cam);
     scene.pet.draw(g, w.player, cam, scene.tick);
     scene.effects.draw(g, cam, scene.sprites);
-    if (scene.effects.flash > 0) { g.fillStyle = 'rgba(177, 62, 83, 0.25)'; g.fillRect(0, 0, view.w, view.h); }
+    if (scene.effects.flash > 0) { g.fillStyle = FLASH; g.fillRect(0, 0, view.w, view.h); }
     this.hud(g, scene);
-    this.ctx.drawImage(this.buffer, 0, 0, view.w * this.scale, view.h * this.scale);
   }
 
   things(g, scene, cam) {
     const w = scene.world, img = scene.sprites.img, t = scene.tick, s = w.tileSize;
     const at = (im, x, y, flip = false) => blit(g, im, Math.round(x - cam.x), Math.round(y - cam.y), flip);
+    // Only what can show: a long level costs the same per frame as a short one.
+    const left = cam.x - 32, right = cam.x + this.view.w + 32;
     if (!w.isBoss) at(img.house, w.goal.x * s - 4, (w.goal.y + 1) * s - 22);
     for (const it of w.items) {
+      if (it.x < left || it.x > right) continue;
       if (it.type === 'checkpoint') at(it.taken ? img.flagOn : img.flagOff, it.x + 2, it.y);
       else if (!it.taken) at(img.treat, it.x + 2, it.y + 5 + Math.round(Math.sin((t + it.x) / 10) * 1.5));
     }
     for (const e of w.enemies) {
-      if (!e.alive) continue;
+      if (!e.alive || e.x < left || e.x > right) continue;
       const frame = e.stun > 0 ? 'stun' : Math.floor(t / (e.type === 'flyer' ? 6 : 8)) % 2;
       at(scene.sprites.enemy(w.theme, e.type, frame), e.x, e.y, e.facing < 0);
       if (e.stun > 0) dazed(g, e.x + e.w / 2 - cam.x, e.y - cam.y, t);
@@ -148,3 +159,43 @@ function blit(g, im, x, y, flip) {
   g.drawImage(im, 0, 0);
   g.restore();
 }
+
+// A small note under the game on portrait phones: turning the phone shows more of the level. It sits
+// in the free band below the view (never over the game), closes with its button and stays closed
+// for the visit; its phone icon tilts unless the player asks for reduced motion (game.css).
+class RotateHint {
+  constructor(stage) {
+    const el = document.createElement('div');
+    el.id = 'rotate-hint';
+    el.className = 'hint';
+    el.hidden = true;
+    const icon = document.createElement('span');
+    icon.className = 'hint-icon';
+    icon.setAttribute('aria-hidden', 'true');
+    const text = document.createElement('p');
+    text.textContent = 'Turn your phone sideways to see more of the level.';
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'hint-close';
+    close.setAttribute('aria-label', 'Dismiss the tip to turn the phone');
+    close.textContent = '\u00d7';
+    close.addEventListener('click', () => {
+      this.closed = true;
+      el.hidden = true;
+      try { sessionStorage.setItem(RotateHint.KEY, '1'); } catch { /* storage blocked: closed for now */ }
+    });
+    el.append(icon, text, close);
+    stage.append(el);
+    this.el = el;
+    try { this.closed = sessionStorage.getItem(RotateHint.KEY) === '1'; } catch { this.closed = false; }
+  }
+
+  // portrait: the stage is taller than wide; below: CSS px from the stage's top to the view's
+  // bottom; height: the stage's. Shown only where the band under the view has room for it.
+  place(portrait, below, height) {
+    const room = height - below;
+    this.el.hidden = this.closed || !portrait || room < 64;
+    if (!this.el.hidden) this.el.style.top = `${Math.round(below + Math.min(24, (room - 56) / 2))}px`;
+  }
+}
+RotateHint.KEY = 'petpixel:rotate-hint-closed';
