@@ -22,8 +22,20 @@ from core.packaging.rules import template_rules_version
 from core.petnames import clean_name
 
 ENTRY = "js/main.js"
+LATE = "js/late.js"  # the late chunk, hashed like every file but index.html
+FIRST_FRAME = (
+    "petpixel:first-frame"  # main.js sends it after the first frame; the late chunk follows
+)
 # Only what a player's browser needs: tools/, tests/ and modules main.js never imports stay out.
 _CODE = (("js", ".js"), ("css", ".css"))  # (folder, suffix)
+# CSS strings (kept as written), comments (dropped), and runs of blanks (one, or none next to
+# `{ } ; ,`; kept around `+ - : >` which calc() and selectors need).
+_CSS_TOKEN = re.compile(
+    r"""(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(?P<comment>/\*.*?\*/)"""
+    r"""|(?P<blank>\s+)|(?P<text>[^"'/\s]+|/)""",
+    re.DOTALL,
+)
+_CSS_TIGHT = frozenset("{};,")
 _CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<path>[^'")\s]+)(?P=q)\s*\)""")
 
 
@@ -45,8 +57,10 @@ def build_bundle(
     """Every file of one playable game; only index.html keeps its name, the rest are hashed.
 
     The code comes from `template_dir`, by default the shipped game template (package data): its
-    ES modules bundled into one script (core.packaging.bundler) that index.html carries inline with
-    the stylesheet, so a slow link pays one round trip for the page and one for the game's data.
+    ES modules bundled (core.packaging.bundler) into the script index.html carries inline with the
+    stylesheet, so a slow link pays one round trip for the page and one for the game's data, and a
+    hashed late chunk (js/late.<hash>.js: what main.js reaches only through import()) that the
+    page fetches after its first frame.
 
     The hero's physics box comes from the atlas hitbox (core.packaging.hero): `levels` must have
     been generated with `player=player_box(atlas)` to be proven for the box the game plays with.
@@ -88,7 +102,7 @@ def build_bundle(
         sheet=sheet,
     )
     template = source.joinpath("index.html").read_text(encoding="utf-8")
-    bundle["index.html"] = render_page(template, info, {}, _inline_code(source)).encode()
+    bundle["index.html"] = render_page(template, info, {}, _inline_code(source, bundle)).encode()
     return bundle
 
 
@@ -114,17 +128,25 @@ def _check_inputs(pet_name: str, theme: str, levels: list[dict[str, Any]]) -> st
     return name
 
 
-def _inline_code(template_dir: Traversable) -> Inline:
-    """The modules main.js imports as one script, and every stylesheet, for the page to carry."""
+def _inline_code(template_dir: Traversable, bundle: dict[str, bytes]) -> Inline:
+    """The modules main.js imports as one script, and every stylesheet, for the page to carry;
+    the late chunk, when there is one, goes into `bundle` under its hashed name."""
     files = {
         f"{folder}/{entry.name}": entry.read_text(encoding="utf-8")
         for folder, suffix in _CODE
         for entry in sorted(template_dir.joinpath(folder).iterdir(), key=lambda e: e.name)
         if entry.is_file() and entry.name.endswith(suffix)
     }
-    script = bundle_modules(ENTRY, {p: text for p, text in files.items() if p.endswith(".js")})
-    styles = {p: _rebase_css(p, text) for p, text in files.items() if p.endswith(".css")}
-    return Inline(scripts={ENTRY: script}, styles=styles)
+
+    def late_url(code: str) -> str:
+        return "./" + _add(bundle, LATE, code.encode())
+
+    sources = {p: text for p, text in files.items() if p.endswith(".js")}
+    scripts = bundle_modules(ENTRY, sources, late_url, late_after=FIRST_FRAME)
+    styles = {
+        p: _compact_css(_rebase_css(p, text)) for p, text in files.items() if p.endswith(".css")
+    }
+    return Inline(scripts={ENTRY: scripts.main}, styles=styles)
 
 
 def _rebase_css(path: str, css: str) -> str:
@@ -140,6 +162,31 @@ def _rebase_css(path: str, css: str) -> str:
         return f'url("{posixpath.normpath(posixpath.join(folder, url))}")'
 
     return _CSS_URL.sub(rebase, css)
+
+
+def _compact_css(css: str) -> str:
+    """The stylesheet without comments or spare blanks; strings copied as written. A comment with
+    no blank beside it becomes `/**/`: it still separates tokens (`1px/**/2px`, `.a/**/.b`)."""
+    out: list[str] = []
+    for match in _CSS_TOKEN.finditer(css):
+        kind, text = match.lastgroup, match.group()
+        if kind == "comment":
+            spaced = (
+                css[match.start() - 1 : match.start()].isspace()
+                or css[match.end() : match.end() + 1].isspace()
+            )
+            if not spaced and out and match.end() < len(css):
+                out.append("/**/")
+        elif kind == "blank":
+            if out and out[-1] != " ":
+                out.append(" ")
+        elif out and out[-1] == " " and (text[0] in _CSS_TIGHT or out[-2][-1] in _CSS_TIGHT):
+            out[-1] = text
+        else:
+            out.append(text)
+    if out and out[-1] == " ":
+        out.pop()
+    return "".join(out)
 
 
 def _add(bundle: dict[str, bytes], path: str, data: bytes) -> str:

@@ -1,5 +1,10 @@
-"""One script from the game's ES modules: each module runs in its own function scope, in the order
+"""Two scripts from the game's ES modules: each module runs in its own function scope, in the order
 a browser would evaluate them, and hands its exports to the modules that import them.
+
+The main script holds the entry and everything it imports statically. A module reached only
+through `import('./x.js')` goes to a second script, the late chunk, with whatever it imports that
+the main script lacks: the main script fetches the chunk (one request, whichever import() asks
+first) once the page has drawn a frame, so code the first frame does not need never delays it.
 
 It understands exactly the import/export forms listed in FORMS and refuses anything else by file,
 line and text, so an edit it does not understand fails packaging instead of breaking the game."""
@@ -8,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -16,15 +22,21 @@ from core.packaging.jslex import compact, masked, spans
 
 FORMS = (
     "import { a, b as c } from './x.js'; import * as x from './x.js'; import './x.js'; "
-    "export const|function|async function|function*|class NAME ...; export { a, b as c };"
+    "export const|function|async function|function*|class NAME ...; export { a, b as c }; "
+    "import('./x.js') (a promise of x's exports; x, and what only x needs, loads after the "
+    "first frame)"
 )
-REGISTRY = "__petpixelModules"  # the one name the bundle adds; no module may use it
+RESERVED_PREFIX = "__petpixel"  # the names the bundle adds start with it; no module may use one
+REGISTRY = "__petpixelModules"  # path -> a module's frozen exports
+IMPORTER = "__petpixelImport"  # what import('./x.js') becomes: path -> promise of x's exports
+LATE = "__petpixelLate"  # the late chunk's promise, once something asked for it
 _ID = r"[A-Za-z_$][\w$]*"
 _KEYWORD = re.compile(r"(?<![\w$.])(import|export)(?![\w$])")
 _FROM = r"\s*from\s*(?P<q>['\"])(?P<spec>[^'\"\n]*)(?P=q)\s*;?"
 _IMPORT_NAMED = re.compile(r"import\s*\{(?P<names>[^{}]*)\}" + _FROM)
 _IMPORT_ALL = re.compile(rf"import\s*\*\s*as\s+(?P<ns>{_ID})" + _FROM)
 _IMPORT_BARE = re.compile(r"import\s*(?P<q>['\"])(?P<spec>[^'\"\n]*)(?P=q)\s*;?")
+_IMPORT_DYNAMIC = re.compile(r"import\s*\(\s*(?P<q>['\"])(?P<spec>[^'\"\n]*)(?P=q)\s*\)")
 _EXPORT_DECL = re.compile(
     rf"(?P<keyword>export\s+)(?:(?:async\s+)?function(?:\s*\*\s*|\s+)|class\s+|const\s+)"
     rf"(?P<name>{_ID})(?![\w$])"
@@ -50,22 +62,104 @@ class Module:
     imports: list[tuple[str, str]] = field(default_factory=list)  # (module, "{ a, b: c }" or name)
     wanted: dict[str, set[str]] = field(default_factory=dict)  # module -> names it must export
     exports: dict[str, str] = field(default_factory=dict)  # exported name -> local name
+    dynamic: list[str] = field(default_factory=list)  # modules it asks for with import()
     body: str = ""
 
 
-def bundle(entry: str, sources: dict[str, str]) -> str:
-    """The entry module and every module it imports, directly or not, as one module script."""
+@dataclass(frozen=True)
+class Scripts:
+    """The bundle: `main` runs as the page's module script; `late` (empty when no module is
+    reached only through import()) is a module whose default export installs the rest."""
+
+    main: str
+    late: str = ""
+    main_modules: tuple[str, ...] = ()  # in evaluation order
+    late_modules: tuple[str, ...] = ()
+
+
+def bundle(
+    entry: str,
+    sources: dict[str, str],
+    late_url: Callable[[str], str] = lambda _code: "./late.js",
+    late_after: str = "",
+) -> Scripts:
+    """The entry module and every module it imports statically, as one module script, and the
+    modules only import() reaches as a late chunk that the main script loads from
+    `late_url(chunk)` (a URL relative to the page; the caller names and serves the file) once the
+    page has dispatched the event `late_after` on its window, or without one once it has drawn
+    its next frame."""
     if entry not in sources:
         raise BundleError(f"The game template has no {entry}")
     modules: dict[str, Module] = {}
-    order = _evaluation_order(entry, sources, modules)
+    state: dict[str, str] = {}
+    order = _evaluation_order([(entry, entry)], sources, modules, state)
+    late_order: list[str] = []
+    asked = [(target, path) for path in order for target in modules[path].dynamic]
+    while asked:  # a late module may ask for more with import() in turn
+        found = _evaluation_order(asked, sources, modules, state)
+        late_order += found
+        asked = [(target, path) for path in found for target in modules[path].dynamic]
     _check_imports(modules)
-    parts = [
+    late = ""
+    if late_order:
+        late = (
+            "\n".join(
+                [
+                    f"// PetPixel game, after the first frame: {len(late_order)} modules "
+                    f"that {entry} reaches through import(), one scope each.",
+                    f"export default function ({REGISTRY}, {IMPORTER}) {{",
+                    *[_wrap(modules[path]) for path in late_order],
+                    "}",
+                ]
+            )
+            + "\n"
+        )
+    lines = [
         f"// PetPixel game: {entry} and the {len(order) - 1} modules it imports, one scope each.",
         f"const {REGISTRY} = Object.create(null);",
     ]
-    parts += [_wrap(modules[path]) for path in order]
-    return "\n".join(parts) + "\n"
+    if any(module.dynamic for module in modules.values()):
+        lines.append(_importer(late_url(late) if late else "", late_after))
+    lines += [_wrap(modules[path]) for path in order]
+    return Scripts(
+        main="\n".join(lines) + "\n",
+        late=late,
+        main_modules=tuple(order),
+        late_modules=tuple(late_order),
+    )
+
+
+def _importer(url: str, after: str) -> str:
+    """import(path): a promise of the module's exports. A module of the main script is there
+    once that script has run (a microtask later); any other fetches the late chunk, once, after
+    the page dispatches the event `after` on its window (listened for from the start, so an
+    import() made later still goes), or without one after the next frame; a failed fetch is
+    tried again by the next import()."""
+    if not url:
+        return f"const {IMPORTER} = (path) => Promise.resolve().then(() => {REGISTRY}[path]);"
+    if after:  # a task after the event, so after the frame that sent it too
+        lines = [
+            f"const {LATE}Ready = new Promise((go) => "
+            f"addEventListener({after!r}, () => setTimeout(go), {{ once: true }}));"
+        ]
+        ready = f"{LATE}Ready"
+    else:
+        lines = []
+        ready = (
+            "new Promise((go) => (globalThis.requestAnimationFrame ? "
+            "requestAnimationFrame(() => setTimeout(go)) : setTimeout(go)))"
+        )
+    return "\n".join(
+        [
+            *lines,
+            f"let {LATE} = null;",
+            f"const {IMPORTER} = (path) => Promise.resolve().then(() => {REGISTRY}[path] || "
+            f"({LATE} ||= {ready}"
+            f".then(() => import({url!r})).then((chunk) => chunk.default({REGISTRY}, {IMPORTER}))"
+            f".catch((err) => {{ {LATE} = null; throw err; }}))"
+            f".then(() => {REGISTRY}[path]));",
+        ]
+    )
 
 
 def _check_imports(modules: dict[str, Module]) -> None:
@@ -84,8 +178,10 @@ def _check_imports(modules: dict[str, Module]) -> None:
 def read_module(path: str, source: str) -> Module:
     """Parse the import and export statements of one module and cut them out of its body."""
     text = _Text(path, source)
-    if REGISTRY in text.code:
-        raise BundleError(f"{path} uses the name {REGISTRY}, which the bundler keeps for itself")
+    if RESERVED_PREFIX in text.code:
+        raise BundleError(
+            f"{path} uses a name starting {RESERVED_PREFIX}, which the bundler keeps for itself"
+        )
     module = Module(path)
     edits: list[tuple[int, int, str]] = []
     for match in _KEYWORD.finditer(text.code):
@@ -93,9 +189,11 @@ def read_module(path: str, source: str) -> Module:
         if text.is_property(start, match.end()):
             continue
         after = text.code[match.end() :].lstrip()[:1]
-        if match.group() == "import" and after in ("(", "."):
-            what = "dynamic import()" if after == "(" else "import.meta"
-            text.refuse(start, f"{what} cannot be bundled; import the module statically")
+        if match.group() == "import" and after == "(":
+            edits.append(_dynamic(module, text, start))  # an expression: anywhere
+            continue
+        if match.group() == "import" and after == ".":
+            text.refuse(start, "import.meta cannot be bundled")
         if text.depth(start) != 0:
             text.refuse(start, "import/export may only stand at the top of a module")
         end, replacement = _statement(module, text, start)
@@ -168,6 +266,18 @@ def _statement(module: Module, text: _Text, start: int) -> tuple[int, str]:
     return match.end(), "\n" * text.source.count("\n", start, match.end())
 
 
+def _dynamic(module: Module, text: _Text, start: int) -> tuple[int, int, str]:
+    """`import('./x.js')` -> `__petpixelImport('x.js')`: a literal path only, so the bundler
+    knows every module the game may ask for."""
+    match = _IMPORT_DYNAMIC.match(text.bare, start)
+    if match is None:
+        text.refuse(start, "import() takes one string literal, a relative path to a .js module")
+    target = _resolve(text, start, match.group("spec"))
+    if target not in module.dynamic:
+        module.dynamic.append(target)
+    return start, match.end(), f"{IMPORTER}({target!r})"
+
+
 def _names(text: _Text, start: int, names: str) -> list[tuple[str, str]]:
     """`a, b as c` -> [(a, a), (b, c)]: (the name over there, the name here)."""
     items = names.split(",")
@@ -194,11 +304,16 @@ def _export(module: Module, text: _Text, start: int, name: str, local: str) -> N
     module.exports[name] = local
 
 
-def _evaluation_order(entry: str, sources: dict[str, str], modules: dict[str, Module]) -> list[str]:
-    """Depth-first post-order over the imports, in the order each module lists them: the order in
-    which a browser evaluates an acyclic module graph."""
+def _evaluation_order(
+    roots: list[tuple[str, str]],
+    sources: dict[str, str],
+    modules: dict[str, Module],
+    state: dict[str, str],
+) -> list[str]:
+    """Depth-first post-order over the static imports from each (root, its importer), in the
+    order each module lists them (the order in which a browser evaluates an acyclic module graph),
+    skipping the modules `state` marks done already."""
     order: list[str] = []
-    state: dict[str, str] = {}
 
     def visit(path: str, importer: str) -> None:
         if state.get(path) == "done":
@@ -215,7 +330,8 @@ def _evaluation_order(entry: str, sources: dict[str, str], modules: dict[str, Mo
         state[path] = "done"
         order.append(path)
 
-    visit(entry, entry)
+    for root, importer in roots:
+        visit(root, importer)
     return order
 
 

@@ -3,8 +3,6 @@
 // Silent until the first user gesture, as browsers require; nothing is downloaded. The special move
 // speaks with the hero's voice: a bark (dog), a meow (cat) or a chirp (other).
 
-import { Music } from './music.js';
-
 const STORE_KEY = 'petpixel-muted';
 
 // Each effect: [wave, start Hz, end Hz, seconds, volume, noise?]; a list plays one after another.
@@ -40,6 +38,10 @@ export class Audio {
     this.played = {}; // sound name -> times synthesized (read by tests through window.PETPIXEL)
     this.music = null;
     this.tune = null; // the theme whose loop should play now, or null (not playing)
+    // music.js is not needed for the first frame: packaged, it comes in the late chunk after it.
+    // Until it arrives (or if it never does) the effects play without the loop.
+    this.Music = null;
+    import('./music.js').then(({ Music }) => { this.Music = Music; this.updateMusic(); }, () => {});
   }
 
   // The game's screen changed: the theme's loop while playing, silence on menus and pauses.
@@ -49,11 +51,11 @@ export class Audio {
   }
 
   updateMusic() {
-    if (!this.ctx) return;
+    if (!this.ctx || !this.Music) return;
     if (!this.music) {
       // Reduced motion: a calmer mix without the drums.
       const calm = !!window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
-      this.music = new Music(this.ctx, this.master, { calm });
+      this.music = new this.Music(this.ctx, this.master, { calm });
     }
     if (this.tune && !this.muted) this.music.play(this.tune);
     else this.music.stop();

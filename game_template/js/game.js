@@ -8,7 +8,6 @@ import { Effects } from './effects.js';
 import { Pet } from './pet.js';
 import { BestScore, Tally, bestKey, combine } from './recap.js';
 import { RunRecorder } from './runs.js';
-import { Clip, canvasBlob, clipGif, shareCard, shareResult, slug } from './share.js';
 import { theme } from './themes.js';
 import { SPECIES, speciesOf } from './species.js';
 import { Sprites } from './sprites.js';
@@ -56,7 +55,12 @@ export class Game {
     this.runs = new RunRecorder({ storage: storage() }); // verified runs: the trace sent at each level's end
     this.result = null;
     if (this.runs.online) ui.actions.board = (level) => this.runs.board(level); // the Leaderboard buttons
-    this.clip = new Clip();
+    // share.js (the GIF, the card, Web Share) is for the end screen: packaged, it comes in the late
+    // chunk after the first frame. Until then nothing is recorded; without it no GIF, and Share
+    // shows the link to copy.
+    this.clip = null;
+    this.sharing = import('./share.js');
+    this.sharing.then(({ Clip }) => { this.clip = new Clip(); }, () => {});
     this.gifUrl = null;
     this.loadLevel(0, this.physics.lives, 0);
     input.on('any', (action) => this.anyInput(action));
@@ -74,7 +78,7 @@ export class Game {
     this.runs.start(index, lives);
     this.beat = null;
     this.pending = null;
-    if (index === this.data.levels.length - 1) this.clip.reset();
+    if (index === this.data.levels.length - 1) this.clip?.reset();
     this.world = createWorld(level, this.physics, this.data.seed);
     // Lives and score run across levels; the sim starts each level fresh, so carry them in.
     this.world.lives = lives;
@@ -123,8 +127,13 @@ export class Game {
   }
 
   showWon() {
-    const recap = combine(this.recaps), name = this.data.pet_name, score = this.world.score;
-    this.lastRecap = recap;
+    this.lastRecap = combine(this.recaps);
+    const shown = (more) => this.ui.won({ recap: this.lastRecap, best: this.result, again: () => this.restart(), ...more });
+    this.sharing.then((share) => shown(this.sharingFor(share)), () => shown({ share: async () => 'failed', gif: null }));
+  }
+
+  sharingFor({ canvasBlob, clipGif, shareCard, shareResult, slug }) {
+    const name = this.data.pet_name, score = this.world.score;
     if (this.gifUrl) URL.revokeObjectURL(this.gifUrl);
     const gif = clipGif(this.clip, { name, score, sprites: this.sprites });
     this.gifUrl = gif ? URL.createObjectURL(new Blob([gif], { type: 'image/gif' })) : null;
@@ -134,10 +143,7 @@ export class Game {
     // The board's rank goes on the card once the server has ranked the run.
     server?.then((s) => { if (s.ok) png = canvasBlob(card(`#${s.rank} on level ${level + 1}`)); });
     const share = async () => shareResult({ name, score, best, isNew, card: await png });
-    this.ui.won({
-      recap, best: this.result, share, again: () => this.restart(),
-      gif: this.gifUrl && { url: this.gifUrl, name: `${slug(name)}-petpixel.gif` },
-    });
+    return { share, gif: this.gifUrl && { url: this.gifUrl, name: `${slug(name)}-petpixel.gif` } };
   }
 
   nextLevel() {
@@ -225,7 +231,7 @@ export class Game {
   record() {
     const lastLevel = this.levelIndex === this.data.levels.length - 1;
     const live = this.status === 'playing' || (this.status === 'won' && this.pending);
-    if (!lastLevel || !live || this.tick === this.clipTick || this.tick % CLIP_EVERY) return;
+    if (!this.clip || !lastLevel || !live || this.tick === this.clipTick || this.tick % CLIP_EVERY) return;
     this.clipTick = this.tick;
     this.clip.capture(this.renderer.buffer || this.renderer.screen);
   }

@@ -2,6 +2,7 @@
 // score, a share-card PNG (pet, name, score, best), and Web Share with a copy-link fallback.
 
 import { encodeGif, palettize } from './gif.js';
+import { shareLink } from './link.js';
 
 const INK = '#1a1c2c', GOLD = '#ffcd75', WHITE = '#f4f4f4';
 const BANNER = 12; // px under each GIF frame for the name and score
@@ -107,12 +108,6 @@ export function shareText({ name, score, best, isNew }) {
 
 export function canvasBlob(c) {
   return new Promise((resolve) => c.toBlob(resolve, 'image/png'));
-}
-
-/** The game's public link: the page's og:url (the short link) when it has one, else this page. */
-export function shareLink() {
-  const meta = document.querySelector('meta[property="og:url"]');
-  return (meta && meta.content) || location.href;
 }
 
 /** Web Share where the browser has it (phones), with the card image when files can be shared;

@@ -3,7 +3,7 @@
 
 import { BoardDialog, standing } from './board.js';
 import { recapRows } from './recap.js';
-import { shareLink } from './share.js';
+import { shareLink } from './link.js';
 
 const $ = (id) => document.getElementById(id);
 const STAT = { Time: 'time', Treats: 'treats', Secrets: 'secrets', 'Hits taken': 'hits', Score: 'score' };

@@ -1,9 +1,9 @@
 """Build PetPixel's pixel font from tools/font.txt (dev time; needs fontTools and brotli).
 
-Writes fonts/petpixel.woff2 and, into js/font.js, the glyph table (the canvas HUD draws with it) and
-that WOFF2 as base64, which font.js hands to the FontFace API for the DOM overlay's text (real,
-selectable, accessible text; no extra request, and no data: URL for the page's CSP to refuse).
-`--check` rebuilds in memory and fails if either is out of date (tests/game/test_look.py runs it).
+Writes fonts/petpixel.woff2, into js/font.js the glyph table (the canvas HUD draws with it), and
+into js/fontface.js that WOFF2 as base64, which it hands to the FontFace API for the DOM overlay's
+text (real, selectable, accessible text; no extra request, and no data: URL for the page's CSP to
+refuse). `--check` rebuilds in memory and fails if any is out of date (tests/game/test_look.py).
 
     .venv/bin/python game_template/tools/make_font.py [--check]
 """
@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE.parent
 SOURCE = HERE / "font.txt"
 FONT_JS = TEMPLATE / "js" / "font.js"
+FONTFACE_JS = TEMPLATE / "js" / "fontface.js"  # the WOFF2, for the overlay (late chunk)
 WOFF2 = TEMPLATE / "fonts" / "petpixel.woff2"
 FAMILY = "PetPixel"
 PIXEL = 100  # font units per pixel; 10 pixels to the em (7 above the baseline, 1 gap, 2 below)
@@ -134,8 +135,9 @@ def outputs() -> dict[Path, bytes]:
     glyphs = parse(SOURCE.read_text(encoding="utf-8"))
     woff2 = build_woff2(glyphs)
     js = splice(FONT_JS.read_text(encoding="utf-8"), JS_START, JS_END, table_js(glyphs), "font.js")
-    js = splice(js, B64_START, B64_END, woff2_js(woff2), "font.js")
-    return {WOFF2: woff2, FONT_JS: js.encode()}
+    face = FONTFACE_JS.read_text(encoding="utf-8")
+    face = splice(face, B64_START, B64_END, woff2_js(woff2), "fontface.js")
+    return {WOFF2: woff2, FONT_JS: js.encode(), FONTFACE_JS: face.encode()}
 
 
 def main(argv: list[str]) -> int:

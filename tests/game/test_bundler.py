@@ -83,7 +83,7 @@ def test_the_bundle_prints_what_the_modules_print(tmp_path: Path) -> None:
     write(GRAPH, tmp_path / "src")
     (tmp_path / "src" / "package.json").write_text('{"type": "module"}')
     native = node(str(tmp_path / "src" / "main.js"))
-    script = bundle("main.js", GRAPH)
+    script = bundle("main.js", GRAPH).main
     (tmp_path / "bundle.mjs").write_text(script)
     assert node(str(tmp_path / "bundle.mjs")) == native
     assert native.splitlines()[:3] == ["math runs", "shapes runs 2", "side runs"]
@@ -92,12 +92,84 @@ def test_the_bundle_prints_what_the_modules_print(tmp_path: Path) -> None:
     assert not re.search(r"(^|;)\s*(import|export)\b", code, re.MULTILINE)
 
 
+# import(): a late module with a late dependency, one that asks for a main module with import() in
+# turn, and a main module asked for with import() (already there: it stays in the main script).
+LATE_GRAPH = {
+    "main.js": """import { log } from './log.js';
+log('main runs');
+const late = import('./later.js');
+import('./log.js').then((ns) => log('log again', typeof ns.log));
+late.then((m) => m.run()).then((text) => log('done', text));
+log('main ends');
+""",
+    "log.js": GRAPH["log.js"],
+    "later.js": """import { log } from './log.js';
+import { twice } from './lib/math.js';
+log('later runs', twice(4));
+export const run = () => import('./lib/shapes.js').then((s) => `${s.NAME} ${s.area(2, 2)}`);
+""",
+    "lib/math.js": GRAPH["lib/math.js"],
+    "lib/shapes.js": GRAPH["lib/shapes.js"],
+}
+
+
+@pytest.mark.node
+def test_import_splits_a_late_chunk_that_prints_what_the_modules_print(tmp_path: Path) -> None:
+    """What import() reaches alone goes to the late chunk (its static imports too, unless the main
+    script has them); node runs the pair as it runs the native modules: same output."""
+    write(LATE_GRAPH, tmp_path / "src")
+    (tmp_path / "src" / "package.json").write_text('{"type": "module"}')
+    native = node(str(tmp_path / "src" / "main.js"))
+    scripts = bundle("main.js", LATE_GRAPH, lambda code: "./chunk.mjs")
+    assert scripts.main_modules == ("log.js", "main.js")
+    assert scripts.late_modules == ("lib/math.js", "later.js", "lib/shapes.js")
+    (tmp_path / "main.mjs").write_text(scripts.main)
+    (tmp_path / "chunk.mjs").write_text(scripts.late)
+    assert node(str(tmp_path / "main.mjs")) == native
+    assert native.splitlines()[:2] == ["main runs", "main ends"]
+    assert "import('./chunk.mjs')" in scripts.main
+    assert "'lib/math.js'] = " in scripts.late
+    assert "'lib/math.js'] = " not in scripts.main
+
+
+# A window's addEventListener/dispatchEvent for node, before the bundle's first line.
+WINDOW = """const events = new EventTarget();
+globalThis.addEventListener = events.addEventListener.bind(events);
+globalThis.dispatchEvent = events.dispatchEvent.bind(events);
+"""
+
+
+@pytest.mark.node
+def test_the_late_chunk_waits_for_the_event(tmp_path: Path) -> None:
+    """With `late_after`, nothing is fetched until the page dispatches that event, and an import()
+    made after it goes at once."""
+    graph = {
+        "main.js": """import('./later.js').then(() => console.log('loaded'));
+setTimeout(() => { console.log('sending'); dispatchEvent(new Event('first-frame')); }, 50);
+setTimeout(() => import('./more.js').then(() => console.log('more loaded')), 100);
+""",
+        "later.js": "console.log('later runs');\n",
+        "more.js": "console.log('more runs');\n",
+    }
+    scripts = bundle("main.js", graph, lambda code: "./chunk.mjs", late_after="first-frame")
+    (tmp_path / "main.mjs").write_text(WINDOW + scripts.main)
+    (tmp_path / "chunk.mjs").write_text(scripts.late)
+    out = node(str(tmp_path / "main.mjs")).splitlines()
+    assert out == ["sending", "later runs", "more runs", "loaded", "more loaded"]
+
+
 @pytest.mark.node
 def test_the_game_template_bundles_into_valid_javascript(tmp_path: Path) -> None:
     sources = {f"js/{p.name}": p.read_text() for p in (TEMPLATE / "js").glob("*.js")}
-    script = bundle("js/main.js", sources)
+    scripts = bundle("js/main.js", sources)
+    script = scripts.main
     (tmp_path / "game.mjs").write_text(script)
     node("--check", str(tmp_path / "game.mjs"))
+    (tmp_path / "late.mjs").write_text(scripts.late)
+    node("--check", str(tmp_path / "late.mjs"))
+    assert {"js/share.js", "js/gif.js", "js/music.js", "js/fontface.js"} <= set(
+        scripts.late_modules
+    )
     assert "'js/levelschema.js'" not in script  # main.js never imports it: left out
     assert script.count("= (() => {") >= 10
 
@@ -109,7 +181,9 @@ def test_the_game_template_bundles_into_valid_javascript(tmp_path: Path) -> None
         ("import main from './lib.js';", "does not understand"),
         ("export * from './lib.js';", "does not understand"),
         ("export { a } from './lib.js';", "does not understand"),
-        ("const lib = await import('./lib.js');", "dynamic import()"),
+        ("const lib = import(name);", "import() takes one string literal"),
+        ("const lib = import(`./lib.js`);", "import() takes one string literal"),
+        ("const lib = import('./lib.json');", "not a relative path"),
         ("const url = import.meta.url;", "import.meta"),
         ("import { a } from 'lib';", "not a relative path"),
         ("import { a } from './lib.json';", "not a relative path"),
@@ -141,6 +215,10 @@ def test_graph_problems_are_reported() -> None:
         bundle("a.js", {"a.js": "import { b, c } from './lib.js';", **lib})
     with pytest.raises(BundleError, match="keeps for itself"):
         bundle("a.js", {"a.js": "const __petpixelModules = 1;"})
+    with pytest.raises(BundleError, match="keeps for itself"):
+        bundle("a.js", {"a.js": "let __petpixelLate;"})
+    with pytest.raises(BundleError, match=r"a\.js imports late\.js, which is not in the game"):
+        bundle("a.js", {"a.js": "const later = () => import('./late.js');"})
 
 
 def test_compact_keeps_literals_and_the_line_breaks_statements_need() -> None:

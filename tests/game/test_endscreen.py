@@ -286,3 +286,30 @@ def test_phone_share_uses_web_share_with_the_score_and_a_card(
         assert page.errors == []
     finally:
         context.close()
+
+
+def test_without_the_late_chunk_the_game_plays_and_the_win_screen_offers_the_link(
+    page: Any, boss_game: Served, tmp_path: Path
+) -> None:
+    """The late chunk (sharing, GIF, music) never arrives: the run, the recap and the best score
+    are all there; no Save GIF, and Share shows the link to copy by hand."""
+    blocked: list[str] = []
+
+    def block(route: Any) -> None:
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route("**/js/late.*.js", block)
+    play_boss_run(page, boss_game, tmp_path)
+    won = state(page)
+    assert won["status"] == "won"
+    page.clock.run_for(1500)
+    assert blocked  # it was asked for, and failed
+    assert page.locator("#overlay-title").text_content() == "You won!"
+    assert recap(page)["score"] == str(won["score"])
+    assert page.locator(".new-best").text_content() == "New best!"
+    assert page.get_by_role("link", name="Save GIF").count() == 0
+    page.get_by_role("button", name="Share").click()
+    assert page.locator(".share-url").text_content() == boss_game.url
+    # Only the blocked file shows in the console; the game itself threw nothing.
+    assert all("Failed to load" in e or "late." in e for e in page.errors), page.errors

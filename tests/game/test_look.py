@@ -123,7 +123,8 @@ def test_js_style_palettes_match_core() -> None:
 
 
 def test_font_files_are_built_from_the_drawing() -> None:
-    """js/font.js and fonts/petpixel.woff2 are what tools/make_font.py makes from tools/font.txt."""
+    """js/font.js, js/fontface.js and fonts/petpixel.woff2 are what tools/make_font.py makes from
+    tools/font.txt."""
     need_module("fontTools")
     need_module("brotli")
     result = subprocess.run(
@@ -259,8 +260,9 @@ def test_pixel_font_ships_and_draws_the_overlay_and_hud(browser: Any, site: Serv
     page.clock.run_for(200)
     family = page.evaluate("getComputedStyle(document.getElementById('overlay-title')).fontFamily")
     assert family.startswith('"PetPixel"') or family.startswith("PetPixel")
-    assert page.evaluate(
-        "[...document.fonts].some(f => f.family.replace(/\"/g, '') === 'PetPixel'"
+    # The WOFF2 comes with the late chunk, after the first frame: the overlay swaps to it.
+    page.wait_for_function(
+        "() => [...document.fonts].some(f => f.family.replace(/\"/g, '') === 'PetPixel'"
         " && f.status === 'loaded')"
     )
     page.keyboard.press("Enter")

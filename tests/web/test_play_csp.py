@@ -50,13 +50,24 @@ def test_served_game_runs_its_inline_code_under_the_real_csp(
             assert response is not None
             header = response.headers["content-security-policy"]
             page.wait_for_function("() => window.PETPIXEL && window.PETPIXEL.status === 'title'")
+            # The late chunk (a file, under script-src 'self') and the overlay's font it adds.
+            page.wait_for_function(
+                "() => [...document.fonts].some((f) => f.family.replace(/\"/g, '') === 'PetPixel'"
+                " && f.status === 'loaded')"
+            )
+            late = page.evaluate(
+                "performance.getEntriesByType('resource')"
+                ".filter((r) => r.name.includes('/js/late.')).map((r) => r.name)"
+            )
             inline = page.evaluate(
                 "[...document.scripts].filter((s) => !s.src && s.type === 'module').length"
             )
             violations = page.evaluate("window.__violations")
         finally:
             context.close()
-    assert inline == 1  # the game's code came with the page, not as a file
+    assert inline == 1  # the first frame's code came with the page
+    assert len(late) == 1
+    assert "/g/CspTest01/js/late." in late[0]
     assert "script-src 'self' 'sha256-" in header
     assert "style-src 'self' 'sha256-" in header
     assert "unsafe" not in header
