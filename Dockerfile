@@ -8,16 +8,24 @@
 # and are installed before the sources are copied: a code change rebuilds only the last layers.
 ARG BASE_IMAGE=python:3.11-slim
 
-# ---- builder: a virtual environment at /venv, copied whole into the runtime stage -------------
-FROM ${BASE_IMAGE} AS builder
+# ---- deps: a virtual environment at /venv with the locked dependencies (cached until a lock
+# file changes); the runtime stage copies it as one layer that code changes never touch -----------
+FROM ${BASE_IMAGE} AS deps
 ARG PIP_OPTS=""
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python3 -m venv /venv
 COPY requirements.lock /tmp/requirements.lock
-RUN /venv/bin/pip install $PIP_OPTS --require-hashes -r /tmp/requirements.lock
-# A normal (non-editable) install: game_template/, web templates and static files and the migrations
-# are package data, read from site-packages. setuptools came from the lock: no index needed.
+RUN /venv/bin/pip install $PIP_OPTS --require-hashes -r /tmp/requirements.lock \
+    && find /venv/lib -depth -type d -name tests -path '*/site-packages/*' -exec rm -rf {} +
+# (What no process runs: the packages' own test suites. Keep the .pyi files: scikit-image's lazy
+# loader reads its imports from __init__.pyi at run time.)
+
+# ---- builder: a normal (non-editable) install of the project, into /out --------------------------
+# game_template/, web templates and static files and the migrations are package data, read from
+# site-packages. setuptools came from the lock: no index needed. --prefix /out keeps the project's
+# files apart (site-packages and the `petpixel` script, whose #! is /venv/bin/python).
+FROM deps AS builder
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY core ./core
@@ -27,16 +35,11 @@ COPY web ./web
 COPY bots ./bots
 COPY cli ./cli
 COPY game_template ./game_template
-RUN /venv/bin/pip install --no-index --no-deps --no-build-isolation . \
-    && /venv/bin/pip uninstall --yes setuptools \
+RUN /venv/bin/pip install --no-index --no-deps --no-build-isolation --prefix /out . \
     && rm -rf /src
-WORKDIR /
-# What no process runs: the packages' own test suites. (Keep the .pyi files: scikit-image's lazy
-# loader reads its imports from __init__.pyi at run time.)
-RUN find /venv/lib -depth -type d -name tests -path '*/site-packages/*' -exec rm -rf {} +
 
-# ---- gpu-builder: the `ml` extra on top, from its own lock (same versions where they overlap) --
-FROM builder AS gpu-builder
+# ---- gpu-deps: the `ml` extra on top, from its own lock (same versions where they overlap) -------
+FROM deps AS gpu-deps
 ARG PIP_OPTS=""
 COPY requirements-gpu.lock /tmp/requirements-gpu.lock
 RUN /venv/bin/pip install $PIP_OPTS --require-hashes -r /tmp/requirements-gpu.lock
@@ -63,10 +66,12 @@ CMD ["petpixel", "serve", "--host", "0.0.0.0", "--port", "8000"]
 
 # ---- gpu: the GPU worker's image (previews, deluxe HD builds) ---------------------------------
 FROM runtime-base AS gpu
-COPY --from=gpu-builder /venv /venv
+COPY --from=gpu-deps /venv /venv
+COPY --from=builder /out/ /venv/
 USER petpixel
 
 # ---- runtime (default): the CPU image for web, worker, beat, bots, migrate, models ------------
 FROM runtime-base AS runtime
-COPY --from=builder /venv /venv
+COPY --from=deps /venv /venv
+COPY --from=builder /out/ /venv/
 USER petpixel

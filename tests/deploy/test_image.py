@@ -40,22 +40,27 @@ def normalized(requirement: str) -> str:
 
 
 def test_dependencies_come_from_the_lock_before_the_sources() -> None:
-    """A code change rebuilds from the COPY of the sources on: the dependency layer is cached."""
-    builder = stages()["builder"]
-    lock_install = next(i for i, s in enumerate(builder) if "--require-hashes" in s)
-    assert "-r /tmp/requirements.lock" in builder[lock_install]
-    assert any(s.startswith("COPY requirements.lock") for s in builder[:lock_install])
-    first_source = next(i for i, s in enumerate(builder) if s.startswith("COPY core"))
-    assert lock_install < first_source
-    project = next(s for s in builder[first_source:] if "pip install" in s)
-    assert "--no-deps" in project
-    assert " -e " not in project
+    """The locked dependencies are a stage of their own that never sees the sources: a code change
+    rebuilds only the project's install and its small layer."""
+    all_stages = stages()
+    deps = all_stages["deps"]
+    lock_install = next(i for i, s in enumerate(deps) if "--require-hashes" in s)
+    assert "-r /tmp/requirements.lock" in deps[lock_install]
+    assert any(s.startswith("COPY requirements.lock") for s in deps[:lock_install])
+    assert not any(s.startswith(("COPY core", "COPY .")) for s in deps)
+    builder = all_stages["builder"]
+    assert builder[0] == "FROM deps AS builder"
+    assert any(s.startswith("COPY core") for s in builder)
+    project = next(s for s in builder if "pip install" in s)
+    assert "--no-deps" in project  # nothing unlocked comes in with the project
+    assert " -e " not in project  # a normal install
+    assert "--prefix /out" in project
 
 
 def test_every_dependency_is_pinned_with_hashes() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     runtime, gpu = pins("requirements.lock"), pins("requirements-gpu.lock")
-    for requirement in project["dependencies"]:
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["sentry"]]:
         assert normalized(requirement) in runtime, requirement
     for requirement in project["optional-dependencies"]["ml"]:
         assert normalized(requirement) in gpu, requirement
@@ -81,8 +86,8 @@ def test_images_run_as_a_user_with_a_writable_data_dir(target: str) -> None:
     assert "PETPIXEL_MODELS_DIR=/models" in base
     assert "chown petpixel:petpixel /data /models" in base
     assert not any("requirements" in s or "COPY core" in s for s in all_stages["runtime-base"])
-    source = "gpu-builder" if target == "gpu" else "builder"
-    assert f"COPY --from={source} /venv /venv" in image
+    deps = "gpu-deps" if target == "gpu" else "deps"
+    assert image[1:3] == [f"COPY --from={deps} /venv /venv", "COPY --from=builder /out/ /venv/"]
 
 
 def test_the_default_target_is_the_cpu_image_with_a_healthcheck() -> None:
@@ -92,8 +97,9 @@ def test_the_default_target_is_the_cpu_image_with_a_healthcheck() -> None:
     health = next(s for s in stages()["runtime-base"] if s.startswith("HEALTHCHECK"))
     assert "http://127.0.0.1:8000/health/live" in health
     assert "curl" not in health
-    gpu_builder = " ".join(stages()["gpu-builder"])
-    assert "--require-hashes -r /tmp/requirements-gpu.lock" in gpu_builder
+    gpu_deps = stages()["gpu-deps"]
+    assert gpu_deps[0] == "FROM deps AS gpu-deps"
+    assert any("--require-hashes -r /tmp/requirements-gpu.lock" in s for s in gpu_deps)
 
 
 def test_the_lock_script_writes_both_locks() -> None:
