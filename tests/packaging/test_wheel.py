@@ -133,7 +133,8 @@ def test_petpixel_game_builds_a_game(installed: Installed, cat_jpeg: bytes) -> N
     game = json.loads(next(out.glob("game.*.json")).read_text())
     assert game["pet_name"] == "Chelsea"
     assert game["physics"]["tile"] == 16  # physics.json read from the wheel
-    assert any(out.glob("js/main.*.js"))
+    assert any(out.glob("js/late.*.js"))  # the code after the first frame; the rest is inline
+    assert '<script type="module">' in (out / "index.html").read_text()  # the inline bundle
     assert "Chelsea" in (out / "index.html").read_text()
 
 
@@ -181,9 +182,9 @@ def test_petpixel_serve_sells_and_serves_a_game(
         page = client.get(f"/g/{game['code']}")
         assert page.status_code == 200
         assert "Rex" in page.text
-        module = re.search(r'src="(js/main\.[0-9a-f]+\.js)"', page.text)
+        module = re.search(r"js/late\.[0-9a-f]+\.js", page.text)  # named in the inline code
         assert module, page.text
-        assert client.get(f"/g/{game['code']}/{module[1]}").status_code == 200
+        assert client.get(f"/g/{game['code']}/{module[0]}").status_code == 200
     assert (Path(installed.env["PETPIXEL_DATA_DIR"]) / "petpixel.db").is_file()
 
 
