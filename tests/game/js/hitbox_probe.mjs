@@ -25,7 +25,7 @@ function hurts([cx, cy]) {
   const p = world.player, k = game.hero.scale, [ox, oy] = cellOffset(game.hero, atlas.anchor);
   // The same rounding as Pet.draw: box bottom centre to whole pixels, then the cell offset.
   const wx = Math.round(p.x + p.w / 2) + ox + Math.floor(cx / k), wy = Math.round(p.y + p.h) + oy + Math.floor(cy / k);
-  world.projectiles.push({ x: wx, y: wy, w: 1, h: 1, sx: wx * 256, sy: wy * 256, svx: 0, life: 5 });
+  world.projectiles.push({ x: wx, y: wy, w: 1, h: 1, sx: wx * 256, sy: wy * 256, svx: 0, svy: 0, g: 0, life: 5 });
   return step(world, NONE).some((e) => e.type === 'hurt');
 }
 
