@@ -50,6 +50,25 @@ def test_app_services_are_wired_to_the_backing_services(compose: dict[str, Any],
     assert service["command"][0] == "petpixel"
 
 
+# Secrets that switch a feature on: set in .env, they must reach the processes that use them.
+FEATURE_SECRETS = {
+    "PETPIXEL_STRIPE_SECRET_KEY": {"web", "worker", "telegram-bot", "discord-bot"},
+    "PETPIXEL_STRIPE_WEBHOOK_SECRET": {"web"},
+    "PETPIXEL_RUNS_SECRET": {"web", "telegram-bot", "discord-bot"},
+    "PETPIXEL_SENTRY_DSN": {"web", "worker", "beat", "telegram-bot", "discord-bot"},
+}
+
+
+@pytest.mark.parametrize("key", sorted(FEATURE_SECRETS))
+def test_optional_secrets_reach_the_services_that_use_them(
+    compose: dict[str, Any], key: str
+) -> None:
+    for name in FEATURE_SECRETS[key]:
+        assert compose["services"][name]["environment"].get(key) == f"${{{key}:-}}", (name, key)
+    example = (ROOT / ".env.example").read_text()
+    assert re.search(rf"^{key}=$", example, re.MULTILINE), f".env.example lacks an empty {key}="
+
+
 def test_env_names_are_real_settings(compose: dict[str, Any]) -> None:
     fields = set(Settings.model_fields)
     for name in APP_SERVICES:
@@ -185,7 +204,8 @@ def test_web_healthcheck_probes_liveness(compose: dict[str, Any], tmp_path: Path
 
 
 def test_every_password_comes_from_a_required_variable(compose: dict[str, Any]) -> None:
-    """No `${VAR:-weak-default}` for a secret: compose stops until .env sets it."""
+    """No `${VAR:-weak-default}` for a secret: compose stops until .env sets it. An optional
+    secret that switches a feature on (Stripe, Sentry, chat boards) defaults to empty: off."""
     text = (ROOT / "compose.yml").read_text()
     secrets = [m for m in VARIABLE.finditer(text) if re.search("PASSWORD|SECRET", m.group(1))]
     assert {m.group(1) for m in secrets} >= {
@@ -194,12 +214,14 @@ def test_every_password_comes_from_a_required_variable(compose: dict[str, Any]) 
         "MINIO_ROOT_PASSWORD",
     }
     for match in secrets:
-        assert match.group(2) == "?", f"{match.group(0)}: a secret must be required (${{VAR:?}})"
+        required = match.group(2) == "?"
+        off = match.group(0) == f"${{{match.group(1)}:-}}"
+        assert required or off, f"{match.group(0)}: a secret is required (${{VAR:?}}) or empty"
     for name, service in compose["services"].items():
         env = service.get("environment") or {}
         for key, value in env.items():
             if re.search("PASSWORD|SECRET", key):
-                assert re.fullmatch(r"\$\{\w+:\?[^}]+\}", str(value)), (name, key, value)
+                assert re.fullmatch(r"\$\{\w+(:\?[^}]+|:-)\}", str(value)), (name, key, value)
     # Redis asks for the password the app's URL carries.
     redis = compose["services"]["redis"]["command"]
     required = redis[redis.index("--requirepass") + 1]
