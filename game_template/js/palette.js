@@ -162,6 +162,5 @@ export function styleDocument(root = document.documentElement, ink = active) {
   if (!ink) return;
   for (const [name, colour] of Object.entries(CSS_VARS)) root.style.setProperty(name, ink.snap(colour));
   const [r, g, b] = parseColour(ink.snap('#1a1c2c'));
-  root.style.setProperty('--shade', `rgba(${r}, ${g}, ${b}, 0.82)`);
-  root.style.setProperty('--shade-light', `rgba(${r}, ${g}, ${b}, 0.35)`);
+  root.style.setProperty('--shade', `rgba(${r}, ${g}, ${b}, 0.88)`);
 }

@@ -1,0 +1,222 @@
+"""The packaged game as a player on a phone sees it (found by playing it, issue 13): screen
+text reads over the brightest part of the game, the page chrome keeps to a palette style's
+colours, the touch buttons speak in the pixel font inside their circles, and a long name never
+runs off screen."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.levels import generate_levels
+from core.packaging import build_bundle, write_bundle
+from core.pixelart.palettes import FIXED
+from tests.game.conftest import PALETTE, Served, make_sheet, serve
+from tests.game.play import bot_trace, open_paused, replay, state
+from tests.game.test_look import in_palette_sheet
+
+pytestmark = pytest.mark.browser
+
+GAMEBOY = {tuple(int(h[i : i + 2], 16) for i in (1, 3, 5)) for h in FIXED["gameboy"]}
+LONG_NAME = "Maximilianus_Purrington_von_Whiskerstein"  # 40 characters: the longest name, one word
+PHONE = {"has_touch": True, "is_mobile": True, "device_scale_factor": 3}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One-level games: a Game Boy one and a 16-bit one whose pet has the longest one-word name."""
+    root = tmp_path_factory.mktemp("polish")
+    for style, name in (("gameboy", "Rex"), ("16bit", LONG_NAME)):
+        png, atlas = in_palette_sheet(FIXED["gameboy"]) if style == "gameboy" else make_sheet()
+        bundle = build_bundle(
+            sheet_png=png, atlas=atlas, pet_name=name, style=style, theme="snow", seed=3,
+            levels=generate_levels(seed=3, theme="snow", difficulty=1, count=1),
+            palette=list(FIXED["gameboy"]) if style == "gameboy" else PALETTE,
+        )  # fmt: skip
+        write_bundle(bundle, root / style)
+    yield from serve(root, "")
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, **PHONE)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def colours(text: str) -> list[tuple[float, float, float, float]]:
+    """Every colour in a computed CSS value, as 0-255 RGB and alpha: rgb(), rgba() and the
+    color(srgb ...) form Chromium gives color-mix()."""
+    out = []
+    for m in re.finditer(r"rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)", text):
+        out.append((*(float(v) for v in m.groups()[:3]), float(m.group(4) or 1)))
+    for m in re.finditer(r"color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: / ([\d.]+))?\)", text):
+        out.append((*(float(v) * 255 for v in m.groups()[:3]), float(m.group(4) or 1)))
+    return out
+
+
+def luminance(rgb: tuple[float, ...]) -> float:
+    unit = [c / 255 for c in rgb]
+    lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in unit]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+# The brightest pixel the game draws right now, the overlay's background and the text colour.
+BACKDROP = """() => {
+  const screen = document.getElementById('screen');
+  const copy = Object.assign(document.createElement('canvas'),
+    { width: screen.width, height: screen.height });
+  const g = copy.getContext('2d');
+  g.drawImage(screen, 0, 0);
+  const d = g.getImageData(0, 0, copy.width, copy.height).data;
+  let best = [0, 0, 0], lum = -1;
+  for (let i = 0; i < d.length; i += 4) {
+    const l = 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2];
+    if (l > lum) { lum = l; best = [d[i], d[i + 1], d[i + 2]]; }
+  }
+  const o = getComputedStyle(document.getElementById('overlay'));
+  return { brightest: best, background: o.backgroundColor + ' ' + o.backgroundImage,
+    ink: getComputedStyle(document.getElementById('overlay-text')).color };
+}"""
+
+
+def worst_contrast(page: Any) -> tuple[float, dict[str, Any]]:
+    """The text's contrast against the overlay laid over the game's brightest pixel, at the
+    overlay's most see-through point (every colour stop of its background counts), and what
+    was seen."""
+    seen = page.evaluate(BACKDROP)
+    ink = colours(seen["ink"])[0][:3]
+    worst = float("inf")
+    for *rgb, alpha in colours(seen["background"]):
+        if alpha == 0:
+            continue
+        mixed = [c * alpha + b * (1 - alpha) for c, b in zip(rgb, seen["brightest"], strict=True)]
+        worst = min(worst, contrast(ink, mixed))
+    return worst, seen
+
+
+@pytest.mark.parametrize("style", ["gameboy", "16bit"])
+def test_screen_text_reads_over_the_brightest_part_of_the_game(
+    phone: Any, site: Served, style: str
+) -> None:
+    """Title and pause words sit over the level (a thin band in the middle of a portrait phone,
+    snow's near-white sky): at least 4.5:1 against the brightest pixel behind the shade."""
+    open_paused(phone, f"{site.url.rstrip('/')}/{style}/")
+    ratio, seen = worst_contrast(phone)
+    assert ratio >= 4.5, ("title", seen)
+    phone.keyboard.press("Enter")
+    phone.clock.run_for(500)
+    phone.keyboard.press("KeyP")
+    assert state(phone)["status"] == "paused"
+    ratio, seen = worst_contrast(phone)
+    assert ratio >= 4.5, ("pause", seen)
+    assert phone.errors == []
+
+
+# Every colour the page's own elements show (text, fills, borders) except fully transparent ones.
+CHROME = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (!el.checkVisibility()) continue;
+    const cs = getComputedStyle(el);
+    for (const p of ['color', 'background-color', 'border-top-color', 'border-right-color',
+      'border-bottom-color', 'border-left-color', 'background-image', 'box-shadow'])
+      out.push([`${el.tagName.toLowerCase()}#${el.id}.${el.className}`, p, cs.getPropertyValue(p)]);
+  }
+  return out;
+}"""
+
+
+def off_palette(page: Any) -> list[str]:
+    wrong = []
+    for element, prop, value in page.evaluate(CHROME):
+        for *rgb, alpha in colours(value):
+            if alpha > 0 and tuple(round(c) for c in rgb) not in GAMEBOY:
+                wrong.append(f"{element} {prop}: {value}")
+    return wrong
+
+
+def test_game_boy_page_chrome_uses_only_the_four_shades(phone: Any, site: Served) -> None:
+    """Touch pad, rotate tip, buttons and screens: nothing in a colour the Game Boy lacks
+    (see-through shades of its colours are fine)."""
+    open_paused(phone, f"{site.url.rstrip('/')}/gameboy/")
+    assert off_palette(phone) == [], "title"
+    phone.keyboard.press("Enter")
+    phone.clock.run_for(500)
+    assert phone.locator("#rotate-hint").is_visible()
+    phone.locator('[data-action="jump"]').evaluate("b => b.classList.add('down')")  # as held
+    assert off_palette(phone) == [], "playing, a touch button held"
+    assert phone.errors == []
+
+
+# The special button's label: its font, and whether its text box lies inside the ring's inside.
+LABEL = """() => {
+  const b = document.querySelector('[data-action="special"]');
+  const r = document.createRange();
+  r.selectNodeContents(b);
+  const t = r.getBoundingClientRect(), box = b.getBoundingClientRect();
+  const border = parseFloat(getComputedStyle(b).borderTopWidth);
+  const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
+  const inner = box.width / 2 - border;
+  const corners = [[t.left, t.top], [t.right, t.top], [t.left, t.bottom], [t.right, t.bottom]];
+  return { text: b.textContent, font: getComputedStyle(b).fontFamily,
+    inside: corners.every(([x, y]) => Math.hypot(x - cx, y - cy) <= inner + 0.5) };
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_touch_buttons_speak_the_pixel_font_inside_their_circles(
+    browser: Any, served_game: Served, width: int
+) -> None:
+    """The pad's arrows and the special's word ("Chirp!", the longest) are drawn in the game's
+    pixel font, and the word stays inside the round button's ring."""
+    context = browser.new_context(viewport={"width": width, "height": 720}, **PHONE)
+    page = context.new_page()
+    try:
+        open_paused(page, served_game.url)
+        page.evaluate("document.fonts.ready")
+        for button in page.locator(".touch-button").all():
+            assert button.evaluate("b => getComputedStyle(b).fontFamily").startswith("PetPixel")
+        label = page.evaluate(LABEL)
+        assert label["text"] == "Chirp!"
+        assert label["inside"], label
+    finally:
+        context.close()
+
+
+OFF_SCREEN = """() => [...document.querySelectorAll('#overlay, #overlay *')]
+  .filter((e) => e.checkVisibility())
+  .map((e) => [e.tagName.toLowerCase() + '.' + e.className, e.getBoundingClientRect()])
+  .filter(([, r]) => r.left < -0.5 || r.right > innerWidth + 0.5)
+  .map(([name, r]) => `${name} ${Math.round(r.left)}..${Math.round(r.right)}`)"""
+
+
+def test_a_long_one_word_name_stays_on_a_phone_screen(
+    phone: Any, site: Served, tmp_path: Path
+) -> None:
+    """A 40-letter name with no spaces wraps on the title and the win screen of a 390 px phone."""
+    url = f"{site.url.rstrip('/')}/16bit/"
+    open_paused(phone, url)
+    assert phone.evaluate(OFF_SCREEN) == [], "title"
+    game_json = "document.querySelector('link[rel=preload][href*=\"game.\"]').href"
+    data = phone.evaluate(f"fetch({game_json}).then(r => r.json())")
+    phone.keyboard.press("Enter")
+    replay(phone, bot_trace(data["levels"][0], tmp_path, data["physics"]))
+    assert state(phone)["status"] == "won"
+    phone.clock.run_for(2500)
+    phone.locator("#overlay-title").filter(has_text="You won!").wait_for()
+    assert LONG_NAME in phone.locator("#overlay-text").text_content()
+    assert phone.evaluate(OFF_SCREEN) == [], "win screen"
+    assert phone.errors == []
