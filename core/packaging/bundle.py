@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Iterator
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from core.errors import InvalidRequest, PetPixelError
 from core.levels import get_theme
+from core.levels.game import boss_design
 from core.levels.physics import with_player
 from core.package_data import game_template
 from core.packaging.bundler import bundle as bundle_modules
@@ -26,8 +28,13 @@ LATE = "js/late.js"  # the late chunk, hashed like every file but index.html
 FIRST_FRAME = (
     "petpixel:first-frame"  # main.js sends it after the first frame; the late chunk follows
 )
+# Registries of modules a game may use, one each (path -> the name it exports): every theme (its
+# colours, enemy skins and scenery painter, js/themes/<name>.js) and every boss design
+# (js/bosses/<design>.js). A game's bundle gets registries of its own that import only the themes
+# its levels play in and the bosses they fight.
+REGISTRIES = {"js/themes/all.js": "WORLDS", "js/bosses/all.js": "BOSSES"}
 # Only what a player's browser needs: tools/, tests/ and modules main.js never imports stay out.
-_CODE = (("js", ".js"), ("css", ".css"))  # (folder, suffix)
+_CODE = (("js", ".js"), ("css", ".css"))  # (folder, suffix); js/ with its sub-folders
 # CSS strings (kept as written), comments (dropped), and runs of blanks (one, or none next to
 # `{ } ; ,`; kept around `+ - : >` which calc() and selectors need).
 _CSS_TOKEN = re.compile(
@@ -60,7 +67,8 @@ def build_bundle(
     ES modules bundled (core.packaging.bundler) into the script index.html carries inline with the
     stylesheet, so a slow link pays one round trip for the page and one for the game's data, and a
     hashed late chunk (js/late.<hash>.js: what main.js reaches only through import()) that the
-    page fetches after its first frame.
+    page fetches after its first frame. Of the themes' data and art it carries only the themes
+    the game plays in (`theme` and each level's), and only the boss designs its levels fight.
 
     The hero's physics box comes from the atlas hitbox (core.packaging.hero): `levels` must have
     been generated with `player=player_box(atlas)` to be proven for the box the game plays with.
@@ -74,6 +82,7 @@ def build_bundle(
     fit = hero_fit(atlas, sprite.height)
     image = _add(bundle, "card.png", preview_png or share_card(sprite, theme, name))
     animated = _add(bundle, "preview.gif", preview_gif) if preview_gif else ""
+    played = with_player(physics or _physics(source), fit.player)
     game = {
         "version": 1,
         "rules": template_rules_version(source),  # the sim.js it plays: runs are checked against it
@@ -84,7 +93,7 @@ def build_bundle(
         "palette": palette,
         "species": species_of(atlas),
         "hero": fit.game_json(),
-        "physics": with_player(physics or _physics(source), fit.player),
+        "physics": played,
         "levels": levels,
         "atlas": atlas_name,
         "sheet": sheet,
@@ -102,7 +111,9 @@ def build_bundle(
         sheet=sheet,
     )
     template = source.joinpath("index.html").read_text(encoding="utf-8")
-    bundle["index.html"] = render_page(template, info, {}, _inline_code(source, bundle)).encode()
+    uses = _uses(theme, levels, played)
+    inline = _inline_code(source, bundle, uses)
+    bundle["index.html"] = render_page(template, info, {}, inline).encode()
     return bundle
 
 
@@ -125,28 +136,73 @@ def _check_inputs(pet_name: str, theme: str, levels: list[dict[str, Any]]) -> st
     get_theme(theme)  # raises InvalidRequest naming the choices
     if not levels:
         raise InvalidRequest("A game needs at least one level.")
+    for level in levels:
+        get_theme(level["theme"])  # the bundle carries the art of exactly these themes
     return name
 
 
-def _inline_code(template_dir: Traversable, bundle: dict[str, bytes]) -> Inline:
+def _uses(
+    theme: str, levels: list[dict[str, Any]], physics: dict[str, Any]
+) -> dict[str, list[str]]:
+    """Registry path -> the modules this game uses from it: its themes (the game's, then each
+    level's) and the boss designs its levels fight (as sim.js picks them: core.levels.game)."""
+    themes = [theme, *(level["theme"] for level in levels)]
+    bosses = [
+        boss_design(physics, entity, level["theme"])
+        for level in levels
+        for entity in level.get("entities", [])
+        if entity.get("type") == "boss"
+    ]
+    found = {"WORLDS": list(dict.fromkeys(themes)), "BOSSES": list(dict.fromkeys(bosses))}
+    return {path: found[export] for path, export in REGISTRIES.items()}
+
+
+def _inline_code(
+    template_dir: Traversable, bundle: dict[str, bytes], uses: dict[str, list[str]]
+) -> Inline:
     """The modules main.js imports as one script, and every stylesheet, for the page to carry;
-    the late chunk, when there is one, goes into `bundle` under its hashed name."""
+    the late chunk, when there is one, goes into `bundle` under its hashed name. Each registry
+    (REGISTRIES) lists only the modules in `uses`."""
     files = {
-        f"{folder}/{entry.name}": entry.read_text(encoding="utf-8")
+        path: text
         for folder, suffix in _CODE
-        for entry in sorted(template_dir.joinpath(folder).iterdir(), key=lambda e: e.name)
-        if entry.is_file() and entry.name.endswith(suffix)
+        for path, text in _files(template_dir.joinpath(folder), folder, suffix, folder == "js")
     }
 
     def late_url(code: str) -> str:
         return "./" + _add(bundle, LATE, code.encode())
 
     sources = {p: text for p, text in files.items() if p.endswith(".js")}
-    scripts = bundle_modules(ENTRY, sources, late_url, late_after=FIRST_FRAME)
+    registries = {path: _registry(path, names, sources) for path, names in uses.items()}
+    scripts = bundle_modules(ENTRY, sources, late_url, late_after=FIRST_FRAME, virtual=registries)
     styles = {
         p: _compact_css(_rebase_css(p, text)) for p, text in files.items() if p.endswith(".css")
     }
     return Inline(scripts={ENTRY: scripts.main}, styles=styles)
+
+
+def _files(folder: Traversable, prefix: str, suffix: str, deep: bool) -> Iterator[tuple[str, str]]:
+    """(path, text) of the folder's files ending in `suffix`, by name; with `deep`, its
+    sub-folders' too."""
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        path = f"{prefix}/{entry.name}"
+        if entry.is_file() and entry.name.endswith(suffix):
+            yield path, entry.read_text(encoding="utf-8")
+        elif deep and entry.is_dir():
+            yield from _files(entry, path, suffix, deep)
+
+
+def _registry(path: str, names: list[str], sources: dict[str, str]) -> str:
+    """A registry (REGISTRIES) for one game: only the modules `names` of its folder, each under
+    its own name, as the template's registry lists them."""
+    folder = posixpath.dirname(path)
+    lines = ["// What this game uses (generated by core/packaging/bundle.py)."]
+    for name in names:
+        if not re.fullmatch(r"[a-z]+", name) or f"{folder}/{name}.js" not in sources:
+            raise PetPixelError(f"The game template has no {folder}/{name}.js for {name!r}")
+        lines.append(f"import * as {name} from './{name}.js';")
+    lines.append(f"export const {REGISTRIES[path]} = {{ {', '.join(names)} }};")
+    return "\n".join(lines) + "\n"
 
 
 def _rebase_css(path: str, css: str) -> str:

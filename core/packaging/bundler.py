@@ -6,6 +6,11 @@ through `import('./x.js')` goes to a second script, the late chunk, with whateve
 the main script lacks: the main script fetches the chunk (one request, whichever import() asks
 first) once the page has drawn a frame, so code the first frame does not need never delays it.
 
+A caller may put a module of its own in place of one of the template's (`virtual`): packaging
+generates a registry that lists only what one game uses (the themes its levels play in), so the
+bundle leaves the rest out while the template itself still imports everything natively. A stand-in
+is read as strictly as any module, and must export exactly what the module it replaces exports.
+
 It understands exactly the import/export forms listed in FORMS and refuses anything else by file,
 line and text, so an edit it does not understand fails packaging instead of breaking the game."""
 
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -82,23 +87,34 @@ def bundle(
     sources: dict[str, str],
     late_url: Callable[[str], str] = lambda _code: "./late.js",
     late_after: str = "",
+    virtual: Mapping[str, str] | None = None,
 ) -> Scripts:
     """The entry module and every module it imports statically, as one module script, and the
     modules only import() reaches as a late chunk that the main script loads from
     `late_url(chunk)` (a URL relative to the page; the caller names and serves the file) once the
     page has dispatched the event `late_after` on its window, or without one once it has drawn
-    its next frame."""
+    its next frame.
+
+    `virtual` maps template modules to the source to bundle in their place (see the module's
+    docstring): each must stand for a module of `sources` that the game imports, and export the
+    same names."""
     if entry not in sources:
         raise BundleError(f"The game template has no {entry}")
+    stand_ins = dict(virtual or {})
+    for path in stand_ins:
+        if path not in sources:
+            raise BundleError(f"The generated {path} stands for no module of the game template")
     modules: dict[str, Module] = {}
     state: dict[str, str] = {}
-    order = _evaluation_order([(entry, entry)], sources, modules, state)
+    read = {**sources, **stand_ins}
+    order = _evaluation_order([(entry, entry)], read, modules, state, stand_ins)
     late_order: list[str] = []
     asked = [(target, path) for path in order for target in modules[path].dynamic]
     while asked:  # a late module may ask for more with import() in turn
-        found = _evaluation_order(asked, sources, modules, state)
+        found = _evaluation_order(asked, read, modules, state, stand_ins)
         late_order += found
         asked = [(target, path) for path in found for target in modules[path].dynamic]
+    _check_stand_ins(stand_ins, sources, modules)
     _check_imports(modules)
     late = ""
     if late_order:
@@ -162,6 +178,28 @@ def _importer(url: str, after: str) -> str:
     )
 
 
+def _check_stand_ins(
+    stand_ins: dict[str, str], sources: Mapping[str, str], modules: dict[str, Module]
+) -> None:
+    """Each generated module replaces one the game imports, and exports what that one does: the
+    bundle and the template's native modules link the same names."""
+    for path in stand_ins:
+        if path not in modules:
+            raise BundleError(f"The generated {path} stands for a module the game never imports")
+        theirs = set(read_module(path, sources[path]).exports)
+        ours = set(modules[path].exports)
+        if ours != theirs:
+            missing, extra = sorted(theirs - ours), sorted(ours - theirs)
+            raise BundleError(
+                f"The generated {path} must export what the template's {path} exports: "
+                + "; ".join(
+                    f"{what} {', '.join(names)}"
+                    for what, names in (("missing", missing), ("extra", extra))
+                    if names
+                )
+            )
+
+
 def _check_imports(modules: dict[str, Module]) -> None:
     """Every imported name is exported (a browser would refuse to link the modules otherwise)."""
     for module in modules.values():
@@ -175,9 +213,10 @@ def _check_imports(modules: dict[str, Module]) -> None:
                 )
 
 
-def read_module(path: str, source: str) -> Module:
-    """Parse the import and export statements of one module and cut them out of its body."""
-    text = _Text(path, source)
+def read_module(path: str, source: str, generated: bool = False) -> Module:
+    """Parse the import and export statements of one module and cut them out of its body.
+    `generated`: the source stands in for the template's module (refusals say so)."""
+    text = _Text(path, source, generated)
     if RESERVED_PREFIX in text.code:
         raise BundleError(
             f"{path} uses a name starting {RESERVED_PREFIX}, which the bundler keeps for itself"
@@ -212,6 +251,7 @@ class _Text:
 
     path: str
     source: str
+    generated: bool = False
     code: str = ""
     bare: str = ""
 
@@ -232,8 +272,9 @@ class _Text:
     def refuse(self, start: int, why: str) -> NoReturn:
         line_no = self.source.count("\n", 0, start) + 1
         line = self.source[start:].split("\n", 1)[0].strip()
+        where = f"{self.path} (generated)" if self.generated else self.path
         raise BundleError(
-            f"{self.path}:{line_no}: `{line}`: {why}. The game bundler "
+            f"{where}:{line_no}: `{line}`: {why}. The game bundler "
             f"(core/packaging/bundler.py) understands: {FORMS}"
         )
 
@@ -309,6 +350,7 @@ def _evaluation_order(
     sources: dict[str, str],
     modules: dict[str, Module],
     state: dict[str, str],
+    generated: Mapping[str, str],
 ) -> list[str]:
     """Depth-first post-order over the static imports from each (root, its importer), in the
     order each module lists them (the order in which a browser evaluates an acyclic module graph),
@@ -324,7 +366,7 @@ def _evaluation_order(
         if path not in sources:
             raise BundleError(f"{importer} imports {path}, which is not in the game template")
         state[path] = "open"
-        modules[path] = read_module(path, sources[path])
+        modules[path] = read_module(path, sources[path], path in generated)
         for target, _ in modules[path].imports:
             visit(target, path)
         state[path] = "done"

@@ -4,113 +4,10 @@
 // painted once per view size; palette styles dither its gradient between the two palette colours.
 
 import { activeInk, parseColour } from './palette.js';
-import { canvas, rng, theme } from './themes.js';
+import { STRIP } from './scenery.js';
+import { canvas, rng, theme, world } from './themes.js';
 
-const STRIP = 512;
-const TAU = Math.PI * 2;
 const BANDS = 12;
-
-// A skyline of 1 px columns from a sum of sines whose periods divide the strip, so it tiles.
-function ridge(ctx, h, colour, base, waves, jag = 0, rand = Math.random) {
-  ctx.fillStyle = colour;
-  const phase = waves.map(() => rand() * TAU);
-  for (let x = 0; x < STRIP; x++) {
-    let y = base;
-    waves.forEach(([cycles, amp], i) => { y += Math.sin((x / STRIP) * cycles * TAU + phase[i]) * amp; });
-    if (jag) y += Math.abs(((x * 7) % (jag * 2)) - jag);
-    const top = Math.round(h - y);
-    ctx.fillRect(x, top, 1, h - top);
-  }
-}
-
-function trees(ctx, h, colour, dark, count, rand, pine) {
-  for (let i = 0; i < count; i++) {
-    const x = Math.floor(rand() * STRIP), size = 6 + Math.floor(rand() * 8), foot = h - 4;
-    ctx.fillStyle = dark;
-    ctx.fillRect(x, foot - size, 2, size);
-    ctx.fillStyle = colour;
-    for (let r = 0; r < size; r++) {
-      const half = pine ? Math.floor((r * 0.6) + 1) : Math.round(Math.sqrt(Math.max(0, size * size / 4 - (r - size / 2) ** 2)));
-      const y = foot - size * 2 + r + (pine ? 0 : size / 2);
-      for (const wrap of [0, STRIP, -STRIP]) ctx.fillRect(x - half + wrap, Math.round(y), half * 2 + 2, 1);
-    }
-  }
-}
-
-function buildings(ctx, h, colour, lit, rand, tall) {
-  for (let x = 0; x < STRIP;) {
-    const w = 14 + Math.floor(rand() * 22), top = h - (tall * 0.4 + rand() * tall);
-    ctx.fillStyle = colour;
-    ctx.fillRect(x, Math.round(top), w - 2, h);
-    ctx.fillStyle = lit;
-    for (let wy = Math.round(top) + 4; wy < h - 4; wy += 6) {
-      for (let wx = x + 3; wx < x + w - 5; wx += 5) if (rand() < 0.35) ctx.fillRect(wx, wy, 2, 3);
-    }
-    x += w;
-  }
-}
-
-function planet(ctx, cx, cy, r, colour, shade) {
-  for (let y = -r; y <= r; y++) {
-    const half = Math.round(Math.sqrt(r * r - y * y));
-    ctx.fillStyle = colour;
-    ctx.fillRect(cx - half, cy + y, half * 2, 1);
-    ctx.fillStyle = shade;
-    ctx.fillRect(cx + Math.round(half * 0.3), cy + y, Math.round(half * 0.7), 1);
-  }
-}
-
-// Each painter returns the colour of every layer's bottom edge: what fills the view below that strip.
-// A layer with no ground band (snow's trees, space's planets) returns null and fills nothing: reading
-// back its transparent bottom pixel gave opaque black, the black band across the snow and space views.
-const PAINTERS = {
-  park: (L, t, rand) => {
-    ridge(L.far.ctx, 120, t.far, 70, [[2, 14], [5, 6]], 0, rand);
-    trees(L.mid.ctx, 90, t.mid, t.trunk, 34, rand, false);
-    ridge(L.mid.ctx, 90, t.mid, 14, [[8, 3]], 0, rand);
-    ridge(L.near.ctx, 60, t.near, 16, [[4, 5], [11, 2]], 0, rand);
-    return { far: t.far, mid: t.mid, near: t.near };
-  },
-  beach: (L, t, rand) => {
-    L.far.ctx.fillStyle = t.far; L.far.ctx.fillRect(0, 80, STRIP, 40);
-    L.far.ctx.fillStyle = t.glint;
-    for (let i = 0; i < 70; i++) L.far.ctx.fillRect(Math.floor(rand() * STRIP), 82 + Math.floor(rand() * 36), 4, 1);
-    ridge(L.mid.ctx, 90, t.mid, 6, [[3, 2]], 0, rand);
-    ridge(L.near.ctx, 60, t.near, 14, [[2, 6], [6, 2]], 0, rand);
-    palms(L.near.ctx, t, rand);
-    return { far: t.far, mid: t.mid, near: t.near };
-  },
-  snow: (L, t, rand) => {
-    ridge(L.far.ctx, 120, t.far, 70, [[3, 16], [7, 8]], 6, rand);
-    ridge(L.far.ctx, 120, t.cap, 96, [[3, 16], [7, 8]], 6, rand);
-    trees(L.mid.ctx, 90, t.mid, t.treeDark, 40, rand, true);
-    ridge(L.near.ctx, 60, t.drift, 12, [[5, 4]], 0, rand);
-    return { far: t.cap, mid: null, near: t.drift };
-  },
-  city: (L, t, rand) => {
-    buildings(L.far.ctx, 120, t.far, t.lit, rand, 100);
-    buildings(L.mid.ctx, 90, t.mid, t.litWarm, rand, 70);
-    ridge(L.near.ctx, 60, t.near, 10, [[16, 1]], 0, rand);
-    return { far: t.far, mid: t.mid, near: t.near };
-  },
-  space: (L, t, rand) => {
-    planet(L.far.ctx, 120, 40, 26, t.planet, t.planetDark);
-    planet(L.far.ctx, 380, 70, 10, t.moon, t.moonDark);
-    ridge(L.mid.ctx, 90, t.mid, 26, [[3, 8], [9, 3]], 3, rand);
-    ridge(L.near.ctx, 60, t.near, 14, [[5, 5], [13, 2]], 0, rand);
-    return { far: null, mid: t.mid, near: t.near };
-  },
-};
-
-function palms(ctx, t, rand) {
-  for (let i = 0; i < 6; i++) {
-    const x = Math.floor(rand() * STRIP), h = 26 + Math.floor(rand() * 12);
-    ctx.fillStyle = t.palmTrunk;
-    for (let y = 0; y < h; y++) ctx.fillRect(x + Math.round(Math.sin(y / 9) * 2), 60 - 10 - y, 2, 1);
-    ctx.fillStyle = t.palmLeaf;
-    for (const dir of [-1, 1]) for (let j = 0; j < 10; j++) ctx.fillRect(x + dir * j, 60 - 10 - h + Math.floor(j * j / 14), 3, 2);
-  }
-}
 
 // Game Boy: the scenery's shade is all but the sky's, so each layer's skyline gets a 1 px outline in
 // the second-darkest shade (down the sides of buildings and cliffs too): hills and trees read as shapes.
@@ -139,7 +36,9 @@ export class Background {
       const [c, ctx] = canvas(STRIP, h);
       this.layers[key] = { c, ctx, h, factor, lift };
     }
-    const fills = (PAINTERS[themeName] || PAINTERS.park)(this.layers, this.t, rand);
+    // Each theme's painter (themes/<name>.js) returns the colour of every layer's bottom edge: what fills
+    // the view below that strip; null for a layer with no ground band (snow's trees, space's planets).
+    const fills = world(themeName).paint(this.layers, this.t, rand);
     const ink = activeInk();
     if (ink && ink.shades) for (const L of Object.values(this.layers)) outline(L, ink.palette[ink.order[1]]);
     for (const [key, L] of Object.entries(this.layers)) L.fill = fills[key] || null;

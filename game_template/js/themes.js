@@ -1,56 +1,17 @@
-// Theme palettes: sky, parallax layers, tiles and accents for park, beach, snow, city and space.
-// Plain data only; background.js and tiles.js turn it into pixels. theme(name) hands out the colours in
+// Themes: the colours of park, beach, snow, city and space (each theme's own module, themes/<name>.js, holds
+// its data; background.js and tiles.js turn it into pixels). theme(name) hands out the colours in
 // the game's style (styledTheme below): every colour key, whatever its name, follows the palette.
 
 import { Ink, activeInk, lightness, lockContext, parseColour } from './palette.js';
+import { WORLDS } from './themes/all.js';
 
-export const THEMES = {
-  park: {
-    sky: ['#7ec8f0', '#d4f1ff'], far: '#8fc9a0', mid: '#5aa469', near: '#3e8948', deco: 'clouds',
-    top: '#63c74d', topDark: '#3e8948', fill: '#8b5a2b', fillDark: '#6b4220', speck: '#a0703c',
-    platform: '#b86f50', platformDark: '#743f39', spike: '#c2c3c7', ink: '#1a1c2c',
-    walker: '#a0703c', walkerDark: '#6b4220', flyer: '#ffcd75', flyerDark: '#333c57', jumper: '#a7f070',
-    jumperDark: '#38b764', boss: '#5d275d', bossDark: '#b13e53', foeAccent: '#ef7d57', foeLight: '#f4f4f4',
-    bush: '#63c74d', bushDark: '#257179',
-    trunk: '#3b5d3a', void: '#120d0a', voidEdge: '#3d2a18',
-  },
-  beach: {
-    sky: ['#4fb6e8', '#ffe9b8'], far: '#2a8fbd', mid: '#3aa7c9', near: '#e8c26a', deco: 'clouds',
-    top: '#f7dc8c', topDark: '#e8b85a', fill: '#d9a557', fillDark: '#b9853f', speck: '#f2cf83',
-    platform: '#a0703c', platformDark: '#6b4220', spike: '#f4f4f4', ink: '#1a1c2c',
-    walker: '#e43b44', walkerDark: '#9e2835', flyer: '#f4f4f4', flyerDark: '#94b0c2', jumper: '#ff9e5e',
-    jumperDark: '#c75b39', boss: '#b13e53', bossDark: '#7e2553', foeAccent: '#ffcd75', foeLight: '#ffffff',
-    bush: '#38b764', bushDark: '#257179',
-    glint: '#8fd3f4', palmTrunk: '#8b5a2b', palmLeaf: '#38b764', void: '#140f0a', voidEdge: '#6b4a22',
-  },
-  snow: {
-    sky: ['#9bb7d4', '#eef4fb'], far: '#c7d6ea', mid: '#94b0c2', near: '#566c86', deco: 'snowflakes',
-    top: '#f4f8ff', topDark: '#c7d6ea', fill: '#566c86', fillDark: '#333c57', speck: '#73869e',
-    platform: '#94b0c2', platformDark: '#566c86', spike: '#dff6f5', ink: '#1a1c2c',
-    walker: '#333c57', walkerDark: '#1a1c2c', flyer: '#a08266', flyerDark: '#5e4a3e', jumper: '#94b0c2',
-    jumperDark: '#566c86', boss: '#c7d6ea', bossDark: '#566c86', foeAccent: '#ef7d57', foeLight: '#ffffff',
-    bush: '#94b0c2', bushDark: '#566c86',
-    cap: '#eef4fb', treeDark: '#333c57', drift: '#dfe9f5', void: '#0b0e1a', voidEdge: '#262b44',
-  },
-  city: {
-    sky: ['#2b2d5c', '#f08a5d'], far: '#5d4a7a', mid: '#3b3556', near: '#262238', deco: 'stars',
-    top: '#8a8fa3', topDark: '#5c6075', fill: '#4a4e69', fillDark: '#363a50', speck: '#9a8c98',
-    platform: '#c9ada7', platformDark: '#9a8c98', spike: '#f2e9e4', ink: '#141320',
-    walker: '#a39aa8', walkerDark: '#625c6e', flyer: '#8a93b5', flyerDark: '#4b5476', jumper: '#94b0c2',
-    jumperDark: '#566c86', boss: '#5d275d', bossDark: '#b13e53', foeAccent: '#ff77a8', foeLight: '#f4f4f4',
-    bush: '#38b764', bushDark: '#257179',
-    lit: '#f4d58d', litWarm: '#ffcd75', void: '#07060d', voidEdge: '#26283a',
-  },
-  space: {
-    sky: ['#0b0b23', '#2a1b4a'], far: '#3b2a66', mid: '#3a2d6b', near: '#2a2050', deco: 'stars',
-    top: '#9d8fd1', topDark: '#6b5b95', fill: '#433870', fillDark: '#2f2752', speck: '#5d4f94',
-    platform: '#73eff7', platformDark: '#29adff', spike: '#ff77a8', ink: '#05050f',
-    walker: '#a7f070', walkerDark: '#38b764', flyer: '#c2c3c7', flyerDark: '#5f574f', jumper: '#29adff',
-    jumperDark: '#1d2b53', boss: '#ff77a8', bossDark: '#7e2553', foeAccent: '#ffec27', foeLight: '#fff1e8',
-    bush: '#a7f070', bushDark: '#38b764',
-    planet: '#b13e53', planetDark: '#7e2553', moon: '#41a6f6', moonDark: '#3b5dc9', void: '#020207', voidEdge: '#1d1838',
-  },
-};
+// Each theme's data and art: its own module (themes/<name>.js), listed by themes/all.js.
+export const THEMES = Object.fromEntries(Object.entries(WORLDS).map(([name, w]) => [name, w.colours]));
+
+// A theme's module; a name the game does not carry gets park's (or, packaged, the game's first theme).
+export function world(name) {
+  return WORLDS[name] || WORLDS.park || Object.values(WORLDS)[0];
+}
 
 // Colours every theme shares unless it names its own.
 const COMMON = {
@@ -61,7 +22,7 @@ const COMMON = {
 // The theme's colours in the game's style: full colour, or mapped onto the fixed palette (palette.js).
 const styled = new Map();
 export function theme(name) {
-  const base = { ...COMMON, ...(THEMES[name] || THEMES.park) };
+  const base = { ...COMMON, ...world(name).colours };
   const ink = activeInk();
   if (!ink) return base;
   const key = `${name}|${ink.palette.join()}`;

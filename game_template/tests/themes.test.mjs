@@ -254,8 +254,10 @@ test('each theme has its own skin for every enemy type, in the theme\'s colours'
   for (const t of THEME_NAMES) for (const key of FOE_KEYS) assert.ok(THEMES[t][key], `${t}.${key}`);
   const palettes = THEME_NAMES.map((t) => JSON.stringify(['walker', 'flyer', 'jumper', 'boss'].map((ty) => foePalette(THEMES[t], ty))));
   assert.equal(new Set(palettes).size, 5, 'five different enemy palettes');
-  const source = fs.readFileSync(new URL('../js/foes.js', import.meta.url), 'utf8');
-  assert.doesNotMatch(source, /#[0-9a-f]{3,8}\b|rgba?\(/i, 'no colour is hard-coded in the drawing code');
+  for (const file of ['foes.js', ...DESIGNS.map((d) => `bosses/${d}.js`)]) {
+    const source = fs.readFileSync(new URL(`../js/${file}`, import.meta.url), 'utf8');
+    assert.doesNotMatch(source, /#[0-9a-f]{3,8}\b|rgba?\(/i, `no colour is hard-coded in the drawing code (${file})`);
+  }
 });
 
 test('flyers flap: their second frame keeps every row (no wing cut off), the wings move', () => {

@@ -160,7 +160,9 @@ setTimeout(() => import('./more.js').then(() => console.log('more loaded')), 100
 
 @pytest.mark.node
 def test_the_game_template_bundles_into_valid_javascript(tmp_path: Path) -> None:
-    sources = {f"js/{p.name}": p.read_text() for p in (TEMPLATE / "js").glob("*.js")}
+    sources = {
+        p.relative_to(TEMPLATE).as_posix(): p.read_text() for p in (TEMPLATE / "js").rglob("*.js")
+    }
     scripts = bundle("js/main.js", sources)
     script = scripts.main
     (tmp_path / "game.mjs").write_text(script)
@@ -172,6 +174,64 @@ def test_the_game_template_bundles_into_valid_javascript(tmp_path: Path) -> None
     )
     assert "'js/levelschema.js'" not in script  # main.js never imports it: left out
     assert script.count("= (() => {") >= 10
+    assert "'js/themes/snow.js'" in script  # the template's registry: every theme
+
+
+# A registry that imports every theme, as the template's does, and a generated one in its place.
+THEMED = {
+    "main.js": """import { THEMES } from './themes/all.js';
+for (const [name, t] of Object.entries(THEMES)) console.log(name, t.colour);
+""",
+    "themes/all.js": """// every theme
+import * as park from './park.js';
+import * as snow from './snow.js';
+export const THEMES = { park, snow };
+""",
+    "themes/park.js": "export const colour = 'green';\n",
+    "themes/snow.js": "export const colour = 'white';\n",
+}
+ONLY_SNOW = """import * as snow from './snow.js';
+export const THEMES = { snow };
+"""
+
+
+@pytest.mark.node
+def test_a_generated_module_stands_in_for_a_template_module(tmp_path: Path) -> None:
+    """virtual: the bundle runs the caller's module in place of the template's, and what only the
+    template's imported stays out; the native modules still import everything."""
+    write(THEMED, tmp_path / "src")
+    (tmp_path / "src" / "package.json").write_text('{"type": "module"}')
+    assert node(str(tmp_path / "src" / "main.js")).splitlines() == ["park green", "snow white"]
+    scripts = bundle("main.js", THEMED, virtual={"themes/all.js": ONLY_SNOW})
+    (tmp_path / "bundle.mjs").write_text(scripts.main)
+    assert node(str(tmp_path / "bundle.mjs")).splitlines() == ["snow white"]
+    assert scripts.main_modules == ("themes/snow.js", "themes/all.js", "main.js")
+    assert "green" not in scripts.main
+
+
+@pytest.mark.parametrize(
+    ("virtual", "says"),
+    [
+        ({"themes/gone.js": ONLY_SNOW}, "generated themes/gone.js stands for no module"),
+        (
+            {"themes/all.js": ONLY_SNOW, "themes/park.js": "export const colour = 'red';\n"},
+            "generated themes/park.js stands for a module the game never imports",
+        ),
+        ({"themes/all.js": "export const THEMES = {};\nexport const MORE = 1;\n"}, "extra MORE"),
+        ({"themes/all.js": "export const WORLDS = {};\n"}, "missing THEMES; extra WORLDS"),
+        (
+            {"themes/all.js": "// one\nexport default {};\n"},
+            "themes/all.js (generated):2: `export default {};`: the bundler does not understand",
+        ),
+        ({"themes/all.js": "import { x } from './gone.js';\n"}, "not in the game template"),
+    ],
+)
+def test_a_generated_module_is_read_as_strictly_as_the_template(
+    virtual: dict[str, str], says: str
+) -> None:
+    with pytest.raises(BundleError) as caught:
+        bundle("main.js", THEMED, virtual=virtual)
+    assert says in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -227,6 +227,41 @@ def test_changing_a_module_changes_the_pages_code_and_hash(
     assert inline_blocks(bundle["index.html"].decode(), "script") != [code]
 
 
+def bundled_modules(html: str) -> set[str]:
+    (code,) = inline_blocks(html, "script")
+    return set(re.findall(r"__petpixelModules\['([^']+)'\] = ", code))
+
+
+def test_the_page_carries_only_the_themes_and_bosses_its_levels_use(
+    pet_sheet: tuple[bytes, dict[str, Any]], bundle: dict[str, bytes]
+) -> None:
+    """A beach game carries beach's colours, skins and scenery and the crab its boss level
+    fights (physics.json boss.theme_designs); a game whose levels change theme, each of them."""
+    beach = bundled_modules(bundle["index.html"].decode())
+    assert {m for m in beach if m.startswith(("js/themes/", "js/bosses/"))} == {
+        "js/themes/all.js",
+        "js/themes/beach.js",
+        "js/bosses/all.js",
+        "js/bosses/crab.js",
+    }
+    levels = [
+        *generate_levels(seed=3, theme="park", difficulty=2, count=1),
+        *generate_levels(seed=3, theme="snow", difficulty=2, count=3)[1:],
+    ]
+    mixed = make(pet_sheet, levels=levels, theme="city")["index.html"].decode()
+    (code,) = inline_blocks(mixed, "script")
+    assert {m for m in bundled_modules(mixed) if m.startswith(("js/themes/", "js/bosses/"))} == {
+        "js/themes/all.js",
+        "js/themes/city.js",  # the game's theme: the share card's colours
+        "js/themes/park.js",
+        "js/themes/snow.js",
+        "js/bosses/all.js",
+        "js/bosses/vacuum.js",  # park's boss (a one-level park game ends with it)
+        "js/bosses/yeti.js",  # snow's, on the last level
+    }
+    assert "const WORLDS={city,park,snow};" in code  # in the order the game meets them
+
+
 def test_a_template_module_the_bundler_cannot_read_stops_packaging(
     tmp_path: Path, pet_sheet: tuple[bytes, dict[str, Any]]
 ) -> None:
