@@ -1,47 +1,34 @@
-// Sound: tiny WebAudio synth effects for sim events, a chiptune loop per theme (music.js) while
-// playing, and a mute toggle (effects and music) remembered by the browser (localStorage).
+// Sound: tiny WebAudio synth effects for sim events (synth.js), a chiptune loop per theme (music.js)
+// while playing, and a mute toggle (effects and music) remembered by the browser (localStorage).
 // Silent until the first user gesture, as browsers require; nothing is downloaded. The special move
 // speaks with the hero's voice: a bark (dog), a meow (cat) or a chirp (other).
 
 const STORE_KEY = 'petpixel-muted';
-
-// Each effect: [wave, start Hz, end Hz, seconds, volume, noise?]; a list plays one after another.
-const SOUNDS = {
-  jump: [['square', 300, 620, 0.12, 0.12]],
-  land: [['triangle', 140, 60, 0.06, 0.15]],
-  collect: [['square', 880, 880, 0.05, 0.1], ['square', 1320, 1320, 0.08, 0.1]],
-  stomp: [['square', 420, 90, 0.14, 0.16]],
-  hurt: [['sawtooth', 300, 80, 0.25, 0.14], ['noise', 0, 0, 0.08, 0.1]],
-  death: [['triangle', 440, 60, 0.6, 0.2]],
-  checkpoint: [['square', 523, 523, 0.07, 0.1], ['square', 659, 659, 0.07, 0.1], ['square', 784, 784, 0.12, 0.1]],
-  bark: [['noise', 0, 0, 0.05, 0.14], ['sawtooth', 520, 260, 0.12, 0.14]],
-  chirp: [['sine', 1400, 2600, 0.07, 0.12], ['sine', 1600, 3000, 0.09, 0.12]],
-  boss_hit: [['noise', 0, 0, 0.1, 0.2], ['square', 200, 60, 0.2, 0.16]],
-  goal: [['square', 523, 523, 0.1, 0.1], ['square', 659, 659, 0.1, 0.1], ['square', 784, 784, 0.1, 0.1], ['square', 1046, 1046, 0.3, 0.1]],
-  won: [['square', 392, 392, 0.12, 0.1], ['square', 523, 523, 0.12, 0.1], ['square', 659, 659, 0.12, 0.1], ['square', 1046, 1046, 0.5, 0.12]],
-};
+// The effects synth.js plays (a test keeps the lists equal): counted as played, with or without it.
+export const EFFECTS = ['jump', 'land', 'collect', 'stomp', 'hurt', 'death', 'checkpoint', 'bark', 'meow', 'chirp',
+  'boss_hit', 'goal', 'won'];
 
 function remembered() {
   try { return localStorage.getItem(STORE_KEY) === '1'; } catch { return false; }
 }
-
-// The meow: a sawtooth that bends up then down ("mi-aow"), through two band-pass formants that
-// glide from an "ee"-ish vowel to an "ow"; [seconds from start, pitch Hz, formant 1 Hz, formant 2 Hz].
-const MEOW = [[0, 480, 600, 2200], [0.12, 760, 950, 1700], [0.42, 390, 550, 900]];
-const MEOW_SECONDS = 0.46;
 
 export class Audio {
   constructor(voice = 'bark') {
     this.ctx = null;
     this.muted = remembered();
     this.voice = voice;
-    this.played = {}; // sound name -> times synthesized (read by tests through window.PETPIXEL)
+    this.played = {}; // sound name -> times played (read by tests through window.PETPIXEL)
     this.music = null;
     this.tune = null; // the theme whose loop should play now, or null (not playing)
     // music.js is not needed for the first frame: packaged, it comes in the late chunk after it.
     // Until it arrives (or if it never does) the effects play without the loop.
     this.Music = null;
     import('./music.js').then(({ Music }) => { this.Music = Music; this.updateMusic(); }, () => {});
+    // So is the effects' synth (synth.js): no sound is audible before the first user gesture anyway.
+    // Until it arrives the effects count as played (window.PETPIXEL.sounds) but stay silent.
+    this.synth = null;
+    this.Synth = null;
+    import('./synth.js').then(({ Synth }) => { this.Synth = Synth; this.connectSynth(); }, () => {});
   }
 
   // The game's screen changed: the theme's loop while playing, silence on menus and pauses.
@@ -68,7 +55,12 @@ export class Audio {
     this.master = this.ctx.createGain();
     this.master.gain.value = this.muted ? 0 : 0.6;
     this.master.connect(this.ctx.destination);
+    this.connectSynth();
     this.updateMusic();
+  }
+
+  connectSynth() {
+    if (this.ctx && this.Synth && !this.synth) this.synth = new this.Synth(this.ctx, this.master);
   }
 
   toggle() {
@@ -81,65 +73,8 @@ export class Audio {
 
   play(event) {
     const name = event === 'special' ? this.voice : event;
-    if (!this.ctx || this.muted || !(SOUNDS[name] || name === 'meow')) return;
+    if (!this.ctx || this.muted || !EFFECTS.includes(name)) return;
     this.played[name] = (this.played[name] || 0) + 1;
-    let t = this.ctx.currentTime;
-    if (name === 'meow') { this.meow(t); return; }
-    for (const part of SOUNDS[name]) t = this.tone(t, ...part);
-  }
-
-  meow(t) {
-    const o = this.ctx.createOscillator(), env = this.ctx.createGain();
-    o.type = 'sawtooth';
-    env.gain.setValueAtTime(0.001, t);
-    env.gain.exponentialRampToValueAtTime(0.5, t + 0.04);
-    env.gain.setValueAtTime(0.5, t + 0.25);
-    env.gain.exponentialRampToValueAtTime(0.001, t + MEOW_SECONDS);
-    env.connect(this.master);
-    for (const [i, q] of [[2, 5], [3, 8]]) {
-      const f = this.ctx.createBiquadFilter();
-      f.type = 'bandpass';
-      f.Q.value = q;
-      this.glide(f.frequency, t, i);
-      o.connect(f).connect(env);
-    }
-    this.glide(o.frequency, t, 1);
-    o.start(t);
-    o.stop(t + MEOW_SECONDS);
-  }
-
-  glide(param, t, column) {
-    param.setValueAtTime(MEOW[0][column], t);
-    for (const row of MEOW.slice(1)) param.exponentialRampToValueAtTime(row[column], t + row[0]);
-  }
-
-  tone(t, wave, f0, f1, dur, vol) {
-    const gain = this.ctx.createGain();
-    gain.gain.setValueAtTime(vol, t);
-    gain.gain.exponentialRampToValueAtTime(0.001, t + dur);
-    gain.connect(this.master);
-    const src = wave === 'noise' ? this.noise(dur) : this.osc(wave, f0, f1, t, dur);
-    src.connect(gain);
-    src.start(t);
-    src.stop(t + dur);
-    return t + dur * 0.8;
-  }
-
-  osc(wave, f0, f1, t, dur) {
-    const o = this.ctx.createOscillator();
-    o.type = wave;
-    o.frequency.setValueAtTime(f0, t);
-    o.frequency.exponentialRampToValueAtTime(Math.max(20, f1), t + dur);
-    return o;
-  }
-
-  noise(dur) {
-    const n = Math.ceil(this.ctx.sampleRate * dur);
-    const buffer = this.ctx.createBuffer(1, n, this.ctx.sampleRate);
-    const data = buffer.getChannelData(0);
-    for (let i = 0; i < n; i++) data[i] = Math.random() * 2 - 1;
-    const src = this.ctx.createBufferSource();
-    src.buffer = buffer;
-    return src;
+    this.synth?.play(name, this.ctx.currentTime);
   }
 }

@@ -1,17 +1,8 @@
 // The leaderboard: a modal dialog with a level's top verified runs (rank, name, score, time) and
-// this player's best marked, and the line the end screens show for the server's answer to a run.
-// Names are other players' own text: they only ever go in as textContent.
+// this player's best marked. Names are other players' own text: they only ever go in as textContent.
+// Opened only by a click: packaged, it comes in the late chunk after the first frame (ui.js).
 
 import { formatTime } from './recap.js';
-
-/** The end screens' line for a submission's result: {text, isNew} once the server ranked the run,
- * {note} when it did not (offline, refused), null when nothing was or could be sent. */
-export function standing(result, level) {
-  if (!result || result.local) return null; // nothing sent (a page with no server behind it)
-  if (!result.ok) return { note: result.note || 'Score not submitted.' };
-  const where = `#${result.rank} on level ${level + 1}`;
-  return result.newBest ? { isNew: true, text: where } : { isNew: false, text: `${where} · your best ${result.best}` };
-}
 
 const el = (tag, props = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);

@@ -8,7 +8,6 @@ import { Effects } from './effects.js';
 import { Pet } from './pet.js';
 import { BestScore, Tally, bestKey, combine } from './recap.js';
 import { RunRecorder } from './runs.js';
-import { theme } from './themes.js';
 import { SPECIES, speciesOf } from './species.js';
 import { Sprites } from './sprites.js';
 import { TileSet } from './tiles.js';
@@ -129,21 +128,7 @@ export class Game {
   showWon() {
     this.lastRecap = combine(this.recaps);
     const shown = (more) => this.ui.won({ recap: this.lastRecap, best: this.result, again: () => this.restart(), ...more });
-    this.sharing.then((share) => shown(this.sharingFor(share)), () => shown({ share: async () => 'failed', gif: null }));
-  }
-
-  sharingFor({ canvasBlob, clipGif, shareCard, shareResult, slug }) {
-    const name = this.data.pet_name, score = this.world.score;
-    if (this.gifUrl) URL.revokeObjectURL(this.gifUrl);
-    const gif = clipGif(this.clip, { name, score, sprites: this.sprites });
-    this.gifUrl = gif ? URL.createObjectURL(new Blob([gif], { type: 'image/gif' })) : null;
-    const { best, isNew, server, level } = this.result, colours = theme(this.themeName);
-    const card = (rank) => shareCard({ name, score, best, isNew, rank, drawHero: (c) => this.pet.drawHero(c), theme: { sky: colours.sky[0], ground: colours.top } });
-    let png = canvasBlob(card());
-    // The board's rank goes on the card once the server has ranked the run.
-    server?.then((s) => { if (s.ok) png = canvasBlob(card(`#${s.rank} on level ${level + 1}`)); });
-    const share = async () => shareResult({ name, score, best, isNew, card: await png });
-    return { share, gif: this.gifUrl && { url: this.gifUrl, name: `${slug(name)}-petpixel.gif` } };
+    this.sharing.then(({ sharingFor }) => shown(sharingFor(this)), () => shown({ share: async () => 'failed', gif: null }));
   }
 
   nextLevel() {

@@ -97,3 +97,12 @@ export class BestScore {
     return { best: isNew ? score : previous, previous, isNew };
   }
 }
+
+/** The end screens' line for a submission's result: {text, isNew} once the server ranked the run,
+ * {note} when it did not (offline, refused), null when nothing was or could be sent. */
+export function standing(result, level) {
+  if (!result || result.local) return null; // nothing sent (a page with no server behind it)
+  if (!result.ok) return { note: result.note || 'Score not submitted.' };
+  const where = `#${result.rank} on level ${level + 1}`;
+  return result.newBest ? { isNew: true, text: where } : { isNew: false, text: `${where} · your best ${result.best}` };
+}

@@ -3,6 +3,7 @@
 
 import { encodeGif, palettize } from './gif.js';
 import { shareLink } from './link.js';
+import { theme } from './themes.js';
 
 const INK = '#1a1c2c', GOLD = '#ffcd75', WHITE = '#f4f4f4';
 const BANNER = 12; // px under each GIF frame for the name and score
@@ -129,4 +130,20 @@ export async function shareResult({ name, score, best, isNew, card }) {
   } catch (err) {
     return err && err.name === 'AbortError' ? 'cancelled' : 'failed';
   }
+}
+
+// The win screen's Share and Save GIF for `game` (game.js, once this module has arrived): the clip of
+// the last level as a GIF, and the share card with the score and best (and the board's rank once the
+// server has ranked the run).
+export function sharingFor(game) {
+  const name = game.data.pet_name, score = game.world.score;
+  if (game.gifUrl) URL.revokeObjectURL(game.gifUrl);
+  const gif = clipGif(game.clip, { name, score, sprites: game.sprites });
+  game.gifUrl = gif ? URL.createObjectURL(new Blob([gif], { type: 'image/gif' })) : null;
+  const { best, isNew, server, level } = game.result, colours = theme(game.themeName);
+  const card = (rank) => shareCard({ name, score, best, isNew, rank, drawHero: (c) => game.pet.drawHero(c), theme: { sky: colours.sky[0], ground: colours.top } });
+  let png = canvasBlob(card());
+  server?.then((s) => { if (s.ok) png = canvasBlob(card(`#${s.rank} on level ${level + 1}`)); });
+  const share = async () => shareResult({ name, score, best, isNew, card: await png });
+  return { share, gif: game.gifUrl && { url: game.gifUrl, name: `${slug(name)}-petpixel.gif` } };
 }

@@ -1,8 +1,7 @@
 // Screens over the canvas: title, pause, level recap, game over, victory (final recap, best, sharing),
 // the short death beat, errors. Player-supplied text (the pet's name) goes in as textContent only.
 
-import { BoardDialog, standing } from './board.js';
-import { recapRows } from './recap.js';
+import { recapRows, standing } from './recap.js';
 import { shareLink } from './link.js';
 
 const $ = (id) => document.getElementById(id);
@@ -16,7 +15,7 @@ export class UI {
     this.levelCount = levelCount;
     this.overlay = $('overlay');
     this.actions = {}; // tap; board(level): a Promise of a level's board, when the page can read one
-    this.board = null; // the leaderboard dialog, made when first opened
+    this.board = null; // a promise of the leaderboard dialog, made when first opened
     this.shown = 0; // counts screens: a late answer must not write onto a newer screen
     // The recap (a definition list, one row per stat) and the best-score line live under the text.
     this.recap = Object.assign(document.createElement('dl'), { className: 'recap', hidden: true });
@@ -77,9 +76,13 @@ export class UI {
     return this.actions.board ? [['Leaderboard', (b) => this.openBoard(level, b)]] : [];
   }
 
+  // board.js is not needed for the first frame: packaged, it comes in the late chunk after it. Without
+  // it (the chunk failed) the button does nothing; the next press tries again.
   openBoard(level, opener) {
-    this.board ||= new BoardDialog({ levelCount: this.levelCount, load: (n) => this.actions.board(n) });
-    return this.board.open(level, opener);
+    this.board ||= import('./board.js').then(({ BoardDialog }) =>
+      new BoardDialog({ levelCount: this.levelCount, load: (n) => this.actions.board(n) }),
+    (err) => { this.board = null; throw err; });
+    return this.board.then((board) => board.open(level, opener), () => {});
   }
 
   // What the server made of the run: its rank and "New best!" when it comes (the screen never waits

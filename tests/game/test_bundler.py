@@ -169,7 +169,7 @@ def test_the_game_template_bundles_into_valid_javascript(tmp_path: Path) -> None
     node("--check", str(tmp_path / "game.mjs"))
     (tmp_path / "late.mjs").write_text(scripts.late)
     node("--check", str(tmp_path / "late.mjs"))
-    assert {"js/share.js", "js/gif.js", "js/music.js", "js/fontface.js"} <= set(
+    assert {"js/share.js", "js/gif.js", "js/music.js", "js/fontface.js", "js/board.js"} <= set(
         scripts.late_modules
     )
     assert "'js/levelschema.js'" not in script  # main.js never imports it: left out

@@ -92,13 +92,17 @@ def inline_blocks(html: str, tag: str) -> list[str]:
 
 
 # Modules the first frame does not need: the game reaches them through import() (late chunk).
-LATE_MODULES = ("js/share.js", "js/gif.js", "js/music.js", "js/fontface.js")
+LATE_MODULES = (
+    *("js/share.js", "js/gif.js", "js/music.js", "js/fontface.js"),
+    *("js/board.js", "js/synth.js"),  # the leaderboard dialog, the sound effects' synth
+)
 
 
 def test_code_and_style_are_inline_each_allowed_by_its_hash(bundle: dict[str, bytes]) -> None:
     """The page carries one bundled module script and the stylesheet, and its CSP allows exactly
     those bytes (no 'unsafe-inline', no inline event handlers). The one file of code is the late
-    chunk: the end screen's sharing and GIF, and the music, none of them in the inline code."""
+    chunk: the end screen's sharing and GIF, the music, the sound effects and the leaderboard
+    dialog, none of them in the inline code."""
     assert not [p for p in bundle if p.endswith(".css")]
     (late,) = [p for p in bundle if p.endswith(".js")]
     assert late.startswith("js/late.")
@@ -121,6 +125,10 @@ def test_code_and_style_are_inline_each_allowed_by_its_hash(bundle: dict[str, by
     assert "const WOFF2" in chunk
     assert "const WOFF2" not in code
     assert "GLYPHS" in code  # the canvas HUD's font draws the first frame
+    assert "class BoardDialog" in chunk
+    assert "class BoardDialog" not in code
+    assert "createOscillator" in chunk  # every sound is made in the chunk
+    assert "createOscillator" not in code
     assert ".loader" in style
     assert "/*" not in style  # comments dropped
     csp = tags.meta("Content-Security-Policy")

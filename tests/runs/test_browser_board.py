@@ -100,6 +100,9 @@ def test_a_kept_run_is_ranked_on_the_recap_and_marked_on_the_leaderboard(
     # the name as text, this player's row marked.
     page.reload()
     page.wait_for_function("() => window.PETPIXEL !== undefined")
+    page.clock.run_for(
+        600
+    )  # time is frozen: the first frame, and the late chunk (board.js) after it
     page.get_by_role("button", name="Leaderboard").click()
     dialog = page.get_by_role("dialog", name="Leaderboard")
     dialog.locator("tr.mine").wait_for()

@@ -1,11 +1,11 @@
 // Node tests for the page's side of verified runs: the launch token, what the end screens say about
-// a submission, and the share text (game_template/js/runs.js, board.js, share.js).
+// a submission, and the share text (game_template/js/runs.js, recap.js, share.js).
 // Run by tests/game/test_js.py with `node --test`; no browser needed.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RunRecorder, launchToken } from '../../../game_template/js/runs.js';
-import { standing } from '../../../game_template/js/board.js';
+import { standing } from '../../../game_template/js/recap.js';
 import { shareText } from '../../../game_template/js/share.js';
 
 const page = (hash = '', search = '') => ({ pathname: '/g/Ab3x', hash, search, href: `https://x.test/g/Ab3x${search}${hash}` });
