@@ -20,6 +20,7 @@ from core.packaging.cards import icon, idle_frame, share_card
 from core.packaging.hashing import hashed_name
 from core.packaging.hero import hero_fit, species_of
 from core.packaging.page import Inline, PageInfo, render_page
+from core.packaging.png import smallest_png
 from core.packaging.rules import template_rules_version
 from core.petnames import clean_name
 
@@ -76,7 +77,7 @@ def build_bundle(
     name = _check_inputs(pet_name, theme, levels)
     source = game_template() if template_dir is None else template_dir
     bundle: dict[str, bytes] = {}
-    sheet = _add(bundle, "sheet.png", sheet_png)
+    sheet = _add(bundle, "sheet.png", smallest_png(sheet_png))  # the first frame waits for it
     atlas_name = _add(bundle, "sheet.json", _json({**atlas, "image": sheet}))
     sprite = idle_frame(sheet_png, atlas)
     fit = hero_fit(atlas, sprite.height)

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from core.errors import InvalidRequest
 
 CARD_SIZE = (1200, 630)  # the 1.91:1 Open Graph / Twitter large-card shape
-# Sky (top, bottom) and ground colours per theme, matching game_template/js/themes.js.
+# Sky (top, bottom) and ground colours per theme, matching game_template/js/themes/<name>.js.
 THEME_COLOURS: dict[str, tuple[str, str, str]] = {
     "park": ("#7ec8f0", "#d4f1ff", "#3e8948"),
     "beach": ("#4fb6e8", "#ffe9b8", "#e8c26a"),

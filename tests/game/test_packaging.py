@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import shutil
@@ -11,7 +12,9 @@ from importlib.resources import as_file
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from core.errors import InvalidRequest
 from core.levels import generate_levels
@@ -21,6 +24,7 @@ from core.package_data import game_template
 from core.packaging import build_bundle, write_bundle
 from core.packaging.bundler import BundleError
 from core.packaging.page import source_hash
+from core.packaging.png import smallest_png
 from tests.game.conftest import PALETTE, TRICKY_NAME
 
 HASHED = re.compile(r"\.[0-9a-f]{10}\.[a-z]+$")
@@ -268,6 +272,25 @@ def test_the_page_carries_only_the_themes_and_bosses_its_levels_use(
         "js/bosses/yeti.js",  # snow's, on the last level
     }
     assert "const WORLDS={city,park,snow};" in code  # in the order the game meets them
+
+
+def test_the_sheet_ships_as_a_palette_png_with_the_same_pixels(
+    pet_sheet: tuple[bytes, dict[str, Any]], bundle: dict[str, bytes]
+) -> None:
+    """The first frame waits for the sheet: pixel art's few colours go as a palette PNG (alpha in
+    tRNS), decoding to exactly the pixels given; an image of more than 256 colours stays as is."""
+    given = pet_sheet[0]
+    (name,) = [p for p in bundle if p.startswith("sheet.") and p.endswith(".png")]
+    with Image.open(io.BytesIO(bundle[name])) as shipped:
+        assert shipped.mode == "P"
+        pixels = np.asarray(shipped.convert("RGBA"))
+    with Image.open(io.BytesIO(given)) as original:
+        assert np.array_equal(pixels, np.asarray(original.convert("RGBA")))
+    assert len(bundle[name]) < 0.7 * len(given)
+    noise = np.random.default_rng(1).integers(0, 256, (32, 32, 4), dtype=np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(noise, "RGBA").save(buf, format="PNG")
+    assert smallest_png(buf.getvalue()) == buf.getvalue()
 
 
 def test_a_template_module_the_bundler_cannot_read_stops_packaging(
