@@ -28,7 +28,8 @@ PHONE = {"has_touch": True, "is_mobile": True, "device_scale_factor": 3}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """One-level games: a Game Boy one and a 16-bit one whose pet has the longest one-word name."""
+    """One-level games: a Game Boy one, and a 16-bit one whose pet has the longest one-word name,
+    served at /g/<code>/ as the product serves it (so its screens offer the Leaderboard too)."""
     root = tmp_path_factory.mktemp("polish")
     for style, name in (("gameboy", "Rex"), ("16bit", LONG_NAME)):
         png, atlas = in_palette_sheet(FIXED["gameboy"]) if style == "gameboy" else make_sheet()
@@ -37,7 +38,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             levels=generate_levels(seed=3, theme="snow", difficulty=1, count=1),
             palette=list(FIXED["gameboy"]) if style == "gameboy" else PALETTE,
         )  # fmt: skip
-        write_bundle(bundle, root / style)
+        write_bundle(bundle, root / ("g/long16" if style == "16bit" else style))
     yield from serve(root, "")
 
 
@@ -113,7 +114,7 @@ def test_screen_text_reads_over_the_brightest_part_of_the_game(
 ) -> None:
     """Title and pause words sit over the level (a thin band in the middle of a portrait phone,
     snow's near-white sky): at least 4.5:1 against the brightest pixel behind the shade."""
-    open_paused(phone, f"{site.url.rstrip('/')}/{style}/")
+    open_paused(phone, site.url.rstrip("/") + ("/gameboy/" if style == "gameboy" else "/g/long16/"))
     ratio, seen = worst_contrast(phone)
     assert ratio >= 4.5, ("title", seen)
     phone.keyboard.press("Enter")
@@ -203,20 +204,41 @@ OFF_SCREEN = """() => [...document.querySelectorAll('#overlay, #overlay *')]
   .map(([name, r]) => `${name} ${Math.round(r.left)}..${Math.round(r.right)}`)"""
 
 
-def test_a_long_one_word_name_stays_on_a_phone_screen(
-    phone: Any, site: Served, tmp_path: Path
+# Each screen button that a tap at its centre would not reach: off screen (a screen that needs
+# scrolling) or under something else (the landscape touch pad lies over the game).
+UNTAPPABLE = """() => [...document.querySelectorAll('#overlay-buttons > *')].flatMap((b) => {
+  const r = b.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const hit = document.elementFromPoint(x, y);
+  const seen = r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth;
+  const where = hit ? hit.className : 'off screen';
+  return seen && hit && b.contains(hit) ? [] : [`${b.textContent}: ${where}`];
+})"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (844, 390)])
+def test_a_long_one_word_name_and_every_button_stay_on_a_phone_screen(
+    browser: Any, site: Served, tmp_path: Path, width: int, height: int
 ) -> None:
-    """A 40-letter name with no spaces wraps on the title and the win screen of a 390 px phone."""
-    url = f"{site.url.rstrip('/')}/16bit/"
-    open_paused(phone, url)
-    assert phone.evaluate(OFF_SCREEN) == [], "title"
-    game_json = "document.querySelector('link[rel=preload][href*=\"game.\"]').href"
-    data = phone.evaluate(f"fetch({game_json}).then(r => r.json())")
-    phone.keyboard.press("Enter")
-    replay(phone, bot_trace(data["levels"][0], tmp_path, data["physics"]))
-    assert state(phone)["status"] == "won"
-    phone.clock.run_for(2500)
-    phone.locator("#overlay-title").filter(has_text="You won!").wait_for()
-    assert LONG_NAME in phone.locator("#overlay-text").text_content()
-    assert phone.evaluate(OFF_SCREEN) == [], "win screen"
-    assert phone.errors == []
+    """A 40-letter name with no spaces wraps on the title and the win screen of a phone held
+    either way, and every button of those screens can be tapped without scrolling."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **PHONE)
+    phone = context.new_page()
+    phone.errors = []
+    phone.on("pageerror", lambda e: phone.errors.append(str(e)))
+    try:
+        open_paused(phone, f"{site.url.rstrip('/')}/g/long16/")
+        assert phone.evaluate(OFF_SCREEN) == [], "title"
+        assert phone.evaluate(UNTAPPABLE) == [], "title"
+        game_json = "document.querySelector('link[rel=preload][href*=\"game.\"]').href"
+        data = phone.evaluate(f"fetch({game_json}).then(r => r.json())")
+        phone.keyboard.press("Enter")
+        replay(phone, bot_trace(data["levels"][0], tmp_path, data["physics"]))
+        assert state(phone)["status"] == "won"
+        phone.clock.run_for(2500)
+        phone.locator("#overlay-title").filter(has_text="You won!").wait_for()
+        assert LONG_NAME in phone.locator("#overlay-text").text_content()
+        assert phone.evaluate(OFF_SCREEN) == [], "win screen"
+        assert phone.evaluate(UNTAPPABLE) == [], "win screen"
+        assert phone.errors == []
+    finally:
+        context.close()
