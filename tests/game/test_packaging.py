@@ -274,6 +274,24 @@ def test_the_page_carries_only_the_themes_and_bosses_its_levels_use(
     assert "const WORLDS={city,park,snow};" in code  # in the order the game meets them
 
 
+def test_the_page_carries_the_palette_machinery_only_for_a_palette_style(
+    pet_sheet: tuple[bytes, dict[str, Any]], bundle: dict[str, bytes]
+) -> None:
+    """A full-colour game (16bit) carries no style module and none of styles/ink.js; a Game Boy
+    game its own palette and the machinery, and no other style's palette."""
+    full = bundled_modules(bundle["index.html"].decode())
+    assert {m for m in full if m.startswith("js/styles/")} == {"js/styles/all.js"}
+    gameboy = make(pet_sheet, style="gameboy")["index.html"].decode()
+    assert {m for m in bundled_modules(gameboy) if m.startswith("js/styles/")} == {
+        "js/styles/all.js",
+        "js/styles/gameboy.js",
+        "js/styles/ink.js",
+    }
+    nes = make(pet_sheet, style="8bit")["index.html"].decode()
+    (code,) = inline_blocks(nes, "script")
+    assert "const STYLES={'8bit':m8bit};" in code  # the style's name is no identifier
+
+
 def test_the_sheet_ships_as_a_palette_png_with_the_same_pixels(
     pet_sheet: tuple[bytes, dict[str, Any]], bundle: dict[str, bytes]
 ) -> None:

@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GLYPHS, drawText, textWidth } from '../../../game_template/js/font.js';
 import { TUNES, noteHz, score } from '../../../game_template/js/music.js';
-import { Ink, STYLE_PALETTES, lightness, parseColour, setStyle } from '../../../game_template/js/palette.js';
-import { THEMES, styledTheme, theme } from '../../../game_template/js/themes.js';
+import { STYLE_PALETTES, parseColour, setStyle } from '../../../game_template/js/palette.js';
+import { Ink, lightness, styledTheme } from '../../../game_template/js/styles/ink.js';
+import { THEMES, theme } from '../../../game_template/js/themes.js';
 
 const colours = (t) => Object.values(t).flat().filter((v) => parseColour(v));
 
