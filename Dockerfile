@@ -2,7 +2,7 @@
 #   docker build -t petpixel:0.1.0 .                      the CPU image (default target: runtime)
 #   docker build --target gpu -t petpixel-gpu:0.1.0 .     + torch (CUDA) and diffusers, for gpu-worker
 # Offline on a local base and a wheelhouse (what tests/container does with podman):
-#   --build-arg BASE_IMAGE=localhost/petpixel-base:bookworm
+#   --build-arg BASE_IMAGE=localhost/petpixel-base:bookworm-<key> (python3, venv, CA certs, postgresql-client)
 #   --build-arg PIP_OPTS="--no-index --find-links /wheels" -v "$WHEELHOUSE:/wheels:ro"
 # Dependencies come from requirements.lock (exact versions and hashes; scripts/lock.sh refreshes it)
 # and are installed before the sources are copied: a code change rebuilds only the last layers.
@@ -52,6 +52,12 @@ ENV PYTHONUNBUFFERED=1 \
     PATH=/venv/bin:$PATH \
     PETPIXEL_DATA_DIR=/data \
     PETPIXEL_MODELS_DIR=/models
+# pg_dump and pg_restore for `petpixel backup` (bookworm's PostgreSQL 15 client; pg_dump refuses a
+# newer server, so compose runs PostgreSQL 15). A base that already has them skips apt.
+RUN if ! command -v pg_dump >/dev/null; then \
+        apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+        && rm -rf /var/lib/apt/lists/*; \
+    fi
 # /data: everything a process writes (beat's schedule, scratch files); /models: the cutout weights
 # (`petpixel models install`, a volume in compose). Both belong to the app user; the rest is read-only.
 RUN useradd --create-home --uid 10001 --user-group petpixel \

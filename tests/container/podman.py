@@ -26,9 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CONTAINERS_CONF = ROOT / "deploy" / "podman" / "containers.conf"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "petpixel"
-BASE = "localhost/petpixel-base:bookworm"
+# postgresql-client: the Dockerfile installs it with apt when the base lacks it; a build here has no
+# network, so the base brings it. The tag and the cached tarball follow the package list.
+BASE_PACKAGES = "python3,python3-venv,ca-certificates,postgresql-client"
+BASE_KEY = hashlib.sha256(BASE_PACKAGES.encode()).hexdigest()[:8]
+BASE = f"localhost/petpixel-base:bookworm-{BASE_KEY}"
 APP = "localhost/petpixel:stacktest"
-BASE_PACKAGES = "python3,python3-venv,ca-certificates"
 VARIABLE = re.compile(r"\$\{(\w+)(?::?([-?+])([^}]*))?\}")  # ${NAME}, ${NAME:-x}, ${NAME:?x}
 
 
@@ -59,11 +62,11 @@ def _trim(rootfs: Path) -> None:
 
 
 def ensure_base() -> None:
-    """localhost/petpixel-base:bookworm: Debian minbase + python3 (3.11) + venv + CA certificates,
+    """BASE: Debian minbase + python3 (3.11) + venv + CA certificates + the PostgreSQL client,
     kept as a tarball under ~/.cache/petpixel between runs (debootstrap takes ~40 s)."""
     if image_exists(BASE):
         return
-    tarball = CACHE / "base-bookworm.tar"
+    tarball = CACHE / f"base-bookworm-{BASE_KEY}.tar"
     if not tarball.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=CACHE) as tmp:

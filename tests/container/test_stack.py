@@ -195,6 +195,11 @@ def test_the_stack_builds_plays_and_survives_a_killed_worker(
         page.wait_for_function("() => window.PETPIXEL && window.PETPIXEL.status === 'title'")
     finally:
         page.close()
+    # The image can back the stack up: its pg_dump against compose's PostgreSQL, the bucket's files.
+    said = s.exec("web", "petpixel", "backup", "create", "--out", "/data/backup-check")
+    manifest = json.loads(s.exec("web", "cat", "/data/backup-check/manifest.json"))
+    assert manifest["database"]["kind"] == "postgresql", said
+    assert manifest["object_count"] > 0, manifest
     _record(stack, kill_to_ready_s=done - killed, new_worker_to_ready_s=done - restarted)
 
 
