@@ -242,3 +242,47 @@ def test_a_long_one_word_name_and_every_button_stay_on_a_phone_screen(
         assert phone.errors == []
     finally:
         context.close()
+
+
+BOARD = {
+    "level": 0,
+    "top": [
+        {
+            "rank": 1,
+            "name": "Lady Fluffington of the Very Long Name",
+            "score": 24500,
+            "frames": 3600,
+        },
+        {"rank": 2, "name": "Tom", "score": 1200, "frames": 5000},
+    ],
+    "mine": None,
+}
+# Words of the board's name cells that a line break cuts in two.
+SPLIT_WORDS = """() => [...document.querySelectorAll('#board td.name')].flatMap((cell) => {
+  const text = cell.firstChild, out = [];
+  for (const m of text.data.matchAll(/\\S+/g)) {
+    const r = document.createRange();
+    r.setStart(text, m.index);
+    r.setEnd(text, m.index + m[0].length);
+    const lines = new Set([...r.getClientRects()].map((q) => Math.round(q.top)));
+    if (lines.size > 1) out.push(m[0]);
+  }
+  return out;
+})"""
+
+
+def test_leaderboard_names_wrap_between_words_on_a_phone(phone: Any, site: Served) -> None:
+    """On a 390 px phone the board's name column is wide enough that a name wraps between its
+    words ("Fluffington" stays whole) beside a five-digit score and its time."""
+    phone.route(
+        "**/api/games/long16/runs?*",
+        lambda route: route.fulfill(json=BOARD, headers={"Cache-Control": "no-store"}),
+    )
+    open_paused(phone, f"{site.url.rstrip('/')}/g/long16/")
+    phone.get_by_role("button", name="Leaderboard").click()
+    phone.locator("#board td.name").first.wait_for()
+    assert phone.evaluate(SPLIT_WORDS) == []
+    box = phone.locator("#board").bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    assert phone.errors == []
