@@ -1,7 +1,9 @@
 """Build PetPixel's pixel font from tools/font.txt (dev time; needs fontTools and brotli).
 
-Writes fonts/petpixel.woff2, into js/font.js the glyph table (the canvas HUD draws with it), and
-into js/fontface.js that WOFF2 as base64, which it hands to the FontFace API for the DOM overlay's
+Writes fonts/petpixel.woff2; into js/font.js the glyphs the canvas draws from the first frame (HUD:
+the digits, the pop-ups' '+', the fallback '?') and into js/glyphs.js every glyph (the page
+gets it after its first frame, in the late chunk), both as [width, row bitmasks]; and into
+js/fontface.js that WOFF2 as base64, which it hands to the FontFace API for the DOM overlay's
 text (real, selectable, accessible text; no extra request, and no data: URL for the page's CSP to
 refuse). `--check` rebuilds in memory and fails if any is out of date (tests/game/test_look.py).
 
@@ -21,6 +23,8 @@ HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE.parent
 SOURCE = HERE / "font.txt"
 FONT_JS = TEMPLATE / "js" / "font.js"
+GLYPHS_JS = TEMPLATE / "js" / "glyphs.js"  # every glyph, for the canvas (late chunk)
+HUD = " +-0123456789?"  # what the canvas draws on the first frame: lives, score, "+50", and '?'
 FONTFACE_JS = TEMPLATE / "js" / "fontface.js"  # the WOFF2, for the overlay (late chunk)
 WOFF2 = TEMPLATE / "fonts" / "petpixel.woff2"
 FAMILY = "PetPixel"
@@ -134,10 +138,19 @@ def splice(text: str, start: str, end: str, body: str, where: str) -> str:
 def outputs() -> dict[Path, bytes]:
     glyphs = parse(SOURCE.read_text(encoding="utf-8"))
     woff2 = build_woff2(glyphs)
-    js = splice(FONT_JS.read_text(encoding="utf-8"), JS_START, JS_END, table_js(glyphs), "font.js")
+    hud = {char: rows for char, rows in glyphs.items() if char in HUD}
+    js = splice(FONT_JS.read_text(encoding="utf-8"), JS_START, JS_END, table_js(hud), "font.js")
+    every = splice(
+        GLYPHS_JS.read_text(encoding="utf-8"), JS_START, JS_END, table_js(glyphs), "glyphs.js"
+    )
     face = FONTFACE_JS.read_text(encoding="utf-8")
     face = splice(face, B64_START, B64_END, woff2_js(woff2), "fontface.js")
-    return {WOFF2: woff2, FONT_JS: js.encode(), FONTFACE_JS: face.encode()}
+    return {
+        WOFF2: woff2,
+        FONT_JS: js.encode(),
+        GLYPHS_JS: every.encode(),
+        FONTFACE_JS: face.encode(),
+    }
 
 
 def main(argv: list[str]) -> int:

@@ -99,6 +99,7 @@ def inline_blocks(html: str, tag: str) -> list[str]:
 LATE_MODULES = (
     *("js/share.js", "js/gif.js", "js/music.js", "js/fontface.js"),
     *("js/board.js", "js/synth.js"),  # the leaderboard dialog, the sound effects' synth
+    "js/glyphs.js",  # the canvas font beyond the HUD's digits
 )
 
 
@@ -129,6 +130,9 @@ def test_code_and_style_are_inline_each_allowed_by_its_hash(bundle: dict[str, by
     assert "const WOFF2" in chunk
     assert "const WOFF2" not in code
     assert "GLYPHS" in code  # the canvas HUD's font draws the first frame
+    assert '"7":[5,' in code  # its digits, and every other glyph once the chunk is there
+    assert '"Z":[5,' not in code
+    assert '"Z":[5,' in chunk
     assert "class BoardDialog" in chunk
     assert "class BoardDialog" not in code
     assert "createOscillator" in chunk  # every sound is made in the chunk

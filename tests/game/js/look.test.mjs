@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GLYPHS, drawText, textWidth } from '../../../game_template/js/font.js';
+import { GLYPHS, drawText, glyphsReady, textWidth } from '../../../game_template/js/font.js';
 import { TUNES, noteHz, score } from '../../../game_template/js/music.js';
 import { STYLE_PALETTES, parseColour, setStyle } from '../../../game_template/js/palette.js';
 import { Ink, lightness, styledTheme } from '../../../game_template/js/styles/ink.js';
@@ -71,7 +71,8 @@ test('Ink snaps any colour (sprites, effects) and drops or checkers translucent 
   assert.equal(gb.snap('#1a1c2c'), '#0f380f');
 });
 
-test('the pixel font covers ASCII and the symbols the UI uses', () => {
+test('the pixel font covers ASCII and the symbols the UI uses', async () => {
+  await glyphsReady; // glyphs.js: every glyph beyond the first frame's
   for (let c = 32; c < 127; c++) assert.ok(GLYPHS[String.fromCharCode(c)], `glyph ${c}`);
   for (const ch of '…★♥♪◀▶▲▼·×’') assert.ok(GLYPHS[ch], ch);
   const rects = [];
