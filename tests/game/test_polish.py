@@ -286,3 +286,17 @@ def test_leaderboard_names_wrap_between_words_on_a_phone(phone: Any, site: Serve
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= 390
     assert phone.errors == []
+
+
+def test_pressed_pause_keeps_its_sign_and_mute_is_struck_through(phone: Any, site: Served) -> None:
+    """Pressed, the pause button's "II" is not struck through (it read as an "H"); a muted
+    sound's note is."""
+    open_paused(phone, f"{site.url.rstrip('/')}/gameboy/")
+    phone.keyboard.press("Enter")
+    phone.clock.run_for(300)
+    phone.locator("#pause-button").click()
+    phone.locator("#mute-button").click()
+    line = "b => [b.getAttribute('aria-pressed'), getComputedStyle(b).textDecorationLine]"
+    assert phone.locator("#pause-button").evaluate(line) == ["true", "none"]
+    assert phone.locator("#mute-button").evaluate(line) == ["true", "line-through"]
+    assert phone.errors == []
