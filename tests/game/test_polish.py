@@ -177,6 +177,15 @@ LABEL = """() => {
 }"""
 
 
+def pixel_font(page: Any) -> None:
+    """Wait for the overlay's WOFF2 (it comes with the late chunk, after the first frame), so
+    sizes are measured in the pixel font, not the fallback."""
+    page.wait_for_function(
+        "() => [...document.fonts].some(f => f.family.replace(/\"/g, '') === 'PetPixel'"
+        " && f.status === 'loaded')"
+    )
+
+
 @pytest.mark.parametrize("width", [320, 390])
 def test_touch_buttons_speak_the_pixel_font_inside_their_circles(
     browser: Any, served_game: Served, width: int
@@ -187,9 +196,10 @@ def test_touch_buttons_speak_the_pixel_font_inside_their_circles(
     page = context.new_page()
     try:
         open_paused(page, served_game.url)
-        page.evaluate("document.fonts.ready")
+        pixel_font(page)
         for button in page.locator(".touch-button").all():
-            assert button.evaluate("b => getComputedStyle(b).fontFamily").startswith("PetPixel")
+            family = button.evaluate("b => getComputedStyle(b).fontFamily")
+            assert family.lstrip('"').startswith("PetPixel")
         label = page.evaluate(LABEL)
         assert label["text"] == "Chirp!"
         assert label["inside"], label
@@ -227,6 +237,7 @@ def test_a_long_one_word_name_and_every_button_stay_on_a_phone_screen(
     phone.on("pageerror", lambda e: phone.errors.append(str(e)))
     try:
         open_paused(phone, f"{site.url.rstrip('/')}/g/long16/")
+        pixel_font(phone)
         assert phone.evaluate(OFF_SCREEN) == [], "title"
         assert phone.evaluate(UNTAPPABLE) == [], "title"
         game_json = "document.querySelector('link[rel=preload][href*=\"game.\"]').href"
@@ -279,6 +290,7 @@ def test_leaderboard_names_wrap_between_words_on_a_phone(phone: Any, site: Serve
         lambda route: route.fulfill(json=BOARD, headers={"Cache-Control": "no-store"}),
     )
     open_paused(phone, f"{site.url.rstrip('/')}/g/long16/")
+    pixel_font(phone)
     phone.get_by_role("button", name="Leaderboard").click()
     phone.locator("#board td.name").first.wait_for()
     assert phone.evaluate(SPLIT_WORDS) == []
