@@ -24,6 +24,8 @@ pytestmark = pytest.mark.browser
 GAMEBOY = {tuple(int(h[i : i + 2], 16) for i in (1, 3, 5)) for h in FIXED["gameboy"]}
 LONG_NAME = "Maximilianus_Purrington_von_Whiskerstein"  # 40 characters: the longest name, one word
 PHONE = {"has_touch": True, "is_mobile": True, "device_scale_factor": 3}
+# Nearest colours drew this world's skyline (and ground) in its sky's colour.
+CITY_AND_SPACE = (("8bit", "city"),)
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             palette=list(FIXED["gameboy"]) if style == "gameboy" else PALETTE,
         )  # fmt: skip
         write_bundle(bundle, root / ("g/long16" if style == "16bit" else style))
+    for style, theme in CITY_AND_SPACE:
+        png, atlas = make_sheet()
+        bundle = build_bundle(
+            sheet_png=png, atlas=atlas, pet_name="Rex", style=style, theme=theme, seed=3,
+            levels=generate_levels(seed=3, theme=theme, difficulty=1, count=1), palette=PALETTE,
+        )  # fmt: skip
+        write_bundle(bundle, root / f"{theme}-{style}")
     yield from serve(root, "")
 
 
@@ -312,3 +321,41 @@ def test_pressed_pause_keeps_its_sign_and_mute_is_struck_through(phone: Any, sit
     assert phone.locator("#pause-button").evaluate(line) == ["true", "none"]
     assert phone.locator("#mute-button").evaluate(line) == ["true", "line-through"]
     assert phone.errors == []
+
+
+# Colours of the sky and scenery above the ground, each with its share of that area: the top 80%
+# of the view at the start (the ground band sits lower).
+SCENERY = """() => {
+  const c = document.getElementById('screen'), g = document.createElement('canvas');
+  g.width = c.width; g.height = c.height;
+  const ctx = g.getContext('2d');
+  ctx.drawImage(c, 0, 0);
+  const d = ctx.getImageData(0, 0, c.width, Math.floor(c.height * 0.8)).data;
+  const n = d.length / 4, seen = {};
+  for (let i = 0; i < d.length; i += 4) {
+    const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+    seen[k] = (seen[k] || 0) + 1 / n;
+  }
+  return seen;
+}"""
+
+
+@pytest.mark.parametrize(("style", "theme"), CITY_AND_SPACE)
+def test_palette_styles_keep_the_scenery_off_the_sky_colour(
+    browser: Any, site: Served, style: str, theme: str
+) -> None:
+    """8-bit city: the skyline stands out from the sky (before, the nearest colours drew the
+    buildings in the sky's own colour, leaving lit windows floating in the dark). Every theme
+    and palette: tests/game/js/layers.test.mjs."""
+    context = browser.new_context(viewport={"width": 960, "height": 540})
+    page = context.new_page()
+    try:
+        open_paused(page, f"{site.url.rstrip('/')}/{theme}-{style}/")
+        page.keyboard.press("Enter")
+        page.clock.run_for(300)
+        shares = sorted(page.evaluate(SCENERY).values(), reverse=True)
+        # The sky's colour covered 85% of it when the buildings merged into the sky (40% now).
+        assert shares[0] < 0.6, shares[:4]
+        assert sum(share >= 0.05 for share in shares) >= 4, shares[:4]
+    finally:
+        context.close()

@@ -168,6 +168,7 @@ export function styledTheme(t, palette) {
     if (shade === 'rel') shade = parseColour(t.fill) && lightness(t[key]) > lightness(t.fill) ? 2 : 0;
     out[key] = walk(t[key], (c) => (parseColour(c) ? ink.palette[ink.order[shade]] : c));
   }
+  if (!ink.shades) apart(ink, t, out);
   for (const key of Object.keys(out)) {
     if (roled.has(key)) continue;
     for (const [suffix, darker] of [['Dark', true], ['Light', false]]) {
@@ -182,6 +183,23 @@ export function styledTheme(t, palette) {
     }
   }
   return out;
+}
+
+// Each layer and what it is drawn over (both ends of the sky gradient, the layers behind it).
+const LAYERS = [['far', ['sky']], ['mid', ['sky', 'far']], ['near', ['mid']], ['fill', ['sky', 'near']]];
+const lower = (v) => [v].flat().filter((c) => typeof c === 'string').map((c) => c.toLowerCase());
+
+// Full palettes: nearest colours can put a layer on the colour it is drawn over (PICO-8 city's skyline
+// went into its sky, 8-bit space's ground too); such a layer takes the nearest colour left instead.
+function apart(ink, t, out) {
+  for (const [key, behind] of LAYERS) {
+    if (typeof out[key] !== 'string' || !parseColour(t[key])) continue;
+    if (behind.some((b) => lower(t[b]).includes(t[key].toLowerCase()))) continue; // drawn alike
+    const taken = new Set(behind.flatMap((b) => lower(out[b])));
+    if (!taken.has(out[key].toLowerCase())) continue;
+    const left = ink.palette.filter((h) => !taken.has(h));
+    if (left.length > 4) out[key] = left[new Ink(left).nearest(parseColour(t[key]))];
+  }
 }
 
 // `mapped` (from `original`) must stay darker (or lighter) than `anchor`: else the nearest palette
