@@ -17,9 +17,12 @@ from core.levels import generate_levels
 from core.levels.game import RULES_VERSION, mask_of
 from core.levels.physics import load_physics
 from core.orders.lifecycle import OrderStatus
+from core.orders.tables import Game
+from core.packaging import build_bundle
 from core.runs import RunService
 from core.storage import LocalStorage
 from tests.conftest import need
+from tests.game.conftest import make_sheet
 from tests.orders.factories import add_game, add_order
 from tests.orders.fixtures import db, db_url, jobs, order_settings, storage, svc
 
@@ -56,13 +59,32 @@ def publish(db: Database, storage: LocalStorage, code: str, data: dict[str, Any]
     data = {"rules": RULES_VERSION, **data}
     storage.put(key, json.dumps(data).encode(), content_type="application/json")
     game_id = add_game(db, add_order(db, status=OrderStatus.READY), code=code)
-    from core.orders.tables import Game
-
     with db.session() as session:
         game = session.get(Game, game_id)
         assert game is not None
         game.assets = {**game.assets, "game.0123abcd45.json": key}
     return game_id
+
+
+def publish_bundle(rt: Any, code: str) -> tuple[str, dict[str, Any]]:
+    """A real packaged 2-level park game (the hand-drawn test pet), stored and live at /g/`code` in
+    the runtime `rt`; returns the game id and its game.json."""
+    sheet, atlas = make_sheet()
+    levels = generate_levels(seed=7, theme="park", difficulty=2, count=2)
+    bundle = build_bundle(
+        sheet_png=sheet, atlas=atlas, levels=levels, pet_name="Rex", style="16bit",
+        theme="park", seed=7, palette=atlas["palette"],
+    )  # fmt: skip
+    assets = {}
+    for path, data in bundle.items():
+        rt.storage.put(f"games/{code}/{path}", data, content_type="application/octet-stream")
+        assets[path] = f"games/{code}/{path}"
+    game_id = add_game(rt.db, add_order(rt.db, status=OrderStatus.READY), code=code)
+    with rt.db.session() as session:
+        game = session.get(Game, game_id)
+        assert game is not None
+        game.assets = assets
+    return game_id, json.loads(next(v for k, v in bundle.items() if k.startswith("game.")))
 
 
 @pytest.fixture

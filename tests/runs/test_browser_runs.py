@@ -4,7 +4,6 @@ trace replays to the same score in Python. From a file (no server), the game car
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,14 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from core.config import Settings
-from core.levels import generate_levels
 from core.levels.game import replay as twin_replay
-from core.orders.lifecycle import OrderStatus
-from core.orders.tables import Game, Run
-from core.packaging import build_bundle
-from tests.game.conftest import make_sheet
+from core.orders.tables import Run
 from tests.game.play import bot_trace, open_paused, replay, state
-from tests.orders.factories import add_game, add_order
+from tests.runs.conftest import publish_bundle
 from tests.web.conftest import LiveServer
 from web.app import create_app
 
@@ -37,22 +32,7 @@ def served(
     app = create_app(settings)
     with LiveServer(app) as server:
         rt = app.state.resources.runtime
-        sheet, atlas = make_sheet()
-        levels = generate_levels(seed=7, theme="park", difficulty=2, count=2)
-        bundle = build_bundle(
-            sheet_png=sheet, atlas=atlas, levels=levels, pet_name="Rex", style="16bit",
-            theme="park", seed=7, palette=atlas["palette"],
-        )  # fmt: skip
-        assets = {}
-        for path, data in bundle.items():
-            rt.storage.put(f"games/{CODE}/{path}", data, content_type="application/octet-stream")
-            assets[path] = f"games/{CODE}/{path}"
-        game_id = add_game(rt.db, add_order(rt.db, status=OrderStatus.READY), code=CODE)
-        with rt.db.session() as session:
-            game = session.get(Game, game_id)
-            assert game is not None
-            game.assets = assets
-        data = json.loads(next(v for k, v in bundle.items() if k.startswith("game.")))
+        _, data = publish_bundle(rt, CODE)
         yield server, rt, data
 
 
