@@ -359,3 +359,34 @@ def test_palette_styles_keep_the_scenery_off_the_sky_colour(
         assert sum(share >= 0.05 for share in shares) >= 4, shares[:4]
     finally:
         context.close()
+
+
+def test_leaderboard_close_stays_in_reach_on_a_landscape_phone(browser: Any, site: Served) -> None:
+    """A full board (ten runs and the player's own row) is taller than a 390 px landscape
+    phone: the table scrolls inside the dialog and Close stays on screen, ready for a tap."""
+    top = [
+        {"rank": i, "name": f"Player {i}", "score": 5000 - i, "frames": 3600} for i in range(1, 11)
+    ]
+    board = {
+        "level": 0,
+        "top": top,
+        "mine": {"rank": 17, "name": "Me", "score": 10, "frames": 9000},
+    }
+    context = browser.new_context(viewport={"width": 844, "height": 390}, **PHONE)
+    phone = context.new_page()
+    try:
+        phone.route("**/api/games/long16/runs?*", lambda route: route.fulfill(json=board))
+        open_paused(phone, f"{site.url.rstrip('/')}/g/long16/")
+        pixel_font(phone)
+        phone.get_by_role("button", name="Leaderboard").click()
+        phone.locator("#board tr.mine").wait_for()
+        close = phone.get_by_role("button", name="Close")
+        box = close.bounding_box()
+        assert box["y"] >= 0
+        assert box["y"] + box["height"] <= 390
+        centre = "r => document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)"
+        assert close.evaluate(f"b => b.contains(({centre})(b.getBoundingClientRect()))")
+        close.click()
+        assert not phone.locator("#board").is_visible()
+    finally:
+        context.close()
