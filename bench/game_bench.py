@@ -9,7 +9,9 @@ counting requestAnimationFrame callbacks and simulation steps; the same play und
 (CDP) on the phone profile (390x844, DPR 3, touch) and the desktop one gives fps and the p95 frame
 interval ("pacing"). Writes bench/results/game.json.
 
-    .venv/bin/python bench/game_bench.py [--runs 3] [--load-runs 5]
+    .venv/bin/python bench/game_bench.py [--runs 3] [--load-runs 5] [--style 16bit]
+
+A style other than 16bit (gameboy, pico8, 8bit carry the palette code) writes game.<style>.json.
 """
 
 from __future__ import annotations
@@ -224,11 +226,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--load-runs", type=int, default=5, help="first-frame loads per network")
+    parser.add_argument("--style", default="16bit", help="the game's style (game.json `style`)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = package(Path(tmp) / "game", name="Biscuit", count=3)
+        folder = package(Path(tmp) / "game", name="Biscuit", count=3, style=args.style)
         server, url = serve(Path(tmp))
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -241,6 +244,7 @@ def main() -> None:
             browser.close()
         server.shutdown()
         report = {
+            "style": args.style,
             "bundle": bundle_size(folder),
             "first_frame_ms": {"local_median": statistics.median(local), "local_runs": local},
             "first_frame_3g_ms": {
@@ -255,8 +259,9 @@ def main() -> None:
             "note": "2-core machine, headless Chromium, no GPU",
             "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    out = RESULTS if args.style == "16bit" else RESULTS.with_name(f"game.{args.style}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
 
 

@@ -1,17 +1,12 @@
-// Verified runs: record every input the sim steps with, and at the end of a level send the trace to
-// the server (POST /api/games/{code}/runs), which replays it with the Python twin and answers the
-// rank and whether it is a new best; read a level's board (GET). Offline, from a file, or when the
-// server says no, the game carries on: `result` just holds a short note.
+// Verified runs: record every input the sim steps with, from the first frame, and at the end of a
+// level send the trace to the server (POST /api/games/{code}/runs), which replays it with the Python
+// twin and answers the rank and whether it is a new best; read a level's board (GET). The sending and
+// reading is runsapi.js, in the late chunk (import()): neither is needed before a level ends or the
+// Leaderboard opens. Offline, from a file, or when the server says no, the game carries on: `result`
+// just holds a short note.
 
-const PLAYER_KEY = 'petpixel:player';
 const BITS = [['left', 1], ['right', 2], ['jump', 4], ['special', 8]];
-const OFFLINE = 'Score not submitted: offline.';
-// What the player reads when the server kept nothing (error codes: docs/CONTRACTS.md).
-const REFUSED = {
-  game_rules_changed: 'Score not ranked: this game was made with older rules.',
-  token_expired: 'Score not ranked: this game link has expired.',
-  game_busy: 'Score not submitted: the board is busy. Try again soon.',
-};
+const OFFLINE = 'Score not submitted: offline.'; // also when runsapi.js cannot be fetched
 
 /** A bot's launch token: in the link's fragment (`#t=...`, never sent to a server), or `?t=`. */
 export function launchToken(location = globalThis.location) {
@@ -46,20 +41,6 @@ export function maskOf(input) {
   let mask = 0;
   for (const [key, bit] of BITS) if (input[key]) mask |= bit;
   return mask;
-}
-
-// This browser's random anonymous player id (kept in localStorage; never shown to anyone).
-function playerId(storage) {
-  try {
-    let id = storage?.getItem(PLAYER_KEY);
-    if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
-      const bytes = new Uint8Array(18);
-      globalThis.crypto.getRandomValues(bytes);
-      id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-      storage?.setItem(PLAYER_KEY, id);
-    }
-    return id;
-  } catch { return null; }
 }
 
 // Session storage can be missing or throw (sandboxed frames, privacy settings).
@@ -125,20 +106,10 @@ export class RunRecorder {
 
   async submit(body) {
     if (!this.online) return { ok: false, local: true, note: '' }; // no server here: nothing to say
-    if (this.token) body.token = this.token;
-    else body.player = playerId(this.storage);
     try {
-      const res = await this.fetch(`/api/games/${this.code}/runs`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-      });
-      const data = await res.json().catch(() => ({}));
-      if (!res.ok) {
-        const code = data.error?.code;
-        return { ok: false, code, note: REFUSED[code] || 'Score not verified: not on the board.' };
-      }
-      return { ok: true, rank: data.rank, newBest: data.new_best, best: data.best?.score, communityRank: data.community_rank, note: '' };
+      return await (await import('./runsapi.js')).submit(this, body);
     } catch {
-      return { ok: false, note: OFFLINE };
+      return { ok: false, note: OFFLINE }; // the late chunk could not be fetched
     }
   }
 
@@ -146,15 +117,8 @@ export class RunRecorder {
    * player's best, by the launch token or this browser's id), or null when it cannot be read. */
   async board(level) {
     if (!this.online) return null;
-    const headers = {};
-    if (this.token) headers['X-Launch-Token'] = this.token;
-    else {
-      const id = playerId(this.storage);
-      if (id) headers['X-Player-Id'] = id;
-    }
     try {
-      const res = await this.fetch(`/api/games/${this.code}/runs?level=${level}&limit=10`, { headers });
-      return res.ok ? await res.json() : null;
+      return await (await import('./runsapi.js')).board(this, level);
     } catch {
       return null;
     }

@@ -75,7 +75,9 @@ def pet_sheet() -> tuple[bytes, dict[str, Any]]:
     return make_sheet()
 
 
-def package(out: Path, *, name: str = TRICKY_NAME, theme: str = "park", count: int = 2) -> Path:
+def package(
+    out: Path, *, name: str = TRICKY_NAME, theme: str = "park", count: int = 2, style: str = "16bit"
+) -> Path:
     sheet_png, atlas = make_sheet()
     levels = generate_levels(seed=7, theme=theme, difficulty=2, count=count)
     bundle = build_bundle(
@@ -83,7 +85,7 @@ def package(out: Path, *, name: str = TRICKY_NAME, theme: str = "park", count: i
         atlas=atlas,
         levels=levels,
         pet_name=name,
-        style="16bit",
+        style=style,
         theme=theme,
         seed=7,
         palette=PALETTE,

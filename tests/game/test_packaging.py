@@ -100,6 +100,7 @@ LATE_MODULES = (
     *("js/share.js", "js/gif.js", "js/music.js", "js/fontface.js"),
     *("js/board.js", "js/synth.js"),  # the leaderboard dialog, the sound effects' synth
     "js/glyphs.js",  # the canvas font beyond the HUD's digits
+    "js/runsapi.js",  # verified runs' sending and board reading (the recorder stays in the page)
 )
 
 
@@ -137,6 +138,9 @@ def test_code_and_style_are_inline_each_allowed_by_its_hash(bundle: dict[str, by
     assert "class BoardDialog" not in code
     assert "createOscillator" in chunk  # every sound is made in the chunk
     assert "createOscillator" not in code
+    assert "/api/games/" in chunk  # a run is sent, a board read, only after a level or a press
+    assert "/api/games/" not in code
+    assert "class RunRecorder" in code  # every input is recorded from the first frame
     assert ".loader" in style
     assert "/*" not in style  # comments dropped
     csp = tags.meta("Content-Security-Policy")
@@ -282,7 +286,8 @@ def test_the_page_carries_the_palette_machinery_only_for_a_palette_style(
     pet_sheet: tuple[bytes, dict[str, Any]], bundle: dict[str, bytes]
 ) -> None:
     """A full-colour game (16bit) carries no style module and none of styles/ink.js; a Game Boy
-    game its own palette and the machinery, and no other style's palette."""
+    game its own palette and the machinery, and no other style's palette nor the full palettes'
+    rule (apart.js); an 8-bit game that rule and not the Game Boy's shades."""
     full = bundled_modules(bundle["index.html"].decode())
     assert {m for m in full if m.startswith("js/styles/")} == {"js/styles/all.js"}
     gameboy = make(pet_sheet, style="gameboy")["index.html"].decode()
@@ -291,8 +296,16 @@ def test_the_page_carries_the_palette_machinery_only_for_a_palette_style(
         "js/styles/gameboy.js",
         "js/styles/ink.js",
     }
+    assert "LAYERS" not in inline_blocks(gameboy, "script")[0]  # apart.js: the full palettes' rule
     nes = make(pet_sheet, style="8bit")["index.html"].decode()
+    assert {m for m in bundled_modules(nes) if m.startswith("js/styles/")} == {
+        "js/styles/all.js",
+        "js/styles/8bit.js",
+        "js/styles/apart.js",
+        "js/styles/ink.js",
+    }
     (code,) = inline_blocks(nes, "script")
+    assert "SHADE_ROLES" not in code  # gameboy.js: the four shades' rule
     assert "const STYLES={'8bit':m8bit};" in code  # the style's name is no identifier
 
 

@@ -1,8 +1,10 @@
 // The palette styles' machinery (Game Boy, PICO-8, 8-bit NES): each remaps every colour once, when
 // themes and sprites are built; nothing is quantized per pixel per frame. Reached only through a
 // style's module (styles/<style>.js), so a full-colour game (16-bit, modern) carries none of it.
-// - styledTheme(theme, palette) maps a theme's colours: nearest in OKLab, or for 4-shade palettes by
-//   lightness rank inside the theme, with each `xDark`/`xLight` pair kept in order.
+// - styledTheme(theme, palette, step) maps a theme's colours: nearest in OKLab, or for 4-shade palettes by
+//   lightness rank inside the theme, with each `xDark`/`xLight` pair kept in order. `step` is the
+//   style's own rule, outside this module so a page carries only its style's: gameboy.js's shadeRoles
+//   (each layer of the world its own shade), apart.js for PICO-8 and 8-bit (layers kept apart).
 // - Ink.snap(colour) maps any other colour (sprites, effects, HUD) to its nearest palette colour.
 // - Ink.lock(ctx) makes a canvas context snap every fillStyle/strokeStyle it is given, so drawing
 //   code written with full-colour literals still paints only palette colours. Translucent fills become
@@ -33,7 +35,9 @@ function distance(a, b) {
 }
 
 export class Ink {
-  constructor(palette) {
+  // `step`: the style's own rule for styledTheme (gameboy.js shadeRoles, apart.js), or none.
+  constructor(palette, step = null) {
+    this.step = step;
     this.palette = palette.map((h) => h.toLowerCase());
     this.labs = this.palette.map((h) => oklab(parseColour(h)));
     this.shades = this.palette.length <= 4; // Game Boy: match on lightness alone
@@ -105,7 +109,7 @@ export class Ink {
   }
 
   // A theme's colours in this palette (styledTheme).
-  styledTheme(t) { return styledTheme(t, this.palette); }
+  styledTheme(t) { return styledTheme(t, this.palette, this.step); }
 }
 
 const patterns = new Map();
@@ -129,27 +133,12 @@ function checker(ctx, hex) {
 const CSS_VARS = { '--ink': '#f4f4f4', '--accent': '#ffcd75', '--accent-ink': '#1a1c2c', '--bg': '#1a1c2c',
   '--panel': '#262b44', '--edge': '#333c57', '--soft': '#94b0c2' };
 
-// Game Boy (4 shades, 0 darkest .. 3 lightest): each layer of the world keeps its own band, so the sky,
-// the scenery, the ground and the creatures never melt into one shade (ranking every colour of a theme by
-// lightness put park's sky, far hills and grass on one shade). The sky alone is lightest; scenery one
-// step down with its trunks and shadows under that; the ground and platforms the two darkest; enemies
-// light bodies (2) with darker shading (1) and darkest outlines, so they stand off the ground they walk
-// on and, by their outline, off the scenery. A key not listed keeps the lightness-rank mapping.
-// `speck: 'rel'`: the ground's flecks, darker or lighter than the fill as drawn.
-export const SHADE_ROLES = {
-  sky: 3, cloud: 3, lit: 3, litWarm: 3, glint: 3, shine: 3, spike: 3, foeLight: 3, foeAccent: 3,
-  far: 2, mid: 2, near: 2, cap: 2, drift: 2, cloudShade: 2, star: 2, flake: 2, planet: 2, moon: 2, palmLeaf: 2,
-  trunk: 1, treeDark: 1, palmTrunk: 1, planetDark: 1, moonDark: 1, twinkle: 1,
-  top: 1, fill: 1, platform: 1, voidEdge: 1, topDark: 0, fillDark: 0, platformDark: 0, void: 0, ink: 0,
-  speck: 'rel', bush: 1, bushDark: 0,
-  walker: 2, flyer: 2, jumper: 2, boss: 2, walkerDark: 1, flyerDark: 1, jumperDark: 1, bossDark: 1,
-};
-
 // Every colour in `t` (any key, strings, arrays and nested objects alike) mapped onto `palette` once:
-// nearest in OKLab (lightness weighted), or for 4-shade palettes (Game Boy) by SHADE_ROLES, and keys it
-// does not list by lightness rank among the theme's own colours. Each key `xDark` drawn darker than `x`
-// stays darker (and `xLight` lighter), so edges and shading keep reading.
-export function styledTheme(t, palette) {
+// nearest in OKLab (lightness weighted), or for 4-shade palettes (Game Boy) by lightness rank among the
+// theme's own colours; then the style's `step(ink, t, out)` adjusts `out` and returns the keys it
+// settled (left alone below). Each key `xDark` drawn darker than `x` stays darker (and `xLight`
+// lighter), so edges and shading keep reading.
+export function styledTheme(t, palette, step = null) {
   if (!palette || !palette.length) return t;
   const ink = new Ink(palette);
   const colours = [];
@@ -162,13 +151,7 @@ export function styledTheme(t, palette) {
     return ink.order[Math.min(n - 1, Math.floor((unique.indexOf(key) * n) / unique.length))];
   };
   const out = walk(t, (c) => (parseColour(c) ? ink.palette[pick(c)] : c));
-  const roled = ink.shades && n === 4 ? new Set(Object.keys(SHADE_ROLES).filter((k) => k in t)) : new Set();
-  for (const key of roled) {
-    let shade = SHADE_ROLES[key];
-    if (shade === 'rel') shade = parseColour(t.fill) && lightness(t[key]) > lightness(t.fill) ? 2 : 0;
-    out[key] = walk(t[key], (c) => (parseColour(c) ? ink.palette[ink.order[shade]] : c));
-  }
-  if (!ink.shades) apart(ink, t, out);
+  const roled = step ? step(ink, t, out) : new Set();
   for (const key of Object.keys(out)) {
     if (roled.has(key)) continue;
     for (const [suffix, darker] of [['Dark', true], ['Light', false]]) {
@@ -185,23 +168,6 @@ export function styledTheme(t, palette) {
   return out;
 }
 
-// Each layer and what it is drawn over (both ends of the sky gradient, the layers behind it).
-const LAYERS = [['far', ['sky']], ['mid', ['sky', 'far']], ['near', ['mid']], ['fill', ['sky', 'near']]];
-const lower = (v) => [v].flat().filter((c) => typeof c === 'string').map((c) => c.toLowerCase());
-
-// Full palettes: nearest colours can put a layer on the colour it is drawn over (PICO-8 city's skyline
-// went into its sky, 8-bit space's ground too); such a layer takes the nearest colour left instead.
-function apart(ink, t, out) {
-  for (const [key, behind] of LAYERS) {
-    if (typeof out[key] !== 'string' || !parseColour(t[key])) continue;
-    if (behind.some((b) => lower(t[b]).includes(t[key].toLowerCase()))) continue; // drawn alike
-    const taken = new Set(behind.flatMap((b) => lower(out[b])));
-    if (!taken.has(out[key].toLowerCase())) continue;
-    const left = ink.palette.filter((h) => !taken.has(h));
-    if (left.length > 4) out[key] = left[new Ink(left).nearest(parseColour(t[key]))];
-  }
-}
-
 // `mapped` (from `original`) must stay darker (or lighter) than `anchor`: else the nearest palette
 // colour on the right side of it; null when the palette has none.
 function keepOrder(ink, original, mapped, anchor, darker) {
@@ -215,7 +181,7 @@ function keepOrder(ink, original, mapped, anchor, darker) {
   return sub.palette[sub.nearest(want)];
 }
 
-function walk(value, fn) {
+export function walk(value, fn) {
   if (typeof value === 'string') return fn(value);
   if (Array.isArray(value)) return value.map((v) => walk(v, fn));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, fn)]));

@@ -2,7 +2,6 @@
 // colour other than the ones it is drawn over (PICO-8 and 8-bit collapsed whole skylines into the sky).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { styledTheme } from '../../../game_template/js/styles/ink.js';
 import { THEMES } from '../../../game_template/js/themes.js';
 import * as nes from '../../../game_template/js/styles/8bit.js';
 import * as pico8 from '../../../game_template/js/styles/pico8.js';
@@ -15,7 +14,7 @@ test('8-bit and PICO-8: sky, far, mid and near layers and the ground fill each k
   const merged = [];
   for (const [style, mod] of [['8bit', nes], ['pico8', pico8]]) {
     for (const [name, t] of Object.entries(THEMES)) {
-      const out = styledTheme(t, mod.palette);
+      const out = mod.ink().styledTheme(t); // with the style's own step (apart.js)
       for (const [key, behind] of Object.entries(BEHIND)) {
         for (const back of behind) {
           const drawnApart = flat(t[back]).every((c) => !flat(t[key]).includes(c));

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { GLYPHS, drawText, glyphsReady, textWidth } from '../../../game_template/js/font.js';
 import { TUNES, noteHz, score } from '../../../game_template/js/music.js';
 import { STYLE_PALETTES, parseColour, setStyle } from '../../../game_template/js/palette.js';
-import { Ink, lightness, styledTheme } from '../../../game_template/js/styles/ink.js';
+import { STYLES } from '../../../game_template/js/styles/all.js';
+import { Ink, lightness } from '../../../game_template/js/styles/ink.js';
 import { THEMES, theme } from '../../../game_template/js/themes.js';
 
 const colours = (t) => Object.values(t).flat().filter((v) => parseColour(v));
@@ -16,7 +17,7 @@ test('every colour of every theme, any key, lands on the style palette', () => {
     for (const [name, t] of Object.entries(THEMES)) {
       // A key nobody here knows about (as another module may add) is mapped too, nested ones as well.
       const extra = { ...t, someEnemy: '#7a3bcc', someEnemyDark: '#3a1060', trail: ['#ff00ff', '#00ffaa'] };
-      const out = styledTheme(extra, palette);
+      const out = STYLES[style].ink().styledTheme(extra); // with the style's own step
       assert.deepEqual(Object.keys(out), Object.keys(extra));
       for (const c of colours(out)) assert.ok(palette.includes(c), `${style}/${name}: ${c}`);
       assert.equal(out.deco, t.deco); // non-colours untouched
@@ -31,16 +32,15 @@ test('every colour of every theme, any key, lands on the style palette', () => {
 test('Game Boy: each theme uses at least three of the four shades, darkest for the pit void', () => {
   const gb = STYLE_PALETTES.gameboy;
   for (const [name, t] of Object.entries(THEMES)) {
-    const out = styledTheme(t, gb);
+    const out = STYLES.gameboy.ink().styledTheme(t);
     assert.ok(new Set(colours(out)).size >= 3, name);
     assert.equal(out.void, gb[0], name);
   }
 });
 
 test('Game Boy: sky, scenery, ground and enemies each keep their own shade in every theme', () => {
-  const gb = STYLE_PALETTES.gameboy;
   for (const [name, t] of Object.entries(THEMES)) {
-    const out = styledTheme(t, gb);
+    const out = STYLES.gameboy.ink().styledTheme(t);
     // What can stand behind the ground's top row: the sky and each scenery layer (background.js).
     const behind = new Set([...out.sky, out.far, out.mid, out.near, out.cap, out.drift].filter(Boolean));
     for (const key of ['top', 'fill', 'platform']) assert.ok(!behind.has(out[key]), `${name}: ${key} melts into the scenery`);
