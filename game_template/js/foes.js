@@ -5,7 +5,7 @@
 
 import { BOSSES } from './bosses/all.js';
 import { WORLDS } from './themes/all.js';
-import { canvas, theme, world } from './themes.js';
+import { canvas, fromRows, theme, world } from './themes.js';
 
 export const FOE_KEYS = ['ink', 'walker', 'walkerDark', 'flyer', 'flyerDark', 'jumper', 'jumperDark', 'boss', 'bossDark',
   'foeAccent', 'foeLight', 'bush', 'bushDark'];
@@ -35,16 +35,6 @@ export function frameRows(skin, frame) {
   let last = skin.rows.length - 1;
   while (last > 0 && !/[^.]/.test(skin.rows[last])) last--;
   return skin.rows.map((r, i) => (i === last ? `.${r.slice(0, -1)}` : r));
-}
-
-function fromRows(rows, pal) {
-  const [c, ctx] = canvas(rows[0].length, rows.length);
-  rows.forEach((row, y) => [...row].forEach((ch, x) => {
-    if (ch === '.') return;
-    ctx.fillStyle = pal[ch];
-    ctx.fillRect(x, y, 1, 1);
-  }));
-  return c;
 }
 
 // ---- bosses: three designs, each its own silhouette, coloured by the theme ----

@@ -4,7 +4,7 @@
 // `img.treat` is the species' collectible: a bone (dog), a fish (cat) or a star (other).
 
 import { FoeArt, bossPose } from './foes.js';
-import { canvas } from './themes.js';
+import { canvas, fromRows } from './themes.js';
 
 const PAL = {
   k: '#1a1c2c', w: '#f4f4f4', r: '#b13e53', R: '#7e2553', o: '#ef7d57', y: '#ffcd75', g: '#38b764',
@@ -27,16 +27,6 @@ const MAPS = {
 
 const DIGITS = ['111101101101111', '010110010010111', '111001111100111', '111001111001111', '101101111001001',
   '111100111001111', '111100111101111', '111001001001001', '111101111101111', '111101111001111'];
-
-function fromMap(rows, pal = PAL) {
-  const [c, ctx] = canvas(rows[0].length, rows.length);
-  rows.forEach((row, y) => [...row].forEach((ch, x) => {
-    if (ch === '.') return;
-    ctx.fillStyle = pal[ch];
-    ctx.fillRect(x, y, 1, 1);
-  }));
-  return c;
-}
 
 function flag(colour, h) {
   const [c, ctx] = canvas(12, h);
@@ -73,7 +63,7 @@ function house() {
 export class Sprites {
   constructor(collectible = 'bone') {
     this.img = {};
-    for (const [name, rows] of Object.entries(MAPS)) this.img[name] = fromMap(rows);
+    for (const [name, rows] of Object.entries(MAPS)) this.img[name] = fromRows(rows, PAL);
     this.collectible = MAPS[collectible] ? collectible : 'bone';
     this.img.treat = this.img[this.collectible];
     this.img.flagOff = flag('#94b0c2', 16);

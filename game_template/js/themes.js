@@ -50,3 +50,14 @@ export function canvas(w, h) {
   ctx.imageSmoothingEnabled = false;
   return [c, ctx];
 }
+
+// A canvas drawn from text rows: each character a pixel in `pal[ch]`, '.' transparent.
+export function fromRows(rows, pal) {
+  const [c, ctx] = canvas(rows[0].length, rows.length);
+  rows.forEach((row, y) => [...row].forEach((ch, x) => {
+    if (ch === '.') return;
+    ctx.fillStyle = pal[ch];
+    ctx.fillRect(x, y, 1, 1);
+  }));
+  return c;
+}
