@@ -27,6 +27,17 @@ def bot_trace(
     return [(int(n), str(keys)) for n, keys in json.loads(out.stdout)["inputs"]]
 
 
+def watched_page(context: Any, *, console: bool = False) -> Any:
+    """A new page of `context` whose `errors` list collects uncaught page errors (and, with
+    `console`, console errors too), for tests to assert there were none."""
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    if console:
+        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    return page
+
+
 def state(page: Any) -> dict[str, Any]:
     return dict(page.evaluate("() => ({...window.PETPIXEL})"))
 
@@ -40,10 +51,16 @@ def advance_to(page: Any, frame: int) -> int:
     return done
 
 
-def replay(page: Any, runs: list[tuple[int, str]]) -> None:
-    """Hold each run's keys (real keydown/keyup events) for exactly its number of sim frames."""
+def replay(
+    page: Any, runs: list[tuple[int, str]], every: int | None = None
+) -> list[dict[str, Any]]:
+    """Hold each run's keys (real keydown/keyup events) for exactly its number of sim frames, until
+    the level is no longer being played. With `every`, also returns the hook's state every `every`
+    sim frames."""
     held: set[str] = set()
+    samples: list[dict[str, Any]] = []
     target = int(page.evaluate("window.PETPIXEL.frame"))
+    playing = True
     for count, keys in runs:
         want = {KEY_FOR[k] for k in keys}
         for key in sorted(held - want):
@@ -51,14 +68,23 @@ def replay(page: Any, runs: list[tuple[int, str]]) -> None:
         for key in sorted(want - held):
             page.keyboard.down(key)
         held = want
-        target += count
-        if (
-            advance_to(page, target) != target
-            or page.evaluate("window.PETPIXEL.status") != "playing"
-        ):
+        left = count
+        while playing and left > 0:
+            step = min(every or left, left)
+            target += step
+            left -= step
+            if advance_to(page, target) != target:
+                playing = False
+                break
+            now = state(page) if every else {"status": page.evaluate("window.PETPIXEL.status")}
+            if every:
+                samples.append(now)
+            playing = now["status"] == "playing"
+        if not playing:
             break
     for key in held:
         page.keyboard.up(key)
+    return samples
 
 
 def open_paused(page: Any, url: str) -> None:

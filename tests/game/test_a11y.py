@@ -9,7 +9,7 @@ import pytest
 
 from tests.axe import axe_violations
 from tests.game.conftest import Served
-from tests.game.play import open_paused, state
+from tests.game.play import open_paused, state, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 960, "height": 540})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watched_page(context)
     yield page
     context.close()
 

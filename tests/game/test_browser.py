@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.game.conftest import TRICKY_NAME, Served
-from tests.game.play import bot_trace, open_paused, pixel_variance, replay, state
+from tests.game.play import bot_trace, open_paused, pixel_variance, replay, state, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -22,10 +22,7 @@ pytestmark = pytest.mark.browser
 def page(browser: Any) -> Iterator[Any]:
     """A desktop page that records console errors and uncaught exceptions."""
     context = browser.new_context(viewport={"width": 960, "height": 540})
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watched_page(context, console=True)
     yield page
     context.close()
 

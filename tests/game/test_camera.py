@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.game.conftest import Served
-from tests.game.play import KEY_FOR, advance_to, bot_trace, open_paused, state
+from tests.game.play import bot_trace, open_paused, replay, state, watched_page
 
 pytestmark = pytest.mark.browser
 TILE = 16
@@ -30,10 +30,7 @@ ATTACKS = {"walk", "stunned", "defeated"}  # the boss's modes that are not an at
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page = watched_page(context, console=True)
     yield page
     context.close()
 
@@ -51,36 +48,6 @@ def canvas(page: Any) -> dict[str, float]:
                   stageW: stage.clientWidth, stageH: stage.clientHeight};
         }""")
     )
-
-
-def play_sampled(page: Any, runs: list[tuple[int, str]], every: int = 6) -> list[dict[str, Any]]:
-    """Replay the bot's runs with real key events; the hook's state every `every` sim frames."""
-    held: set[str] = set()
-    samples: list[dict[str, Any]] = []
-    target = int(page.evaluate("window.PETPIXEL.frame"))
-    for count, keys in runs:
-        want = {KEY_FOR[k] for k in keys}
-        for key in sorted(held - want):
-            page.keyboard.up(key)
-        for key in sorted(want - held):
-            page.keyboard.down(key)
-        held = want
-        left = count
-        while left > 0:
-            step = min(every, left)
-            target += step
-            left -= step
-            if advance_to(page, target) != target:
-                break
-            now = state(page)
-            samples.append(now)
-            if now["status"] != "playing":
-                break
-        if samples and samples[-1]["status"] != "playing":
-            break
-    for key in held:
-        page.keyboard.up(key)
-    return samples
 
 
 def sky_rows(level: dict[str, Any], cam: dict[str, Any]) -> int:
@@ -118,7 +85,7 @@ def test_phone_camera_runs_ahead_crops_the_sky_and_frames_the_boss(
     first, boss_level = levels(served_game)
     open_paused(phone, served_game.url)
     phone.keyboard.press("Enter")
-    samples = play_sampled(phone, bot_trace(first, tmp_path))
+    samples = replay(phone, bot_trace(first, tmp_path), every=6)
     assert samples[-1]["status"] == "level_complete", samples[-1]
     ahead, behind, sky = [], [], []
     for before, now in itertools.pairwise(samples):
@@ -137,7 +104,7 @@ def test_phone_camera_runs_ahead_crops_the_sky_and_frames_the_boss(
     phone.keyboard.press("Enter")
     phone.clock.run_for(500)
     assert state(phone)["level"] == 1
-    fight = play_sampled(phone, bot_trace(boss_level, tmp_path), every=4)
+    fight = replay(phone, bot_trace(boss_level, tmp_path), every=4)
     # While the pet is inside the boss's range, every wind-up and attack is on screen.
     arena = next(e for e in boss_level["entities"] if e["type"] == "boss")["arena"]
     attacks = [

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from tests.game.conftest import TRICKY_NAME, Served, package, serve
-from tests.game.play import bot_trace, open_paused, replay, state
+from tests.game.play import bot_trace, open_paused, replay, state, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -50,10 +50,7 @@ def boss_game(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 960, "height": 540}, accept_downloads=True)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page = watched_page(context, console=True)
     yield page
     context.close()
 
@@ -263,9 +260,7 @@ def test_phone_share_uses_web_share_with_the_score_and_a_card(
         device_scale_factor=3,
     )
     context.add_init_script(SHARE_STUB)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watched_page(context)
     try:
         play_boss_run(page, boss_game, tmp_path)
         score = state(page)["score"]

@@ -23,6 +23,7 @@ from core.pixelart.palettes import FIXED
 from core.pixelart.styles import STYLES
 from tests.conftest import need, need_module
 from tests.game.conftest import Served, make_sheet, serve
+from tests.game.play import watched_page
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "game_template"
 THEMES = ("park", "beach", "snow", "city", "space")
@@ -73,9 +74,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 def open_game(browser: Any, url: str, width: int = 960, height: int = 540) -> Any:
     context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watched_page(context)
     page.clock.install(time=0)
     page.clock.pause_at(1000)
     page.goto(url)

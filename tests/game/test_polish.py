@@ -16,7 +16,7 @@ from core.levels import generate_levels
 from core.packaging import build_bundle, write_bundle
 from core.pixelart.palettes import FIXED
 from tests.game.conftest import PALETTE, Served, make_sheet, serve
-from tests.game.play import bot_trace, open_paused, replay, state
+from tests.game.play import bot_trace, open_paused, replay, state, watched_page
 from tests.game.test_look import in_palette_sheet
 
 pytestmark = pytest.mark.browser
@@ -54,9 +54,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 390, "height": 844}, **PHONE)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watched_page(context)
     yield page
     context.close()
 
@@ -241,9 +239,7 @@ def test_a_long_one_word_name_and_every_button_stay_on_a_phone_screen(
     """A 40-letter name with no spaces wraps on the title and the win screen of a phone held
     either way, and every button of those screens can be tapped without scrolling."""
     context = browser.new_context(viewport={"width": width, "height": height}, **PHONE)
-    phone = context.new_page()
-    phone.errors = []
-    phone.on("pageerror", lambda e: phone.errors.append(str(e)))
+    phone = watched_page(context)
     try:
         open_paused(phone, f"{site.url.rstrip('/')}/g/long16/")
         pixel_font(phone)

@@ -17,7 +17,7 @@ from core.levels import generate_levels
 from core.packaging import build_bundle, player_box, write_bundle
 from tests.game.atlas_v2 import make_sheet_v2
 from tests.game.conftest import PALETTE, serve
-from tests.game.play import bot_trace, open_paused, replay, state
+from tests.game.play import bot_trace, open_paused, replay, state, watched_page
 
 pytestmark = pytest.mark.browser
 FISH_BLUE, BONE_WHITE = (0x41, 0xA6, 0xF6), (0xF4, 0xF4, 0xF4)
@@ -47,9 +47,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 960, "height": 540})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watched_page(context)
     yield page
     context.close()
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.game.conftest import Served
-from tests.game.play import open_paused, state
+from tests.game.play import open_paused, state, watched_page
 
 pytestmark = pytest.mark.browser
 ACTIONS = ("left", "right", "special", "jump")
@@ -28,9 +28,7 @@ def phone(browser: Any, width: int) -> Iterator[Any]:
         device_scale_factor=2,
     )
     context.add_init_script(BUZZ)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watched_page(context)
     try:
         yield page
     finally:

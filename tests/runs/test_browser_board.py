@@ -14,7 +14,7 @@ from core.config import Settings
 from core.orders.tables import Run
 from core.runs import Community, Player, sign_launch
 from tests.game.conftest import TRICKY_NAME
-from tests.game.play import bot_trace, open_paused, replay, state
+from tests.game.play import bot_trace, open_paused, replay, state, watched_page
 from tests.runs.conftest import publish_bundle
 from tests.web.conftest import LiveServer
 from web.app import create_app
@@ -40,9 +40,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 960, "height": 540})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watched_page(context)
     yield page
     context.close()
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.config import Settings
 from core.levels.game import replay as twin_replay
 from core.orders.tables import Run
-from tests.game.play import bot_trace, open_paused, replay, state
+from tests.game.play import bot_trace, open_paused, replay, state, watched_page
 from tests.runs.conftest import publish_bundle
 from tests.web.conftest import LiveServer
 from web.app import create_app
@@ -39,9 +39,7 @@ def served(
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 960, "height": 540})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page = watched_page(context)
     yield page
     context.close()
 
